@@ -1,0 +1,113 @@
+//! One error type for all of CallDeck's behaviour. Each variant has a stable code; what
+//! crosses to the UI is `{code, message}`, where the message is written for a person and
+//! carries no SQL, no file paths and no secrets. The internal detail goes to the log only.
+
+use serde::Serialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Missing, or belonging to another user: the two must be indistinguishable.
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("storage error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Stable, machine-readable error codes. The UI matches on these, never on messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    NotSignedIn,
+    Storage,
+    Internal,
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotFound => ErrorCode::NotFound,
+            Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::NotSignedIn => ErrorCode::NotSignedIn,
+            Error::Database(_) | Error::Migration(_) | Error::Io(_) => ErrorCode::Storage,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The sentence a person sees. Input errors explain themselves (their text is ours, never
+    /// echoed from a lower layer); everything internal gets a fixed sentence.
+    pub fn user_message(&self) -> String {
+        match self {
+            Error::NotFound => "That recording could not be found.".into(),
+            Error::InvalidInput(why) => why.clone(),
+            Error::NotSignedIn => "Please sign in first.".into(),
+            Error::Database(_) | Error::Migration(_) | Error::Io(_) => {
+                "The local library could not be read or written. Please try again.".into()
+            }
+            Error::Internal(_) => "Something went wrong inside CallDeck. Please try again.".into(),
+        }
+    }
+
+    pub fn invalid(why: impl Into<String>) -> Self {
+        Error::InvalidInput(why.into())
+    }
+}
+
+/// The error as the UI receives it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> Self {
+        if matches!(err.code(), ErrorCode::Storage | ErrorCode::Internal) {
+            tracing::error!(error = %err, "operation failed");
+        }
+        ApiError { code: err.code(), message: err.user_message() }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", serde_json::to_string(&self.code).unwrap_or_default(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_reach_the_ui_without_their_detail() {
+        let err = Error::Internal("SELECT * FROM recordings at /home/ana/.local".into());
+        let api = ApiError::from(err);
+        let json = serde_json::to_string(&api).expect("serialises");
+        assert!(!json.contains("SELECT"), "SQL must never reach the UI: {json}");
+        assert!(!json.contains("/home"), "paths must never reach the UI: {json}");
+        assert_eq!(api.code, ErrorCode::Internal);
+    }
+
+    #[test]
+    fn errors_serialise_as_code_and_message() {
+        let json = serde_json::to_value(ApiError::from(Error::NotFound)).expect("serialises");
+        assert_eq!(json["code"], "not_found", "the UI matches on the snake_case code");
+        assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()), "a person reads the message");
+    }
+}

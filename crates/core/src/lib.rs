@@ -1,0 +1,18 @@
+//! CallDeck's behaviour, testable without a webview: sessions, per-user storage and the
+//! recording library. The Tauri shell is a thin layer over this crate.
+
+pub mod demo;
+pub mod error;
+pub mod ids;
+pub mod library;
+pub mod session;
+pub mod storage;
+
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use session::{SignedInUser, UserScope, Workspace};
+
+/// Milliseconds since the Unix epoch: the one place the wall clock is read, so that
+/// everything below it takes time as a parameter and tests can choose it.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

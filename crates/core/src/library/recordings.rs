@@ -1,0 +1,135 @@
+//! Queries over the `recordings` table. Every one is filtered on the scope's user id.
+
+use chrono::{DateTime, Utc};
+
+use super::model::{
+    Direction, ListRecordingsRequest, Priority, RecordingDetails, RecordingPage, RecordingStatus,
+    RecordingSummary, MAX_PAGE_SIZE,
+};
+use crate::error::{Error, Result};
+use crate::ids::RecordingSid;
+use crate::session::UserScope;
+
+const SUMMARY_COLUMNS: &str = "sid, phone_number, contact_name, direction, status, duration_secs, \
+     recorded_at_ms, category, starred, archived, local_file IS NOT NULL AS available_offline";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    sid: String,
+    phone_number: String,
+    contact_name: Option<String>,
+    direction: Direction,
+    status: RecordingStatus,
+    duration_secs: i64,
+    recorded_at_ms: i64,
+    category: Option<String>,
+    starred: bool,
+    archived: bool,
+    available_offline: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    call_sid: Option<String>,
+    channels: i64,
+    tags: String,
+    priority: Priority,
+    legal_hold: bool,
+    notes: Option<String>,
+    local_file_bytes: Option<i64>,
+    play_count: i64,
+    download_count: i64,
+    last_played_at_ms: Option<i64>,
+    last_downloaded_at_ms: Option<i64>,
+}
+
+pub async fn list_recordings(scope: &UserScope, request: &ListRecordingsRequest) -> Result<RecordingPage> {
+    let limit = request.limit.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+    let page = request.page.unwrap_or(1).max(1);
+    let offset = i64::from(page - 1) * i64::from(limit);
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recordings WHERE user_id = ?1")
+        .bind(scope.user_id())
+        .fetch_one(scope.pool())
+        .await?;
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS} FROM recordings WHERE user_id = ?1
+         ORDER BY recorded_at_ms DESC, id DESC LIMIT ?2 OFFSET ?3"
+    ))
+    .bind(scope.user_id())
+    .bind(i64::from(limit))
+    .bind(offset)
+    .fetch_all(scope.pool())
+    .await?;
+    tracing::info!(user_id = scope.user_id(), page, limit, returned = rows.len(), total, "listed recordings");
+    Ok(RecordingPage {
+        items: rows.into_iter().map(SummaryRow::into_summary).collect(),
+        total: saturating_u32(total),
+        page,
+        limit,
+    })
+}
+
+pub async fn get_recording(scope: &UserScope, id: &str) -> Result<RecordingDetails> {
+    let sid = RecordingSid::parse(id)?;
+    let row: Option<DetailRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS}, call_sid, channels, tags, priority, legal_hold, notes,
+                local_file_bytes, play_count, download_count, last_played_at_ms, last_downloaded_at_ms
+         FROM recordings WHERE user_id = ?1 AND sid = ?2"
+    ))
+    .bind(scope.user_id())
+    .bind(sid.as_str())
+    .fetch_optional(scope.pool())
+    .await?;
+    let row = row.ok_or(Error::NotFound)?;
+    tracing::info!(user_id = scope.user_id(), recording = %sid, "fetched recording details");
+    Ok(row.into_details())
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> RecordingSummary {
+        RecordingSummary {
+            id: self.sid,
+            phone_number: self.phone_number,
+            contact_name: self.contact_name,
+            direction: self.direction,
+            status: self.status,
+            duration_secs: saturating_u32(self.duration_secs),
+            recorded_at: from_ms(self.recorded_at_ms),
+            category: self.category,
+            starred: self.starred,
+            archived: self.archived,
+            available_offline: self.available_offline,
+        }
+    }
+}
+
+impl DetailRow {
+    fn into_details(self) -> RecordingDetails {
+        RecordingDetails {
+            summary: self.summary.into_summary(),
+            call_sid: self.call_sid,
+            channels: saturating_u32(self.channels),
+            // Tags are written only by this crate as a JSON array; anything else reads as none.
+            tags: serde_json::from_str(&self.tags).unwrap_or_default(),
+            priority: self.priority,
+            legal_hold: self.legal_hold,
+            notes: self.notes,
+            #[allow(clippy::cast_precision_loss)]
+            local_file_bytes: self.local_file_bytes.map(|b| b as f64),
+            play_count: saturating_u32(self.play_count),
+            download_count: saturating_u32(self.download_count),
+            last_played_at: self.last_played_at_ms.map(from_ms),
+            last_downloaded_at: self.last_downloaded_at_ms.map(from_ms),
+        }
+    }
+}
+
+pub(crate) fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn saturating_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}

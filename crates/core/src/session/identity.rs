@@ -1,0 +1,37 @@
+use serde::Serialize;
+
+/// How a user proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// The local demo workspace: no account, a tenant like any other.
+    Demo,
+    /// An OpenID Connect sign-in (Auth0).
+    Oidc,
+}
+
+/// A user whose identity a sign-in flow has established. Only this crate's sign-in flows
+/// can make one, and only a `VerifiedIdentity` can open a user's library, so no caller can
+/// reach a library by naming a user id.
+#[derive(Debug, Clone)]
+pub struct VerifiedIdentity {
+    pub(crate) subject: String,
+    pub(crate) display_name: String,
+    pub(crate) provider: Provider,
+}
+
+impl VerifiedIdentity {
+    pub(crate) fn new(subject: String, display_name: String, provider: Provider) -> Self {
+        Self { subject, display_name, provider }
+    }
+
+    /// For tests and benchmarks that need many tenants without a sign-in flow.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn for_tests(subject: &str) -> Self {
+        Self::new(subject.to_owned(), format!("Test user {subject}"), Provider::Oidc)
+    }
+
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+}

@@ -1,0 +1,9 @@
+//! Who is signed in. The user id comes from here and nowhere else.
+
+mod identity;
+mod scope;
+mod workspace;
+
+pub use identity::{Provider, VerifiedIdentity};
+pub use scope::{SignedInUser, UserScope};
+pub use workspace::Workspace;

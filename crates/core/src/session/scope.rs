@@ -1,0 +1,73 @@
+use std::sync::Arc;
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use super::identity::Provider;
+use crate::storage::UserPaths;
+
+/// Proof that a user is signed in, and the handle to everything that is theirs: their
+/// database and their folder. Every core function that touches user data takes one.
+/// It is cheap to clone and can only be made by [`super::Workspace::sign_in`].
+#[derive(Clone)]
+pub struct UserScope {
+    inner: Arc<ScopeInner>,
+}
+
+struct ScopeInner {
+    user_id: String,
+    display_name: String,
+    provider: Provider,
+    paths: UserPaths,
+    pool: SqlitePool,
+}
+
+/// What the UI may know about the signed-in user.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedInUser {
+    pub display_name: String,
+    pub provider: Provider,
+}
+
+impl UserScope {
+    pub(crate) fn new(
+        user_id: String,
+        display_name: String,
+        provider: Provider,
+        paths: UserPaths,
+        pool: SqlitePool,
+    ) -> Self {
+        Self { inner: Arc::new(ScopeInner { user_id, display_name, provider, paths, pool }) }
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.inner.user_id
+    }
+
+    pub fn provider(&self) -> Provider {
+        self.inner.provider
+    }
+
+    pub fn paths(&self) -> &UserPaths {
+        &self.inner.paths
+    }
+
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.inner.pool
+    }
+
+    pub fn signed_in_user(&self) -> SignedInUser {
+        SignedInUser { display_name: self.inner.display_name.clone(), provider: self.inner.provider }
+    }
+
+    pub(crate) async fn close(&self) {
+        self.inner.pool.close().await;
+    }
+}
+
+impl std::fmt::Debug for UserScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserScope").field("user_id", &self.inner.user_id).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,65 @@
+use std::path::PathBuf;
+use std::sync::RwLock;
+
+use super::identity::VerifiedIdentity;
+use super::scope::UserScope;
+use crate::error::{Error, Result};
+use crate::library::db;
+use crate::storage::UserPaths;
+
+/// The app's data folder and the session signed in to it. The one place a `UserScope` is made.
+pub struct Workspace {
+    data_dir: PathBuf,
+    // A std lock, held only to swap or clone the scope: never across an await.
+    current: RwLock<Option<UserScope>>,
+}
+
+impl Workspace {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self { data_dir: data_dir.into(), current: RwLock::new(None) }
+    }
+
+    /// Opens the verified user's own folder and library and makes them the signed-in user.
+    /// Whoever was signed in before is signed out.
+    pub async fn sign_in(&self, identity: VerifiedIdentity, now_ms: i64) -> Result<UserScope> {
+        let paths = UserPaths::for_subject(&self.data_dir, &identity.subject);
+        paths.ensure().await?;
+        let pool = db::open(&paths.database()).await?;
+        sqlx::query(
+            "INSERT INTO users (id, display_name, created_at_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name",
+        )
+        .bind(&identity.subject)
+        .bind(&identity.display_name)
+        .bind(now_ms)
+        .execute(&pool)
+        .await?;
+        let scope =
+            UserScope::new(identity.subject, identity.display_name, identity.provider, paths, pool);
+        let previous = self.replace(Some(scope.clone()));
+        if let Some(previous) = previous {
+            previous.close().await;
+        }
+        tracing::info!(user_id = scope.user_id(), provider = ?scope.provider(), "signed in");
+        Ok(scope)
+    }
+
+    /// The signed-in user's scope, or `not_signed_in`.
+    pub fn current(&self) -> Result<UserScope> {
+        self.current.read().map_err(|_| Error::Internal("session lock poisoned".into()))?.clone().ok_or(Error::NotSignedIn)
+    }
+
+    pub async fn sign_out(&self) {
+        if let Some(previous) = self.replace(None) {
+            tracing::info!(user_id = previous.user_id(), "signed out");
+            previous.close().await;
+        }
+    }
+
+    fn replace(&self, next: Option<UserScope>) -> Option<UserScope> {
+        match self.current.write() {
+            Ok(mut guard) => std::mem::replace(&mut *guard, next),
+            Err(poisoned) => std::mem::replace(&mut *poisoned.into_inner(), next),
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Per-user folders, path validation and atomic file writes.
+
+mod atomic;
+mod paths;
+
+pub use atomic::{write_atomic, PARTIAL_SUFFIX};
+pub use paths::{user_key, UserPaths};

@@ -1,0 +1,51 @@
+//! The typed command surface, shared by the running app and the TypeScript exporter.
+
+use specta_typescript::Typescript;
+use tauri_specta::{collect_commands, Builder};
+
+use crate::commands::{library, session};
+
+/// Where the generated TypeScript lives, relative to the repository root.
+pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
+
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new().disable_serde_phases().commands(collect_commands![
+        session::session_status,
+        session::open_demo_workspace,
+        session::sign_out,
+        library::list_recordings,
+        library::get_recording,
+    ])
+}
+
+/// Writes the bindings to `path`.
+pub fn export(path: &std::path::Path) -> Result<(), String> {
+    builder()
+        .export(Typescript::default().header("// Generated from the Rust commands by `make bindings`. Do not edit.\n"), path)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_bindings_match_the_rust_commands() {
+        let dir = tempfile_dir();
+        let fresh = dir.join("bindings.ts");
+        export(&fresh).expect("export bindings");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let committed = std::fs::read_to_string(root.join(BINDINGS_PATH)).unwrap_or_default();
+        let generated = std::fs::read_to_string(&fresh).expect("read fresh bindings");
+        assert!(
+            committed == generated,
+            "{BINDINGS_PATH} has drifted from the Rust commands: run `make bindings` and commit it"
+        );
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("calldeck-bindings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+}

@@ -1,0 +1,5 @@
+//! Thin commands: each takes the session from the backend state and calls calldeck-core.
+//! None of them accepts a user id.
+
+pub mod library;
+pub mod session;
