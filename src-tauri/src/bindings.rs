@@ -3,25 +3,32 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
-use crate::commands::{library, session};
+use crate::commands::{diagnostics, library, session};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
 
-pub fn builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().disable_serde_phases().commands(collect_commands![
-        session::session_status,
-        session::open_demo_workspace,
-        session::sign_out,
-        library::list_recordings,
-        library::get_recording,
-    ])
+pub fn builder<R: tauri::Runtime>() -> Builder<R> {
+    Builder::<R>::new()
+        .disable_serde_phases()
+        .commands(collect_commands![
+            session::session_status,
+            session::open_demo_workspace,
+            session::sign_out,
+            library::list_recordings,
+            library::get_recording,
+            diagnostics::report_first_paint,
+        ])
 }
 
 /// Writes the bindings to `path`.
 pub fn export(path: &std::path::Path) -> Result<(), String> {
-    builder()
-        .export(Typescript::default().header("// Generated from the Rust commands by `make bindings`. Do not edit.\n"), path)
+    builder::<tauri::Wry>()
+        .export(
+            Typescript::default()
+                .header("// Generated from the Rust commands by `make bindings`. Do not edit.\n"),
+            path,
+        )
         .map_err(|e| e.to_string())
 }
 

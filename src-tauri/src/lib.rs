@@ -6,7 +6,7 @@ mod state;
 
 use std::path::PathBuf;
 
-use calldeck_core::Workspace;
+use calldeck_core::{demo, now_ms, Workspace};
 use tauri::Manager;
 
 use crate::state::AppState;
@@ -15,27 +15,48 @@ use crate::state::AppState;
 const DATA_DIR_ENV: &str = "CALLDECK_DATA_DIR";
 
 pub fn run() {
+    let _ = commands::diagnostics::STARTED.set(std::time::Instant::now());
     tracing_subscriber::fmt()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,calldeck_core=info".into()),
         )
         .init();
-    let builder = bindings::builder();
-    let result = tauri::Builder::default()
-        .invoke_handler(builder.invoke_handler())
-        .setup(move |app| {
-            builder.mount_events(app);
-            let data_dir = match std::env::var_os(DATA_DIR_ENV) {
-                Some(dir) => PathBuf::from(dir),
-                None => app.path().app_data_dir()?,
-            };
-            app.manage(AppState { workspace: Workspace::new(data_dir) });
-            Ok(())
-        })
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
+    let data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
+    if let Err(error) =
+        configure(tauri::Builder::default(), data_dir).run(tauri::generate_context!())
+    {
         tracing::error!(%error, "CallDeck could not start");
         std::process::exit(1);
     }
+}
+
+/// Commands and the start-up hook: everything but the window context. Shared by the app and
+/// by the IPC tests, which run it on Tauri's mock runtime.
+pub fn configure<R: tauri::Runtime>(
+    app: tauri::Builder<R>,
+    data_dir: Option<PathBuf>,
+) -> tauri::Builder<R> {
+    let commands = bindings::builder::<R>();
+    app.invoke_handler(commands.invoke_handler())
+        .setup(move |app| {
+            commands.mount_events(app);
+            let data_dir = match data_dir {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?,
+            };
+            open_workspace(app.handle(), data_dir);
+            Ok(())
+        })
+}
+
+/// Puts the workspace under the app's management, reopening the last session if it can.
+pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: PathBuf) {
+    let workspace = Workspace::new(data_dir);
+    if let Err(error) = tauri::async_runtime::block_on(demo::restore(&workspace, now_ms())) {
+        // The sign-in screen is shown instead; the log says why.
+        tracing::warn!(error = %error, "could not reopen the last workspace");
+    }
+    app.manage(AppState { workspace });
 }

@@ -11,6 +11,11 @@ export const commands = {
 	signOut: () => typedError<null, ApiError>(__TAURI_INVOKE("sign_out")),
 	listRecordings: (request: ListRecordingsRequest) => typedError<RecordingPage, ApiError>(__TAURI_INVOKE("list_recordings", { request })),
 	getRecording: (id: string) => typedError<RecordingDetails, ApiError>(__TAURI_INVOKE("get_recording", { id })),
+	/**
+	 *  The UI says a view is on screen for the first time. The log line is what
+	 *  `make bench` reads for `startup_to_first_paint_ms`.
+	 */
+	reportFirstPaint: (view: PaintedView) => typedError<null, ApiError>(__TAURI_INVOKE("report_first_paint", { view })),
 };
 
 /* Types */
@@ -31,6 +36,8 @@ export type ListRecordingsRequest = {
 	/**  At most 50; defaults to 50. */
 	limit?: number | null,
 };
+
+export type PaintedView = "sign_in" | "library";
 
 export type Priority = "low" | "normal" | "high";
 

@@ -78,13 +78,21 @@ impl From<Error> for ApiError {
         if matches!(err.code(), ErrorCode::Storage | ErrorCode::Internal) {
             tracing::error!(error = %err, "operation failed");
         }
-        ApiError { code: err.code(), message: err.user_message() }
+        ApiError {
+            code: err.code(),
+            message: err.user_message(),
+        }
     }
 }
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", serde_json::to_string(&self.code).unwrap_or_default(), self.message)
+        write!(
+            f,
+            "{}: {}",
+            serde_json::to_string(&self.code).unwrap_or_default(),
+            self.message
+        )
     }
 }
 
@@ -99,15 +107,27 @@ mod tests {
         let err = Error::Internal("SELECT * FROM recordings at /home/ana/.local".into());
         let api = ApiError::from(err);
         let json = serde_json::to_string(&api).expect("serialises");
-        assert!(!json.contains("SELECT"), "SQL must never reach the UI: {json}");
-        assert!(!json.contains("/home"), "paths must never reach the UI: {json}");
+        assert!(
+            !json.contains("SELECT"),
+            "SQL must never reach the UI: {json}"
+        );
+        assert!(
+            !json.contains("/home"),
+            "paths must never reach the UI: {json}"
+        );
         assert_eq!(api.code, ErrorCode::Internal);
     }
 
     #[test]
     fn errors_serialise_as_code_and_message() {
         let json = serde_json::to_value(ApiError::from(Error::NotFound)).expect("serialises");
-        assert_eq!(json["code"], "not_found", "the UI matches on the snake_case code");
-        assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()), "a person reads the message");
+        assert_eq!(
+            json["code"], "not_found",
+            "the UI matches on the snake_case code"
+        );
+        assert!(
+            json["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "a person reads the message"
+        );
     }
 }

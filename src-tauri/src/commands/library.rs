@@ -16,7 +16,10 @@ pub async fn list_recordings(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn get_recording(state: State<'_, AppState>, id: String) -> Result<RecordingDetails, ApiError> {
+pub async fn get_recording(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<RecordingDetails, ApiError> {
     let scope = state.workspace.current()?;
     Ok(library::get_recording(&scope, &id).await?)
 }

@@ -1,5 +1,6 @@
 //! Thin commands: each takes the session from the backend state and calls calldeck-core.
 //! None of them accepts a user id.
 
+pub mod diagnostics;
 pub mod library;
 pub mod session;

@@ -14,13 +14,17 @@ pub struct SessionStatus {
 #[tauri::command]
 #[specta::specta]
 pub async fn session_status(state: State<'_, AppState>) -> Result<SessionStatus, ApiError> {
-    Ok(SessionStatus { user: state.workspace.current().ok().map(|s| s.signed_in_user()) })
+    Ok(SessionStatus {
+        user: state.workspace.current().ok().map(|s| s.signed_in_user()),
+    })
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn open_demo_workspace(state: State<'_, AppState>) -> Result<SignedInUser, ApiError> {
-    Ok(demo::open(&state.workspace, now_ms()).await?.signed_in_user())
+    Ok(demo::open(&state.workspace, now_ms())
+        .await?
+        .signed_in_user())
 }
 
 #[tauri::command]

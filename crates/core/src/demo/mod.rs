@@ -8,7 +8,7 @@ pub use audio::conversation_wav;
 pub use seed::{demo_recordings, DEMO_RECORDING_COUNT};
 
 use crate::error::Result;
-use crate::library::{count_recordings, insert_recordings};
+use crate::library::{count_recordings, insert_recordings, RecordingStatus};
 use crate::session::{Provider, UserScope, VerifiedIdentity, Workspace};
 use crate::storage::write_atomic;
 
@@ -17,9 +17,15 @@ pub const DEMO_SUBJECT: &str = "demo|calldeck";
 /// How many demo recordings get an audio file: enough to play and scroll through,
 /// few enough that the first open stays quick.
 pub const DEMO_AUDIO_FILES: usize = 24;
+/// Longer calls stay without audio, keeping the demo folder to a few megabytes.
+const MAX_AUDIO_SECS: u32 = 150;
 
 pub fn identity() -> VerifiedIdentity {
-    VerifiedIdentity::new(DEMO_SUBJECT.to_owned(), "Demo agent".to_owned(), Provider::Demo)
+    VerifiedIdentity::new(
+        DEMO_SUBJECT.to_owned(),
+        "Demo agent".to_owned(),
+        Provider::Demo,
+    )
 }
 
 /// Signs in to the demo workspace, seeding its library the first time.
@@ -31,25 +37,47 @@ pub async fn open(workspace: &Workspace, now_ms: i64) -> Result<UserScope> {
     Ok(scope)
 }
 
+/// Reopens the demo workspace at start if it was the last one open. Other providers
+/// restore through their own sign-in flow, which checks their tokens.
+pub async fn restore(workspace: &Workspace, now_ms: i64) -> Result<Option<UserScope>> {
+    match workspace.last_session().await {
+        Some(last) if last.provider == Provider::Demo && last.subject == DEMO_SUBJECT => {
+            open(workspace, now_ms).await.map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
 async fn seed_library(scope: &UserScope, now_ms: i64) -> Result<()> {
     let mut recordings = demo_recordings(now_ms);
-    // The newest ready calls get audio, so the first screen has something to play.
-    let mut newest_ready: Vec<usize> = (0..recordings.len())
-        .filter(|&i| recordings[i].status == crate::library::RecordingStatus::Ready)
+    // Short ready calls spread over the whole period get audio; their recorded duration is
+    // the file's, so what the table says is what plays.
+    let eligible: Vec<usize> = (0..recordings.len())
+        .filter(|&i| {
+            recordings[i].status == RecordingStatus::Ready
+                && recordings[i].duration_secs <= MAX_AUDIO_SECS
+        })
         .collect();
-    newest_ready.sort_by_key(|&i| std::cmp::Reverse(recordings[i].recorded_at_ms));
-    for (n, &i) in newest_ready.iter().take(DEMO_AUDIO_FILES).enumerate() {
+    let spacing = (eligible.len() / DEMO_AUDIO_FILES).max(1);
+    let with_audio: Vec<usize> = eligible
+        .into_iter()
+        .step_by(spacing)
+        .take(DEMO_AUDIO_FILES)
+        .collect();
+    for &i in &with_audio {
         let r = &mut recordings[i];
-        // Short enough to keep the demo small; the record's duration matches the file.
-        r.duration_secs = 8 + u32::try_from(n * 7 % 40).unwrap_or(0);
         let channels = u16::try_from(r.channels).unwrap_or(1);
-        let bytes = conversation_wav(n as u64, r.duration_secs, channels)?;
+        let bytes = conversation_wav(i as u64, r.duration_secs, channels)?;
         let name = format!("{}_{}.wav", r.sid, r.recorded_at_ms / 1000);
         write_atomic(&scope.paths().media_file(&name)?, &bytes).await?;
         r.local_file = Some(name);
         r.local_file_bytes = Some(bytes.len() as u64);
     }
     let inserted = insert_recordings(scope, &recordings, now_ms).await?;
-    tracing::info!(user_id = scope.user_id(), inserted, "seeded the demo library");
+    tracing::info!(
+        user_id = scope.user_id(),
+        inserted,
+        "seeded the demo library"
+    );
     Ok(())
 }

@@ -9,14 +9,19 @@ use crate::error::{Error, Result};
 
 /// Opens (creating if needed) a user's library database and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<SqlitePool> {
-    let url = path.to_str().ok_or_else(|| Error::Internal("data folder is not valid UTF-8".into()))?;
+    let url = path
+        .to_str()
+        .ok_or_else(|| Error::Internal("data folder is not valid UTF-8".into()))?;
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{url}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await?;
     sqlx::migrate!("../../migrations").run(&pool).await?;
     Ok(pool)
 }
@@ -29,9 +34,15 @@ mod tests {
     async fn opens_with_wal_and_foreign_keys_enforced() {
         let dir = tempfile::tempdir().expect("temp dir");
         let pool = open(&dir.path().join("library.db")).await.expect("open");
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.expect("pragma");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&pool)
+            .await
+            .expect("pragma");
         assert_eq!(mode, "wal", "WAL lets the UI read while a sync writes");
-        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&pool).await.expect("pragma");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&pool)
+            .await
+            .expect("pragma");
         assert_eq!(fk, 1, "foreign keys must be enforced on every connection");
     }
 }

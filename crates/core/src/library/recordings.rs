@@ -45,8 +45,14 @@ struct DetailRow {
     last_downloaded_at_ms: Option<i64>,
 }
 
-pub async fn list_recordings(scope: &UserScope, request: &ListRecordingsRequest) -> Result<RecordingPage> {
-    let limit = request.limit.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
+pub async fn list_recordings(
+    scope: &UserScope,
+    request: &ListRecordingsRequest,
+) -> Result<RecordingPage> {
+    let limit = request
+        .limit
+        .unwrap_or(MAX_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE);
     let page = request.page.unwrap_or(1).max(1);
     let offset = i64::from(page - 1) * i64::from(limit);
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recordings WHERE user_id = ?1")
@@ -62,7 +68,14 @@ pub async fn list_recordings(scope: &UserScope, request: &ListRecordingsRequest)
     .bind(offset)
     .fetch_all(scope.pool())
     .await?;
-    tracing::info!(user_id = scope.user_id(), page, limit, returned = rows.len(), total, "listed recordings");
+    tracing::info!(
+        user_id = scope.user_id(),
+        page,
+        limit,
+        returned = rows.len(),
+        total,
+        "listed recordings"
+    );
     Ok(RecordingPage {
         items: rows.into_iter().map(SummaryRow::into_summary).collect(),
         total: saturating_u32(total),
@@ -132,4 +145,52 @@ pub(crate) fn from_ms(ms: i64) -> DateTime<Utc> {
 
 fn saturating_u32(v: i64) -> u32 {
     u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{VerifiedIdentity, Workspace};
+
+    /// The per-user database is the first wall; the user_id filter is the second. A row of
+    /// another user that somehow sits in this database must stay invisible.
+    #[tokio::test]
+    async fn rows_of_another_user_in_the_same_database_stay_invisible() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let workspace = Workspace::new(dir.path());
+        let scope = workspace
+            .sign_in(VerifiedIdentity::for_tests("auth0|me"), 0)
+            .await
+            .expect("sign in");
+        let foreign_sid = "RE11111111111111111111111111111111";
+        sqlx::query("INSERT INTO users (id, display_name, created_at_ms) VALUES ('auth0|other', 'Other', 0)")
+            .execute(scope.pool())
+            .await
+            .expect("insert user");
+        sqlx::query(
+            "INSERT INTO recordings (user_id, sid, phone_number, phone_digits, direction, status,
+                recorded_at_ms, updated_at_ms)
+             VALUES ('auth0|other', ?1, '+15550100000', '15550100000', 'inbound', 'ready', 1, 1)",
+        )
+        .bind(foreign_sid)
+        .execute(scope.pool())
+        .await
+        .expect("insert foreign row");
+
+        let page = list_recordings(&scope, &ListRecordingsRequest::default())
+            .await
+            .expect("list");
+        assert_eq!(page.total, 0, "another user's row must not be counted");
+        assert!(
+            page.items.is_empty(),
+            "another user's row must not be listed"
+        );
+        assert!(
+            matches!(
+                get_recording(&scope, foreign_sid).await,
+                Err(Error::NotFound)
+            ),
+            "another user's row must answer not_found"
+        );
+    }
 }

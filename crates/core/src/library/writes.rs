@@ -34,11 +34,16 @@ pub fn phone_digits(number: &str) -> String {
 
 /// Inserts the recordings in one transaction; a SID already in the library is left as it is.
 /// Returns how many were new.
-pub async fn insert_recordings(scope: &UserScope, recordings: &[NewRecording], now_ms: i64) -> Result<u64> {
+pub async fn insert_recordings(
+    scope: &UserScope,
+    recordings: &[NewRecording],
+    now_ms: i64,
+) -> Result<u64> {
     let mut tx = scope.pool().begin().await?;
     let mut inserted = 0;
     for r in recordings {
-        let tags = serde_json::to_string(&r.tags).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let tags =
+            serde_json::to_string(&r.tags).map_err(|e| crate::Error::Internal(e.to_string()))?;
         inserted += sqlx::query(
             "INSERT INTO recordings (user_id, sid, call_sid, phone_number, phone_digits, contact_name,
                 direction, status, duration_secs, channels, category, tags, priority, starred, archived,

@@ -1,7 +1,7 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a user proved who they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Provider {
     /// The local demo workspace: no account, a tenant like any other.
@@ -22,13 +22,21 @@ pub struct VerifiedIdentity {
 
 impl VerifiedIdentity {
     pub(crate) fn new(subject: String, display_name: String, provider: Provider) -> Self {
-        Self { subject, display_name, provider }
+        Self {
+            subject,
+            display_name,
+            provider,
+        }
     }
 
     /// For tests and benchmarks that need many tenants without a sign-in flow.
     #[cfg(any(test, feature = "test-support"))]
     pub fn for_tests(subject: &str) -> Self {
-        Self::new(subject.to_owned(), format!("Test user {subject}"), Provider::Oidc)
+        Self::new(
+            subject.to_owned(),
+            format!("Test user {subject}"),
+            Provider::Oidc,
+        )
     }
 
     pub fn subject(&self) -> &str {

@@ -38,7 +38,15 @@ impl UserScope {
         paths: UserPaths,
         pool: SqlitePool,
     ) -> Self {
-        Self { inner: Arc::new(ScopeInner { user_id, display_name, provider, paths, pool }) }
+        Self {
+            inner: Arc::new(ScopeInner {
+                user_id,
+                display_name,
+                provider,
+                paths,
+                pool,
+            }),
+        }
     }
 
     pub fn user_id(&self) -> &str {
@@ -58,7 +66,10 @@ impl UserScope {
     }
 
     pub fn signed_in_user(&self) -> SignedInUser {
-        SignedInUser { display_name: self.inner.display_name.clone(), provider: self.inner.provider }
+        SignedInUser {
+            display_name: self.inner.display_name.clone(),
+            provider: self.inner.provider,
+        }
     }
 
     pub(crate) async fn close(&self) {
@@ -68,6 +79,8 @@ impl UserScope {
 
 impl std::fmt::Debug for UserScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserScope").field("user_id", &self.inner.user_id).finish_non_exhaustive()
+        f.debug_struct("UserScope")
+            .field("user_id", &self.inner.user_id)
+            .finish_non_exhaustive()
     }
 }

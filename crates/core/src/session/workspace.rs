@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::sync::RwLock;
 
 use super::identity::VerifiedIdentity;
+use super::last::{self, LastSession};
 use super::scope::UserScope;
 use crate::error::{Error, Result};
 use crate::library::db;
@@ -16,7 +17,10 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        Self { data_dir: data_dir.into(), current: RwLock::new(None) }
+        Self {
+            data_dir: data_dir.into(),
+            current: RwLock::new(None),
+        }
     }
 
     /// Opens the verified user's own folder and library and makes them the signed-in user.
@@ -34,26 +38,49 @@ impl Workspace {
         .bind(now_ms)
         .execute(&pool)
         .await?;
-        let scope =
-            UserScope::new(identity.subject, identity.display_name, identity.provider, paths, pool);
+        let scope = UserScope::new(
+            identity.subject,
+            identity.display_name,
+            identity.provider,
+            paths,
+            pool,
+        );
         let previous = self.replace(Some(scope.clone()));
         if let Some(previous) = previous {
             previous.close().await;
         }
+        last::remember(
+            &self.data_dir,
+            &LastSession {
+                provider: scope.provider(),
+                subject: scope.user_id().to_owned(),
+            },
+        )
+        .await;
         tracing::info!(user_id = scope.user_id(), provider = ?scope.provider(), "signed in");
         Ok(scope)
     }
 
     /// The signed-in user's scope, or `not_signed_in`.
     pub fn current(&self) -> Result<UserScope> {
-        self.current.read().map_err(|_| Error::Internal("session lock poisoned".into()))?.clone().ok_or(Error::NotSignedIn)
+        self.current
+            .read()
+            .map_err(|_| Error::Internal("session lock poisoned".into()))?
+            .clone()
+            .ok_or(Error::NotSignedIn)
     }
 
     pub async fn sign_out(&self) {
+        last::forget(&self.data_dir).await;
         if let Some(previous) = self.replace(None) {
             tracing::info!(user_id = previous.user_id(), "signed out");
             previous.close().await;
         }
+    }
+
+    /// Who was signed in when the app last closed, if they did not sign out.
+    pub async fn last_session(&self) -> Option<LastSession> {
+        last::recall(&self.data_dir).await
     }
 
     fn replace(&self, next: Option<UserScope>) -> Option<UserScope> {

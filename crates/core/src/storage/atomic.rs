@@ -37,6 +37,10 @@ mod tests {
             .expect("list")
             .map(|e| e.expect("entry").file_name())
             .collect();
-        assert_eq!(names.len(), 1, "no temporary file may be left behind: {names:?}");
+        assert_eq!(
+            names.len(),
+            1,
+            "no temporary file may be left behind: {names:?}"
+        );
     }
 }

@@ -14,7 +14,9 @@ pub struct UserPaths {
 
 impl UserPaths {
     pub fn for_subject(data_dir: &Path, subject: &str) -> Self {
-        Self { root: data_dir.join("users").join(user_key(subject)) }
+        Self {
+            root: data_dir.join("users").join(user_key(subject)),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -58,7 +60,9 @@ fn is_plain_file_name(name: &str) -> bool {
         && name != "."
         && name != ".."
         && !name.starts_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 #[cfg(unix)]
@@ -80,17 +84,44 @@ mod tests {
     #[test]
     fn user_keys_are_stable_distinct_and_path_safe() {
         let a = user_key("auth0|abc");
-        assert_eq!(a, user_key("auth0|abc"), "the same subject must always map to the same folder");
-        assert_ne!(a, user_key("auth0|abd"), "different subjects must never share a folder");
-        assert!(a.len() == 32 && a.chars().all(|c| c.is_ascii_hexdigit()), "key {a} must be plain hex");
+        assert_eq!(
+            a,
+            user_key("auth0|abc"),
+            "the same subject must always map to the same folder"
+        );
+        assert_ne!(
+            a,
+            user_key("auth0|abd"),
+            "different subjects must never share a folder"
+        );
+        assert!(
+            a.len() == 32 && a.chars().all(|c| c.is_ascii_hexdigit()),
+            "key {a} must be plain hex"
+        );
     }
 
     #[test]
     fn media_files_must_be_plain_names() {
         let paths = UserPaths::for_subject(Path::new("/data"), "demo");
-        assert!(paths.media_file("RE0123_1700000000.wav").is_ok(), "a SID-based name is accepted");
-        for hostile in ["", ".", "..", "../x", "/etc/passwd", "a/b", "a\\b", ".hidden", "a\0b"] {
-            assert!(paths.media_file(hostile).is_err(), "{hostile:?} must not become a path");
+        assert!(
+            paths.media_file("RE0123_1700000000.wav").is_ok(),
+            "a SID-based name is accepted"
+        );
+        for hostile in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "/etc/passwd",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "a\0b",
+        ] {
+            assert!(
+                paths.media_file(hostile).is_err(),
+                "{hostile:?} must not become a path"
+            );
         }
     }
 }

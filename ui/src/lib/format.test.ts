@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+
+import { formatBytes, formatDuration, formatPhone } from "./format";
+
+describe("formatDuration", () => {
+  it("shows minutes and zero-padded seconds, and hours past an hour", () => {
+    expect(formatDuration(5)).toBe("0:05");
+    expect(formatDuration(252)).toBe("4:12");
+    expect(formatDuration(3723)).toBe("1:02:03");
+  });
+});
+
+describe("formatPhone", () => {
+  it("groups North American numbers the way people read them", () => {
+    expect(formatPhone("+12025550143")).toBe("+1 202 555 0143");
+  });
+  it("groups other countries by their own rules", () => {
+    expect(formatPhone("+442079460958")).toBe("+44 20 7946 0958");
+  });
+  it("leaves anything that is not E.164 untouched", () => {
+    expect(formatPhone("anonymous")).toBe("anonymous");
+  });
+});
+
+describe("formatBytes", () => {
+  it("picks a readable unit", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(480_000)).toBe("469 KB");
+    expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB");
+  });
+});
