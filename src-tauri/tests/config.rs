@@ -1,0 +1,71 @@
+//! The security settings in `tauri.conf.json` and the capability files, pinned.
+
+use serde_json::Value;
+
+fn read_json(relative: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("valid JSON")
+}
+
+#[test]
+fn the_csp_allows_only_the_apps_own_content_and_ipc() {
+    let conf = read_json("tauri.conf.json");
+    let csp = conf["app"]["security"]["csp"]
+        .as_object()
+        .expect("a CSP is set");
+    assert_eq!(
+        csp["default-src"], "'self'",
+        "nothing loads from elsewhere by default"
+    );
+    assert_eq!(csp["script-src"], "'self'", "scripts only from the bundle");
+    assert_eq!(csp["object-src"], "'none'");
+    assert_eq!(csp["frame-ancestors"], "'none'");
+    for (directive, value) in csp {
+        let value = value.as_str().expect("string directive");
+        for forbidden in ["'unsafe-eval'", "'unsafe-inline'", "*", "https:", "http:"] {
+            assert!(
+                !value.split_whitespace().any(|source| source == forbidden),
+                "{directive} must not allow {forbidden}"
+            );
+        }
+        for source in value.split_whitespace().filter(|s| s.contains("://")) {
+            assert_eq!(
+                source, "http://ipc.localhost",
+                "{directive} may name only Tauri's IPC host"
+            );
+        }
+    }
+    assert_eq!(
+        conf["app"]["withGlobalTauri"], false,
+        "no global Tauri object for injected scripts"
+    );
+}
+
+#[test]
+fn the_main_window_gets_only_its_own_commands_and_no_remote_url_gets_ipc() {
+    let capability = read_json("src-tauri/capabilities/main.json");
+    assert_eq!(
+        capability["windows"],
+        serde_json::json!(["main"]),
+        "granted to the main window only"
+    );
+    assert_eq!(capability["local"], true, "for the app's own pages");
+    assert!(
+        capability.get("remote").is_none(),
+        "no remote URL may use IPC"
+    );
+    let commands = include_str!("../build.rs");
+    for permission in capability["permissions"].as_array().expect("permissions") {
+        let permission = permission.as_str().expect("plain permission name");
+        match permission.strip_prefix("allow-") {
+            Some(command) => assert!(
+                commands.contains(&format!("\"{}\"", command.replace('-', "_"))),
+                "{permission} must name one of the app's own commands"
+            ),
+            None => assert!(
+                ["core:event:allow-listen", "core:event:allow-unlisten"].contains(&permission),
+                "{permission} is more than the window needs"
+            ),
+        }
+    }
+}
