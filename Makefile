@@ -57,7 +57,7 @@ package: bootstrap
 
 ## Regenerates ui/src/bindings.ts from the Rust commands.
 bindings:
-	cargo run --quiet --bin export-bindings
+	cargo run --quiet --example export-bindings
 
 fmt:
 	cargo fmt --all

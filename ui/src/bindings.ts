@@ -31,6 +31,9 @@ export type Direction = "inbound" | "outbound";
 export type ErrorCode = "not_found" | "invalid_input" | "not_signed_in" | "storage" | "internal";
 
 export type ListRecordingsRequest = {
+	filter?: RecordingFilter,
+	sortBy?: SortBy | null,
+	sortOrder?: SortOrder | null,
 	/**  1-based; defaults to 1. */
 	page?: number | null,
 	/**  At most 50; defaults to 50. */
@@ -62,6 +65,21 @@ export type RecordingDetails = {
 	downloadCount: number,
 	lastPlayedAt: string | null,
 	lastDownloadedAt: string | null,
+};
+
+export type RecordingFilter = {
+	/**  A phone number in any notation ("555", "+1 555", "(555) 12") or part of a name. */
+	search?: string | null,
+	status?: RecordingStatus | null,
+	direction?: Direction | null,
+	category?: string | null,
+	starred?: boolean | null,
+	archived?: boolean | null,
+	legalHold?: boolean | null,
+	/**  Recorded at or after this instant. */
+	startDate?: string | null,
+	/**  Recorded before this instant. */
+	endDate?: string | null,
 };
 
 export type RecordingPage = {
@@ -101,6 +119,12 @@ export type SignedInUser = {
 	displayName: string,
 	provider: Provider,
 };
+
+export type SortBy = 
+/**  When the call was recorded. */
+"createdAt" | "duration" | "phone";
+
+export type SortOrder = "asc" | "desc";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

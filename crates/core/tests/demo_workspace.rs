@@ -21,6 +21,7 @@ async fn all_pages(
             &ListRecordingsRequest {
                 page: Some(page),
                 limit: Some(50),
+                ..Default::default()
             },
         )
         .await

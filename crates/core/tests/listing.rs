@@ -18,6 +18,7 @@ async fn pages_are_newest_first_and_never_larger_than_fifty() {
         &ListRecordingsRequest {
             page: Some(1),
             limit: Some(10_000),
+            ..Default::default()
         },
     )
     .await
@@ -33,6 +34,7 @@ async fn pages_are_newest_first_and_never_larger_than_fifty() {
         &ListRecordingsRequest {
             page: Some(2),
             limit: Some(50),
+            ..Default::default()
         },
     )
     .await
@@ -54,6 +56,7 @@ async fn pages_past_the_end_are_empty_and_page_zero_means_the_first() {
         &ListRecordingsRequest {
             page: Some(99),
             limit: Some(50),
+            ..Default::default()
         },
     )
     .await
@@ -65,6 +68,7 @@ async fn pages_past_the_end_are_empty_and_page_zero_means_the_first() {
         &ListRecordingsRequest {
             page: Some(0),
             limit: Some(0),
+            ..Default::default()
         },
     )
     .await

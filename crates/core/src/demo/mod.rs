@@ -8,7 +8,7 @@ pub use audio::conversation_wav;
 pub use seed::{demo_recordings, DEMO_RECORDING_COUNT};
 
 use crate::error::Result;
-use crate::library::{count_recordings, insert_recordings, RecordingStatus};
+use crate::library::{count_recordings, insert_recordings, RecordingFilter, RecordingStatus};
 use crate::session::{Provider, UserScope, VerifiedIdentity, Workspace};
 use crate::storage::write_atomic;
 
@@ -31,7 +31,7 @@ pub fn identity() -> VerifiedIdentity {
 /// Signs in to the demo workspace, seeding its library the first time.
 pub async fn open(workspace: &Workspace, now_ms: i64) -> Result<UserScope> {
     let scope = workspace.sign_in(identity(), now_ms).await?;
-    if count_recordings(&scope).await? == 0 {
+    if count_recordings(&scope, &RecordingFilter::default()).await? == 0 {
         seed_library(&scope, now_ms).await?;
     }
     Ok(scope)

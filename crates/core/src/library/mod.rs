@@ -1,10 +1,17 @@
 //! The user's catalogue of recordings.
 
 pub(crate) mod db;
+mod filter;
+mod listing;
 mod model;
 mod recordings;
 pub(crate) mod writes;
 
+pub use filter::{RecordingFilter, SortBy, SortOrder};
+pub use listing::{
+    count_recordings, list_recordings, list_recordings_after, ListRecordingsRequest, RecordingPage,
+    RecordingSlice, RecordingSliceRequest,
+};
 pub use model::*;
-pub use recordings::{get_recording, list_recordings};
-pub use writes::{count_recordings, insert_recordings, phone_digits, NewRecording};
+pub use recordings::get_recording;
+pub use writes::{insert_recordings, phone_digits, NewRecording};

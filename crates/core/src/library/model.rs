@@ -66,25 +66,4 @@ pub struct RecordingDetails {
     pub last_downloaded_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ListRecordingsRequest {
-    /// 1-based; defaults to 1.
-    #[specta(optional)]
-    pub page: Option<u32>,
-    /// At most 50; defaults to 50.
-    #[specta(optional)]
-    pub limit: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct RecordingPage {
-    pub items: Vec<RecordingSummary>,
-    /// How many recordings match, over all pages.
-    pub total: u32,
-    pub page: u32,
-    pub limit: u32,
-}
-
 pub const MAX_PAGE_SIZE: u32 = 50;

@@ -2,26 +2,27 @@
 
 use chrono::{DateTime, Utc};
 
-use super::model::{
-    Direction, ListRecordingsRequest, Priority, RecordingDetails, RecordingPage, RecordingStatus,
-    RecordingSummary, MAX_PAGE_SIZE,
-};
+use super::model::{Direction, Priority, RecordingDetails, RecordingStatus, RecordingSummary};
 use crate::error::{Error, Result};
 use crate::ids::RecordingSid;
 use crate::session::UserScope;
 
-const SUMMARY_COLUMNS: &str = "sid, phone_number, contact_name, direction, status, duration_secs, \
-     recorded_at_ms, category, starred, archived, local_file IS NOT NULL AS available_offline";
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "r.id, r.sid, r.phone_number, r.phone_digits, r.contact_name, \
+     r.direction, r.status, r.duration_secs, r.recorded_at_ms, r.category, r.starred, r.archived, \
+     r.local_file IS NOT NULL AS available_offline";
 
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+pub(crate) struct SummaryRow {
+    pub(crate) id: i64,
     sid: String,
     phone_number: String,
+    pub(crate) phone_digits: String,
     contact_name: Option<String>,
     direction: Direction,
     status: RecordingStatus,
-    duration_secs: i64,
-    recorded_at_ms: i64,
+    pub(crate) duration_secs: i64,
+    pub(crate) recorded_at_ms: i64,
     category: Option<String>,
     starred: bool,
     archived: bool,
@@ -45,51 +46,13 @@ struct DetailRow {
     last_downloaded_at_ms: Option<i64>,
 }
 
-pub async fn list_recordings(
-    scope: &UserScope,
-    request: &ListRecordingsRequest,
-) -> Result<RecordingPage> {
-    let limit = request
-        .limit
-        .unwrap_or(MAX_PAGE_SIZE)
-        .clamp(1, MAX_PAGE_SIZE);
-    let page = request.page.unwrap_or(1).max(1);
-    let offset = i64::from(page - 1) * i64::from(limit);
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recordings WHERE user_id = ?1")
-        .bind(scope.user_id())
-        .fetch_one(scope.pool())
-        .await?;
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM recordings WHERE user_id = ?1
-         ORDER BY recorded_at_ms DESC, id DESC LIMIT ?2 OFFSET ?3"
-    ))
-    .bind(scope.user_id())
-    .bind(i64::from(limit))
-    .bind(offset)
-    .fetch_all(scope.pool())
-    .await?;
-    tracing::info!(
-        user_id = scope.user_id(),
-        page,
-        limit,
-        returned = rows.len(),
-        total,
-        "listed recordings"
-    );
-    Ok(RecordingPage {
-        items: rows.into_iter().map(SummaryRow::into_summary).collect(),
-        total: saturating_u32(total),
-        page,
-        limit,
-    })
-}
-
 pub async fn get_recording(scope: &UserScope, id: &str) -> Result<RecordingDetails> {
     let sid = RecordingSid::parse(id)?;
     let row: Option<DetailRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS}, call_sid, channels, tags, priority, legal_hold, notes,
-                local_file_bytes, play_count, download_count, last_played_at_ms, last_downloaded_at_ms
-         FROM recordings WHERE user_id = ?1 AND sid = ?2"
+        "SELECT {SUMMARY_COLUMNS}, r.call_sid, r.channels, r.tags, r.priority, r.legal_hold, r.notes,
+                r.local_file_bytes, r.play_count, r.download_count, r.last_played_at_ms,
+                r.last_downloaded_at_ms
+         FROM recordings r WHERE r.user_id = ?1 AND r.sid = ?2"
     ))
     .bind(scope.user_id())
     .bind(sid.as_str())
@@ -101,7 +64,7 @@ pub async fn get_recording(scope: &UserScope, id: &str) -> Result<RecordingDetai
 }
 
 impl SummaryRow {
-    fn into_summary(self) -> RecordingSummary {
+    pub(crate) fn into_summary(self) -> RecordingSummary {
         RecordingSummary {
             id: self.sid,
             phone_number: self.phone_number,
@@ -177,7 +140,7 @@ mod tests {
         .await
         .expect("insert foreign row");
 
-        let page = list_recordings(&scope, &ListRecordingsRequest::default())
+        let page = crate::library::list_recordings(&scope, &Default::default())
             .await
             .expect("list");
         assert_eq!(page.total, 0, "another user's row must not be counted");

@@ -78,15 +78,6 @@ pub async fn insert_recordings(
     Ok(inserted)
 }
 
-/// How many recordings the user has.
-pub async fn count_recordings(scope: &UserScope) -> Result<u64> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recordings WHERE user_id = ?1")
-        .bind(scope.user_id())
-        .fetch_one(scope.pool())
-        .await?;
-    Ok(u64::try_from(n).unwrap_or(0))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,256 @@
+//! What the user asks of the list — filters, search and sort — and how it becomes SQL.
+//! No SQL text is ever built from a user's string: sort columns come from an enum, every
+//! value is bound, and search text reaches the FTS index only as a quoted phrase.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::model::{Direction, RecordingStatus};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingFilter {
+    /// A phone number in any notation ("555", "+1 555", "(555) 12") or part of a name.
+    #[specta(optional)]
+    pub search: Option<String>,
+    #[specta(optional)]
+    pub status: Option<RecordingStatus>,
+    #[specta(optional)]
+    pub direction: Option<Direction>,
+    #[specta(optional)]
+    pub category: Option<String>,
+    #[specta(optional)]
+    pub starred: Option<bool>,
+    #[specta(optional)]
+    pub archived: Option<bool>,
+    #[specta(optional)]
+    pub legal_hold: Option<bool>,
+    /// Recorded at or after this instant.
+    #[specta(optional)]
+    pub start_date: Option<DateTime<Utc>>,
+    /// Recorded before this instant.
+    #[specta(optional)]
+    pub end_date: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SortBy {
+    /// When the call was recorded.
+    #[default]
+    CreatedAt,
+    Duration,
+    Phone,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Asc,
+    #[default]
+    Desc,
+}
+
+impl SortBy {
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            SortBy::CreatedAt => "recorded_at_ms",
+            SortBy::Duration => "duration_secs",
+            SortBy::Phone => "phone_digits",
+        }
+    }
+}
+
+impl SortOrder {
+    pub(crate) fn keyword(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "ASC",
+            SortOrder::Desc => "DESC",
+        }
+    }
+}
+
+/// A search, reduced to what it can mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Search {
+    /// The digits of a number typed in any notation.
+    Phone(String),
+    /// Part of a contact's name, lowercased.
+    Name(String),
+}
+
+pub(crate) const MAX_SEARCH_CHARS: usize = 100;
+
+impl Search {
+    /// Text made only of digits and the punctuation of phone numbers is a number search;
+    /// anything else is a name search. Blank text is no search.
+    pub(crate) fn parse(raw: &str) -> Option<Search> {
+        let text: String = raw
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_SEARCH_CHARS)
+            .collect();
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let phone_like = text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            && text.chars().any(|c| c.is_ascii_digit());
+        Some(if phone_like {
+            Search::Phone(text.chars().filter(char::is_ascii_digit).collect())
+        } else {
+            Search::Name(text.to_lowercase())
+        })
+    }
+
+    fn needle(&self) -> &str {
+        match self {
+            Search::Phone(d) | Search::Name(d) => d,
+        }
+    }
+
+    fn column(&self) -> &'static str {
+        match self {
+            Search::Phone(_) => "phone_digits",
+            Search::Name(_) => "contact_name",
+        }
+    }
+}
+
+/// An FTS5 query that matches `needle` as a literal substring of one column: a quoted phrase,
+/// quotes doubled, so no operator, prefix or column filter in the text has any effect.
+fn fts_phrase(column: &str, needle: &str) -> String {
+    format!("{column} : \"{}\"", needle.replace('"', "\"\""))
+}
+
+/// `%` and `_` in a user's text are data, not wildcards.
+fn like_pattern(needle: &str) -> String {
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl RecordingFilter {
+    /// True when a count can come from the per-user totals table.
+    pub(crate) fn is_grouped_only(&self) -> bool {
+        self.search.as_deref().and_then(Search::parse).is_none()
+            && self.start_date.is_none()
+            && self.end_date.is_none()
+    }
+
+    /// Appends ` AND …` conditions over the `recordings` table (aliased `r`).
+    pub(crate) fn push_conditions(&self, q: &mut QueryBuilder<'_, Sqlite>) {
+        if let Some(status) = self.status {
+            q.push(" AND r.status = ").push_bind(status);
+        }
+        if let Some(direction) = self.direction {
+            q.push(" AND r.direction = ").push_bind(direction);
+        }
+        if let Some(category) = &self.category {
+            q.push(" AND r.category = ").push_bind(category.clone());
+        }
+        if let Some(starred) = self.starred {
+            q.push(" AND r.starred = ").push_bind(starred);
+        }
+        if let Some(archived) = self.archived {
+            q.push(" AND r.archived = ").push_bind(archived);
+        }
+        if let Some(held) = self.legal_hold {
+            q.push(" AND r.legal_hold = ").push_bind(held);
+        }
+        if let Some(start) = self.start_date {
+            q.push(" AND r.recorded_at_ms >= ")
+                .push_bind(start.timestamp_millis());
+        }
+        if let Some(end) = self.end_date {
+            q.push(" AND r.recorded_at_ms < ")
+                .push_bind(end.timestamp_millis());
+        }
+        if let Some(search) = self.search.as_deref().and_then(Search::parse) {
+            // The trigram index needs three characters; shorter text is matched directly.
+            if search.needle().chars().count() >= 3 {
+                q.push(" AND r.id IN (SELECT rowid FROM recordings_search WHERE recordings_search MATCH ")
+                    .push_bind(fts_phrase(search.column(), search.needle()))
+                    .push(")");
+            } else {
+                q.push(format_args!(" AND lower(r.{}) LIKE ", search.column()))
+                    .push_bind(like_pattern(search.needle()))
+                    .push(" ESCAPE '\\'");
+            }
+        }
+    }
+
+    /// Appends ` AND …` conditions over the totals table (aliased `t`).
+    pub(crate) fn push_total_conditions(&self, q: &mut QueryBuilder<'_, Sqlite>) {
+        if let Some(status) = self.status {
+            q.push(" AND t.status = ").push_bind(status);
+        }
+        if let Some(direction) = self.direction {
+            q.push(" AND t.direction = ").push_bind(direction);
+        }
+        if let Some(category) = &self.category {
+            q.push(" AND t.category = ").push_bind(category.clone());
+        }
+        if let Some(starred) = self.starred {
+            q.push(" AND t.starred = ").push_bind(starred);
+        }
+        if let Some(archived) = self.archived {
+            q.push(" AND t.archived = ").push_bind(archived);
+        }
+        if let Some(held) = self.legal_hold {
+            q.push(" AND t.legal_hold = ").push_bind(held);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_any_notation_search_by_digits() {
+        for (typed, digits) in [
+            ("555", "555"),
+            ("+1 555", "1555"),
+            ("(555) 12", "55512"),
+            (" 020-7946 ", "0207946"),
+        ] {
+            assert_eq!(
+                Search::parse(typed),
+                Some(Search::Phone(digits.into())),
+                "{typed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn anything_else_searches_names_case_insensitively() {
+        assert_eq!(Search::parse("Ana R"), Some(Search::Name("ana r".into())));
+        assert_eq!(Search::parse("   "), None, "blank text is no search");
+        assert_eq!(
+            Search::parse("+-()"),
+            Some(Search::Name("+-()".into())),
+            "punctuation alone is not a number"
+        );
+    }
+
+    #[test]
+    fn fts_syntax_in_search_text_stays_a_literal_phrase() {
+        assert_eq!(
+            fts_phrase("contact_name", "a\" OR \"b"),
+            "contact_name : \"a\"\" OR \"\"b\""
+        );
+        assert_eq!(fts_phrase("contact_name", "x*"), "contact_name : \"x*\"");
+    }
+
+    #[test]
+    fn like_wildcards_in_search_text_are_escaped() {
+        assert_eq!(like_pattern("5%_"), "%5\\%\\_%");
+    }
+}

@@ -1,0 +1,284 @@
+//! The list, by page number (as the original API had it) or by cursor (for infinite scroll,
+//! where a page deep in the list costs what the first one does).
+
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::filter::{RecordingFilter, SortBy, SortOrder};
+use super::model::{RecordingSummary, MAX_PAGE_SIZE};
+use super::recordings::{SummaryRow, SUMMARY_COLUMNS};
+use crate::error::{Error, Result};
+use crate::session::UserScope;
+
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ListRecordingsRequest {
+    #[serde(default)]
+    #[specta(optional)]
+    pub filter: RecordingFilter,
+    #[specta(optional)]
+    pub sort_by: Option<SortBy>,
+    #[specta(optional)]
+    pub sort_order: Option<SortOrder>,
+    /// 1-based; defaults to 1.
+    #[specta(optional)]
+    pub page: Option<u32>,
+    /// At most 50; defaults to 50.
+    #[specta(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingPage {
+    pub items: Vec<RecordingSummary>,
+    /// How many recordings match, over all pages.
+    pub total: u32,
+    pub page: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingSliceRequest {
+    #[serde(default)]
+    #[specta(optional)]
+    pub filter: RecordingFilter,
+    #[specta(optional)]
+    pub sort_by: Option<SortBy>,
+    #[specta(optional)]
+    pub sort_order: Option<SortOrder>,
+    /// The `nextCursor` of the previous slice; none for the first.
+    #[specta(optional)]
+    pub after: Option<String>,
+    #[specta(optional)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingSlice {
+    pub items: Vec<RecordingSummary>,
+    /// Where the next slice starts; none after the last.
+    pub next_cursor: Option<String>,
+    /// How many recordings match in all; given with the first slice only.
+    pub total: Option<u32>,
+}
+
+fn clamp_limit(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
+}
+
+fn select<'a>(scope: &UserScope) -> QueryBuilder<'a, Sqlite> {
+    let mut q = QueryBuilder::new(format!(
+        "SELECT {SUMMARY_COLUMNS} FROM recordings r WHERE r.user_id = "
+    ));
+    q.push_bind(scope.user_id().to_owned());
+    q
+}
+
+fn push_order(q: &mut QueryBuilder<'_, Sqlite>, by: SortBy, order: SortOrder) {
+    let (column, keyword) = (by.column(), order.keyword());
+    q.push(format_args!(
+        " ORDER BY r.{column} {keyword}, r.id {keyword}"
+    ));
+}
+
+pub async fn list_recordings(
+    scope: &UserScope,
+    request: &ListRecordingsRequest,
+) -> Result<RecordingPage> {
+    let limit = clamp_limit(request.limit);
+    let page = request.page.unwrap_or(1).max(1);
+    let mut q = select(scope);
+    request.filter.push_conditions(&mut q);
+    push_order(
+        &mut q,
+        request.sort_by.unwrap_or_default(),
+        request.sort_order.unwrap_or_default(),
+    );
+    q.push(" LIMIT ").push_bind(i64::from(limit));
+    q.push(" OFFSET ")
+        .push_bind(i64::from(page - 1) * i64::from(limit));
+    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(scope.pool()).await?;
+    let total = count_recordings(scope, &request.filter).await?;
+    tracing::info!(
+        user_id = scope.user_id(),
+        page,
+        limit,
+        returned = rows.len(),
+        total,
+        "listed recordings"
+    );
+    Ok(RecordingPage {
+        items: rows.into_iter().map(SummaryRow::into_summary).collect(),
+        total,
+        page,
+        limit,
+    })
+}
+
+pub async fn list_recordings_after(
+    scope: &UserScope,
+    request: &RecordingSliceRequest,
+) -> Result<RecordingSlice> {
+    let limit = clamp_limit(request.limit);
+    let (by, order) = (
+        request.sort_by.unwrap_or_default(),
+        request.sort_order.unwrap_or_default(),
+    );
+    let mut q = select(scope);
+    request.filter.push_conditions(&mut q);
+    if let Some(raw) = &request.after {
+        let cursor = Cursor::decode(raw, by, order)?;
+        let (column, op) = (
+            by.column(),
+            if order == SortOrder::Desc { "<" } else { ">" },
+        );
+        q.push(format_args!(" AND (r.{column}, r.id) {op} ("));
+        match cursor.key {
+            CursorKey::Number(n) => q.push_bind(n),
+            CursorKey::Digits(d) => q.push_bind(d),
+        };
+        q.push(", ").push_bind(cursor.id).push(")");
+    }
+    push_order(&mut q, by, order);
+    // One extra row tells whether another slice follows.
+    q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(scope.pool()).await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| Cursor::after(r, by, order).encode())
+    } else {
+        None
+    };
+    let total = match request.after {
+        None => Some(count_recordings(scope, &request.filter).await?),
+        Some(_) => None,
+    };
+    Ok(RecordingSlice {
+        items: rows.into_iter().map(SummaryRow::into_summary).collect(),
+        next_cursor,
+        total,
+    })
+}
+
+/// How many of the user's recordings match. Filters over grouped columns only are answered
+/// from the per-user totals, without touching the recordings.
+pub async fn count_recordings(scope: &UserScope, filter: &RecordingFilter) -> Result<u32> {
+    let total: i64 = if filter.is_grouped_only() {
+        let mut q = QueryBuilder::new(
+            "SELECT coalesce(sum(t.recordings), 0) FROM recording_totals t WHERE t.user_id = ",
+        );
+        q.push_bind(scope.user_id().to_owned());
+        filter.push_total_conditions(&mut q);
+        q.build_query_scalar().fetch_one(scope.pool()).await?
+    } else {
+        let mut q = QueryBuilder::new("SELECT count(*) FROM recordings r WHERE r.user_id = ");
+        q.push_bind(scope.user_id().to_owned());
+        filter.push_conditions(&mut q);
+        q.build_query_scalar().fetch_one(scope.pool()).await?
+    };
+    Ok(u32::try_from(total.max(0)).unwrap_or(u32::MAX))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CursorKey {
+    Number(i64),
+    Digits(String),
+}
+
+/// The position after a row, in one sort: its sort key and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Cursor {
+    by: SortBy,
+    order: SortOrder,
+    key: CursorKey,
+    id: i64,
+}
+
+impl Cursor {
+    fn after(row: &SummaryRow, by: SortBy, order: SortOrder) -> Self {
+        let key = match by {
+            SortBy::CreatedAt => CursorKey::Number(row.recorded_at_ms),
+            SortBy::Duration => CursorKey::Number(row.duration_secs),
+            SortBy::Phone => CursorKey::Digits(row.phone_digits.clone()),
+        };
+        Cursor {
+            by,
+            order,
+            key,
+            id: row.id,
+        }
+    }
+
+    fn encode(&self) -> String {
+        let key = match &self.key {
+            CursorKey::Number(n) => n.to_string(),
+            CursorKey::Digits(d) => format!("d{d}"),
+        };
+        format!(
+            "{}.{}.{key}.{}",
+            self.by.column(),
+            self.order.keyword(),
+            self.id
+        )
+    }
+
+    /// A cursor from another sort, or one that was tampered with, is refused.
+    fn decode(raw: &str, by: SortBy, order: SortOrder) -> Result<Self> {
+        let invalid =
+            || Error::invalid("The list position is no longer valid. Please reload the list.");
+        let mut parts = raw.splitn(4, '.');
+        let (column, keyword, key, id) = (parts.next(), parts.next(), parts.next(), parts.next());
+        if column != Some(by.column()) || keyword != Some(order.keyword()) {
+            return Err(invalid());
+        }
+        let key = key.ok_or_else(invalid)?;
+        let key = match key.strip_prefix('d') {
+            Some(digits) if by == SortBy::Phone && digits.chars().all(|c| c.is_ascii_digit()) => {
+                CursorKey::Digits(digits.to_owned())
+            }
+            None if by != SortBy::Phone => CursorKey::Number(key.parse().map_err(|_| invalid())?),
+            _ => return Err(invalid()),
+        };
+        let id = id.and_then(|i| i.parse().ok()).ok_or_else(invalid)?;
+        Ok(Cursor { by, order, key, id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_tampering() {
+        let c = Cursor {
+            by: SortBy::Phone,
+            order: SortOrder::Asc,
+            key: CursorKey::Digits("1555".into()),
+            id: 42,
+        };
+        assert_eq!(
+            Cursor::decode(&c.encode(), SortBy::Phone, SortOrder::Asc).expect("decode"),
+            c
+        );
+        assert!(
+            Cursor::decode(&c.encode(), SortBy::Duration, SortOrder::Asc).is_err(),
+            "another sort's cursor"
+        );
+        for forged in [
+            "",
+            "phone_digits.ASC.d1' OR 1=1.4",
+            "recorded_at_ms.DESC.x.1",
+            "phone_digits.ASC.d1.-",
+            "a.b.c.d",
+        ] {
+            assert!(
+                Cursor::decode(forged, SortBy::Phone, SortOrder::Asc).is_err(),
+                "{forged:?} must be refused"
+            );
+        }
+    }
+}
