@@ -1,9 +1,10 @@
 //! The typed command surface, shared by the running app and the TypeScript exporter.
 
 use specta_typescript::Typescript;
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{diagnostics, library, session};
+use crate::commands::{diagnostics, export, library, notes, retention, session};
+use crate::events::LibraryChanged;
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
@@ -16,9 +17,26 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             session::open_demo_workspace,
             session::sign_out,
             library::list_recordings,
+            library::list_recordings_after,
             library::get_recording,
+            library::recording_stats,
+            library::update_recording,
+            library::set_legal_hold,
+            library::bulk_update,
+            library::delete_recording,
+            notes::list_notes,
+            notes::add_note,
+            notes::edit_note,
+            notes::delete_note,
+            export::export_recording,
+            export::export_recordings,
+            retention::preview_cleanup,
+            retention::run_cleanup,
+            retention::list_audit,
+            retention::export_audit_csv,
             diagnostics::report_first_paint,
         ])
+        .events(collect_events![LibraryChanged])
 }
 
 /// Writes the bindings to `path`.

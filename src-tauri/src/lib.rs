@@ -2,6 +2,8 @@
 
 pub mod bindings;
 mod commands;
+mod events;
+mod host;
 mod state;
 
 use std::path::PathBuf;
@@ -58,5 +60,6 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         // The sign-in screen is shown instead; the log says why.
         tracing::warn!(error = %error, "could not reopen the last workspace");
     }
-    app.manage(AppState { workspace });
+    let host = std::sync::Arc::new(host::TauriHost { app: app.clone() });
+    app.manage(AppState { workspace, host });
 }

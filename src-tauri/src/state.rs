@@ -1,6 +1,26 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use calldeck_core::Workspace;
 
-/// What the shell manages: the workspace, which holds the signed-in session.
+use crate::host::Host;
+
+/// What the shell manages: the workspace (which holds the signed-in session) and the host.
 pub struct AppState {
     pub workspace: Workspace,
+    pub host: Arc<dyn Host>,
+}
+
+impl AppState {
+    pub fn library_changed(&self, recordings: Vec<String>) {
+        self.host.library_changed(recordings);
+    }
+
+    pub async fn save_path(&self, suggested_name: &str) -> Option<PathBuf> {
+        self.host.save_path(suggested_name).await.ok().flatten()
+    }
+
+    pub async fn pick_folder(&self) -> Option<PathBuf> {
+        self.host.pick_folder().await.ok().flatten()
+    }
 }

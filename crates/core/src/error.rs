@@ -15,6 +15,15 @@ pub enum Error {
     InvalidInput(String),
     #[error("not signed in")]
     NotSignedIn,
+    /// Some of the recordings in a bulk request are missing or another user's.
+    #[error("{missing} of {asked} recordings not found")]
+    SomeNotFound { missing: usize, asked: usize },
+    /// Held recordings cannot be deleted or cleaned up.
+    #[error("{count} recordings on legal hold")]
+    OnLegalHold { count: usize },
+    /// The recording's audio is not on this computer.
+    #[error("no local audio")]
+    NoLocalAudio,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -32,6 +41,8 @@ pub enum ErrorCode {
     NotFound,
     InvalidInput,
     NotSignedIn,
+    LegalHold,
+    NoLocalAudio,
     Storage,
     Internal,
 }
@@ -39,7 +50,9 @@ pub enum ErrorCode {
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::NotFound => ErrorCode::NotFound,
+            Error::NotFound | Error::SomeNotFound { .. } => ErrorCode::NotFound,
+            Error::OnLegalHold { .. } => ErrorCode::LegalHold,
+            Error::NoLocalAudio => ErrorCode::NoLocalAudio,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotSignedIn => ErrorCode::NotSignedIn,
             Error::Database(_) | Error::Migration(_) | Error::Io(_) => ErrorCode::Storage,
@@ -54,6 +67,19 @@ impl Error {
             Error::NotFound => "That recording could not be found.".into(),
             Error::InvalidInput(why) => why.clone(),
             Error::NotSignedIn => "Please sign in first.".into(),
+            Error::SomeNotFound { missing, asked } => {
+                format!("{missing} of the {asked} recordings could not be found, so nothing was changed.")
+            }
+            Error::OnLegalHold { count: 1 } => {
+                "This recording is on legal hold, so it cannot be deleted. Lift the hold first."
+                    .into()
+            }
+            Error::OnLegalHold { count } => {
+                format!("{count} of these recordings are on legal hold, so nothing was deleted. Lift the holds first.")
+            }
+            Error::NoLocalAudio => {
+                "This recording's audio is not on this computer yet. Download it first.".into()
+            }
             Error::Database(_) | Error::Migration(_) | Error::Io(_) => {
                 "The local library could not be read or written. Please try again.".into()
             }

@@ -1,6 +1,7 @@
 //! CallDeck's behaviour, testable without a webview: sessions, per-user storage and the
 //! recording library. The Tauri shell is a thin layer over this crate.
 
+pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod ids;

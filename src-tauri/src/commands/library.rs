@@ -1,5 +1,8 @@
-use calldeck_core::library::{self, ListRecordingsRequest, RecordingDetails, RecordingPage};
-use calldeck_core::ApiError;
+use calldeck_core::library::{
+    self, BulkAction, BulkResult, ListRecordingsRequest, RecordingDetails, RecordingPage,
+    RecordingPatchInput, RecordingSlice, RecordingSliceRequest, RecordingStats,
+};
+use calldeck_core::{now_ms, ApiError};
 use tauri::State;
 
 use crate::state::AppState;
@@ -16,10 +19,75 @@ pub async fn list_recordings(
 
 #[tauri::command]
 #[specta::specta]
+pub async fn list_recordings_after(
+    state: State<'_, AppState>,
+    request: RecordingSliceRequest,
+) -> Result<RecordingSlice, ApiError> {
+    let scope = state.workspace.current()?;
+    Ok(library::list_recordings_after(&scope, &request).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn get_recording(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<RecordingDetails, ApiError> {
     let scope = state.workspace.current()?;
     Ok(library::get_recording(&scope, &id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn recording_stats(state: State<'_, AppState>) -> Result<RecordingStats, ApiError> {
+    let scope = state.workspace.current()?;
+    Ok(library::recording_stats(&scope).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_recording(
+    state: State<'_, AppState>,
+    id: String,
+    patch: RecordingPatchInput,
+) -> Result<(), ApiError> {
+    let scope = state.workspace.current()?;
+    library::update_recording(&scope, &id, patch.into_patch()?, now_ms()).await?;
+    state.library_changed(vec![id]);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_legal_hold(
+    state: State<'_, AppState>,
+    id: String,
+    held: bool,
+) -> Result<(), ApiError> {
+    let scope = state.workspace.current()?;
+    library::set_legal_hold(&scope, &id, held, now_ms()).await?;
+    state.library_changed(vec![id]);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_update(
+    state: State<'_, AppState>,
+    action: BulkAction,
+    ids: Vec<String>,
+) -> Result<BulkResult, ApiError> {
+    let scope = state.workspace.current()?;
+    let result = library::bulk_update(&scope, action, &ids, now_ms()).await?;
+    state.library_changed(ids);
+    Ok(result)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_recording(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+    let scope = state.workspace.current()?;
+    library::delete_recording(&scope, &id, now_ms()).await?;
+    state.library_changed(vec![id]);
+    Ok(())
 }

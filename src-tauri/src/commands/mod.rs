@@ -2,5 +2,8 @@
 //! None of them accepts a user id.
 
 pub mod diagnostics;
+pub mod export;
 pub mod library;
+pub mod notes;
+pub mod retention;
 pub mod session;

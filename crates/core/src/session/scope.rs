@@ -65,6 +65,12 @@ impl UserScope {
         &self.inner.pool
     }
 
+    /// Direct database access for tests and benchmarks (query plans, bulk seeding).
+    #[cfg(feature = "test-support")]
+    pub fn pool_for_tests(&self) -> &SqlitePool {
+        &self.inner.pool
+    }
+
     pub fn signed_in_user(&self) -> SignedInUser {
         SignedInUser {
             display_name: self.inner.display_name.clone(),

@@ -3,5 +3,5 @@
 mod atomic;
 mod paths;
 
-pub use atomic::{write_atomic, PARTIAL_SUFFIX};
+pub use atomic::{copy_atomic, write_atomic, PARTIAL_SUFFIX};
 pub use paths::{user_key, UserPaths};

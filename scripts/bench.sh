@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmarks a CallDeck build: scripts/bench.sh target/release/calldeck
+#
+# Writes target/bench/results.json (merged by name with other benchmarks' entries) and
+# prints every entry as a table. Needs Xvfb, tauri-driver and WebKitWebDriver (see
+# scripts/bootstrap.sh) and Node 20. Knobs: BENCH_RUNS (5 starts), BENCH_IDLE_SETTLE_S (10),
+# BENCH_KEEP_WORK=1 (keep the scratch data dir). Logs: target/bench/logs/.
+set -euo pipefail
+
+if [ $# -ne 1 ] || [ ! -f "$1" ] || [ ! -x "$1" ]; then
+  echo "usage: $0 <path to the release binary, e.g. target/release/calldeck>" >&2
+  [ $# -eq 1 ] && echo "bench.sh: '$1' is not an executable file" >&2
+  exit 2
+fi
+BIN=$(realpath -- "$1")
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="$PATH:$HOME/.cargo/bin"
+for tool in node Xvfb tauri-driver WebKitWebDriver; do
+  command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (see scripts/bootstrap.sh)" >&2; exit 2; }
+done
+cd "$ROOT"
+exec node scripts/bench/bench.mjs "$BIN"

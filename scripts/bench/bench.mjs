@@ -1,0 +1,211 @@
+// CallDeck benchmarks: scripts/bench.sh <release binary>
+//
+//   startup_to_first_paint_ms   wall time from spawning the app until its stdout line with
+//                               `first_paint` (the library, from a restored demo session);
+//                               median of BENCH_RUNS (5) starts
+//   idle_rss_mb_all_processes   RSS summed over the app and all its descendants (WebKit
+//                               processes), BENCH_IDLE_SETTLE_S (10) s after the library shows
+//
+// Everything runs on a private Xvfb with a throwaway CALLDECK_DATA_DIR; the results are
+// merged by name into target/bench/results.json and printed as a table.
+
+import { accessSync, closeSync, constants, createWriteStream, openSync, rmSync, statSync } from 'node:fs';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+import { newSession, tauriCapabilities, waitForDriver, writeLauncher } from '../../tests/e2e/webdriver.mjs';
+import { descendants, freePortPair, installExitGuard, memoryOf, start, startXvfb, stop } from './procs.mjs';
+import { formatTable, mergeResults } from './results.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = join(ROOT, 'target', 'bench');
+const LOGS = join(OUT, 'logs');
+const RESULTS = join(OUT, 'results.json');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SETTLE_S = Number(process.env.BENCH_IDLE_SETTLE_S ?? 10);
+const FIRST_PAINT_TIMEOUT_MS = 30_000;
+const MB = 1024 * 1024;
+
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+const round1 = (x) => Math.round(x * 10) / 10;
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Opens the demo once over WebDriver, so that later starts restore it straight to the library. */
+async function warmUp(env, work) {
+  const port = await freePortPair();
+  const driverLog = openSync(join(LOGS, 'tauri-driver.log'), 'w');
+  const driver = start('tauri-driver', ['--port', String(port), '--native-port', String(port + 1), '--native-host', '127.0.0.1'], {
+    env,
+    stdio: ['ignore', driverLog, driverLog],
+  });
+  closeSync(driverLog);
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitForDriver(url);
+    const launcher = await writeLauncher(join(work, 'calldeck.sh'), BIN, { CALLDECK_DATA_DIR: env.CALLDECK_DATA_DIR }, join(LOGS, 'warmup-app.log'));
+    const session = await newSession(url, tauriCapabilities(launcher));
+    try {
+      const openDemo = await session.waitForElement('[data-testid="open-demo"]', { message: 'the sign-in screen (open-demo) on a fresh data dir' });
+      await openDemo.click();
+      await session.waitForCount('[data-testid="recording-row"]', 50, { message: 'the library (50 recording rows) after opening the demo' });
+      await session.nextFrames(2);
+    } finally {
+      await session.delete();
+    }
+  } finally {
+    await stop(driver);
+  }
+}
+
+/**
+ * Starts the app directly and resolves once its stdout shows `first_paint`, with
+ * `{ handle, ms, appMs }` (wall time from spawn; the app's own since_start figure).
+ * The caller stops `handle`.
+ */
+async function startUntilFirstPaint(env, logName) {
+  const logFile = createWriteStream(join(LOGS, logName));
+  const t0 = performance.now();
+  const handle = start(BIN, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  handle.child.stderr.pipe(logFile, { end: false });
+  handle.child.once('close', () => logFile.end());
+  const lines = createInterface({ input: handle.child.stdout });
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no first_paint on stdout within ${FIRST_PAINT_TIMEOUT_MS} ms (see ${join(LOGS, logName)})`)),
+        FIRST_PAINT_TIMEOUT_MS,
+      );
+      lines.on('line', (raw) => {
+        const ms = performance.now() - t0;
+        logFile.write(`${raw}\n`);
+        const line = stripAnsi(raw);
+        if (!line.includes('first_paint')) return;
+        clearTimeout(timer);
+        const view = /view=(\w+)/.exec(line)?.[1];
+        if (view && view !== 'Library') {
+          reject(new Error(`the app painted ${view} first, not the library: the demo session was not restored (${line.trim()})`));
+          return;
+        }
+        const appMs = Number(/since_start=(?:Some\()?(\d+)/.exec(line)?.[1] ?? NaN);
+        resolve({ handle, ms, appMs: Number.isNaN(appMs) ? null : appMs });
+      });
+      handle.exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`the app exited (${code}) before first_paint (see ${join(LOGS, logName)})`));
+      });
+    });
+  } catch (error) {
+    await stop(handle);
+    throw error;
+  }
+}
+
+async function benchStartup(env) {
+  const samples = [];
+  const appSamples = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const { handle, ms, appMs } = await startUntilFirstPaint(env, `startup-${i}.log`);
+    await stop(handle);
+    samples.push(round1(ms));
+    appSamples.push(appMs);
+    log(`start ${i}/${RUNS}: first_paint after ${ms.toFixed(1)} ms (app says ${appMs ?? '?'} ms)`);
+    await sleep(500);
+  }
+  return {
+    name: 'startup_to_first_paint_ms',
+    value: round1(median(samples)),
+    unit: 'ms',
+    target: 500,
+    detail: {
+      runs: RUNS,
+      min: Math.min(...samples),
+      max: Math.max(...samples),
+      samples_ms: samples,
+      app_since_start_ms: appSamples,
+      method: 'median wall time from spawn to the stdout line with first_paint (library of a restored demo session), Xvfb 1280x800, after one warm-up run',
+    },
+  };
+}
+
+async function benchIdleMemory(env) {
+  const { handle } = await startUntilFirstPaint(env, 'idle.log');
+  try {
+    await sleep(SETTLE_S * 1000);
+    const pids = [handle.pid, ...descendants(handle.pid).map((d) => d.pid)];
+    const processes = pids.map(memoryOf).filter(Boolean);
+    const rss = processes.reduce((sum, p) => sum + p.rssKb * 1024, 0);
+    const pssKnown = processes.every((p) => p.pssKb !== null);
+    const pss = processes.reduce((sum, p) => sum + (p.pssKb ?? 0) * 1024, 0);
+    for (const p of processes) log(`idle: ${p.name} (${p.pid}) RSS ${(p.rssKb / 1024).toFixed(1)} MB, PSS ${p.pssKb === null ? '?' : (p.pssKb / 1024).toFixed(1)} MB`);
+    return {
+      name: 'idle_rss_mb_all_processes',
+      value: round1(rss / MB),
+      unit: 'MB',
+      target: 200,
+      detail: {
+        pss_mb: pssKnown ? round1(pss / MB) : null,
+        process_count: processes.length,
+        settle_s: SETTLE_S,
+        processes: processes.map((p) => ({ name: p.name, rss_mb: round1((p.rssKb * 1024) / MB), pss_mb: p.pssKb === null ? null : round1((p.pssKb * 1024) / MB) })),
+        method: `VmRSS summed over the app and all descendants ${SETTLE_S} s after first_paint of the restored library (MB = 2^20 bytes); pss_mb sums Pss from smaps_rollup, which splits shared pages`,
+      },
+    };
+  } finally {
+    await stop(handle);
+  }
+}
+
+const BIN = process.argv[2];
+
+async function main() {
+  if (!BIN || !isAbsolute(BIN)) throw new Error('usage: scripts/bench.sh <absolute path to the release binary>');
+  accessSync(BIN, constants.X_OK);
+  if (!statSync(BIN).isFile()) throw new Error(`${BIN} is not a file`);
+  if (!(RUNS >= 1)) throw new Error(`BENCH_RUNS must be at least 1, is ${process.env.BENCH_RUNS}`);
+
+  installExitGuard();
+  await mkdir(LOGS, { recursive: true });
+  const work = await mkdtemp(join(tmpdir(), 'calldeck-bench-'));
+  const keep = process.env.BENCH_KEEP_WORK === '1';
+  // Also on a signal (the guard exits the process): no scratch data left behind.
+  if (!keep) process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+  const dataDir = join(work, 'data');
+  await mkdir(dataDir);
+  const entries = [];
+  let xvfb;
+  try {
+    xvfb = await startXvfb();
+    log(`Xvfb (pid ${xvfb.handle.pid}) on ${xvfb.display}, data in ${dataDir}`);
+    const env = { ...process.env, DISPLAY: xvfb.display, CALLDECK_DATA_DIR: dataDir, GDK_BACKEND: 'x11' };
+    delete env.WAYLAND_DISPLAY;
+
+    log('warm-up: opening the demo workspace once over WebDriver');
+    await warmUp(env, work);
+    entries.push(await benchStartup(env));
+    log(`idle memory: starting the app and waiting ${SETTLE_S} s`);
+    entries.push(await benchIdleMemory(env));
+  } finally {
+    if (xvfb) await stop(xvfb.handle);
+    if (keep) log(`scratch kept in ${work}`);
+    else await rm(work, { recursive: true, force: true });
+  }
+
+  const all = await mergeResults(RESULTS, entries);
+  process.stdout.write(`${formatTable(all)}\n\nwritten to ${RESULTS}; logs in ${LOGS}\n`);
+}
+
+main().catch((error) => {
+  log(`failed: ${error.message}`);
+  process.exitCode = 1;
+});
