@@ -53,13 +53,23 @@ pub fn configure<R: tauri::Runtime>(
         })
 }
 
-/// Puts the workspace under the app's management, reopening the last session if it can.
+/// Puts the workspace under the app's management and reopens the last session in the
+/// background, so the window and the webview start while the library opens.
 pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: PathBuf) {
-    let workspace = Workspace::new(data_dir);
-    if let Err(error) = tauri::async_runtime::block_on(demo::restore(&workspace, now_ms())) {
-        // The sign-in screen is shown instead; the log says why.
-        tracing::warn!(error = %error, "could not reopen the last workspace");
-    }
+    let (restored, restored_rx) = tokio::sync::watch::channel(false);
     let host = std::sync::Arc::new(host::TauriHost { app: app.clone() });
-    app.manage(AppState { workspace, host });
+    app.manage(AppState {
+        workspace: Workspace::new(data_dir),
+        host,
+        restored: restored_rx,
+    });
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        if let Err(error) = demo::restore(&state.workspace, now_ms()).await {
+            // The sign-in screen is shown instead; the log says why.
+            tracing::warn!(error = %error, "could not reopen the last workspace");
+        }
+        let _ = restored.send(true);
+    });
 }

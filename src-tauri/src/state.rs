@@ -9,9 +9,18 @@ use crate::host::Host;
 pub struct AppState {
     pub workspace: Workspace,
     pub host: Arc<dyn Host>,
+    /// Becomes true once the last session has been reopened (or found absent) at start.
+    pub restored: tokio::sync::watch::Receiver<bool>,
 }
 
 impl AppState {
+    /// Waits until start-up has reopened the last session, so nobody sees a sign-in screen
+    /// for a user who is about to be signed in.
+    pub async fn after_restore(&self) {
+        let mut restored = self.restored.clone();
+        let _ = restored.wait_for(|done| *done).await;
+    }
+
     pub fn library_changed(&self, recordings: Vec<String>) {
         self.host.library_changed(recordings);
     }

@@ -106,3 +106,26 @@ fn no_command_accepts_a_user_id() {
         "still the signed-in demo user's own library"
     );
 }
+
+#[test]
+fn the_last_demo_session_is_reopened_at_start_and_sign_out_is_remembered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let first = app(dir.path());
+        invoke(&first, "open_demo_workspace", json!({})).expect("open demo");
+    }
+    let restarted = app(dir.path());
+    let status = invoke(&restarted, "session_status", json!({})).expect("status");
+    assert_eq!(
+        status["user"]["provider"], "demo",
+        "the demo reopens without a click: {status}"
+    );
+    invoke(&restarted, "sign_out", json!({})).expect("sign out");
+
+    let again = app(dir.path());
+    let status = invoke(&again, "session_status", json!({})).expect("status");
+    assert!(
+        status["user"].is_null(),
+        "after sign-out the app starts on the sign-in screen: {status}"
+    );
+}

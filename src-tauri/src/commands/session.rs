@@ -14,6 +14,7 @@ pub struct SessionStatus {
 #[tauri::command]
 #[specta::specta]
 pub async fn session_status(state: State<'_, AppState>) -> Result<SessionStatus, ApiError> {
+    state.after_restore().await;
     Ok(SessionStatus {
         user: state.workspace.current().ok().map(|s| s.signed_in_user()),
     })
@@ -22,6 +23,7 @@ pub async fn session_status(state: State<'_, AppState>) -> Result<SessionStatus,
 #[tauri::command]
 #[specta::specta]
 pub async fn open_demo_workspace(state: State<'_, AppState>) -> Result<SignedInUser, ApiError> {
+    state.after_restore().await;
     Ok(demo::open(&state.workspace, now_ms())
         .await?
         .signed_in_user())
@@ -30,6 +32,7 @@ pub async fn open_demo_workspace(state: State<'_, AppState>) -> Result<SignedInU
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
+    state.after_restore().await;
     state.workspace.sign_out().await;
     Ok(())
 }

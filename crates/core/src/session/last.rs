@@ -19,6 +19,10 @@ fn file(data_dir: &Path) -> PathBuf {
 }
 
 pub async fn remember(data_dir: &Path, last: &LastSession) {
+    // Reopening the same session at every start need not rewrite (and fsync) the file.
+    if recall(data_dir).await.as_ref() == Some(last) {
+        return;
+    }
     let result = async {
         tokio::fs::create_dir_all(data_dir).await?;
         let bytes = serde_json::to_vec(last).map_err(|e| crate::Error::Internal(e.to_string()))?;
