@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks a CallDeck build: scripts/bench.sh target/release/calldeck
 #
-# Writes target/bench/results.json (merged by name with other benchmarks' entries) and
-# prints every entry as a table. Needs Xvfb, tauri-driver and WebKitWebDriver (see
-# scripts/bootstrap.sh) and Node 20. Knobs: BENCH_RUNS (5 starts), BENCH_IDLE_SETTLE_S (10),
-# BENCH_KEEP_WORK=1 (keep the scratch data dir). Logs: target/bench/logs/.
+# First the recording library (scripts/bench/library.mjs: a release build of calldeck-core's
+# bench_library example, which generates 1M and 100k recordings once under target/bench/data/),
+# then the app's start and memory. Writes target/bench/results.json (merged by name with other
+# benchmarks' entries) and prints every entry as a table. Needs Xvfb, tauri-driver and
+# WebKitWebDriver (see scripts/bootstrap.sh) and Node 20. Knobs: BENCH_RUNS (5 starts),
+# BENCH_IDLE_SETTLE_S (10), BENCH_KEEP_WORK=1 (keep the scratch data dir),
+# BENCH_LIBRARY_ITERATIONS (200), BENCH_SKIP_LIBRARY=1. Logs: target/bench/logs/.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -f "$1" ] || [ ! -x "$1" ]; then
@@ -19,4 +22,7 @@ for tool in node Xvfb tauri-driver WebKitWebDriver; do
   command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (see scripts/bootstrap.sh)" >&2; exit 2; }
 done
 cd "$ROOT"
+if [ "${BENCH_SKIP_LIBRARY:-0}" != 1 ]; then
+  node scripts/bench/library.mjs
+fi
 exec node scripts/bench/bench.mjs "$BIN"

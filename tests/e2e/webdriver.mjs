@@ -270,6 +270,11 @@ export class Element {
     return this.session.command('GET', `/element/${this.id}/text`);
   }
 
+  /** Types `text` into the element (W3C Element Send Keys); `\uE00C` is Escape, `\uE007` Enter. */
+  sendKeys(text) {
+    return this.session.command('POST', `/element/${this.id}/value`, { text });
+  }
+
   attribute(name) {
     return this.session.command('GET', `/element/${this.id}/attribute/${encodeURIComponent(name)}`);
   }

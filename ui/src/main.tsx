@@ -2,9 +2,10 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
+// The base styles first: each feature's own CSS, imported by its components, builds on them.
+import "./styles.css";
 import { App } from "./app/App";
 import { createQueryClient } from "./lib/queryClient";
-import "./styles.css";
 
 const root = document.getElementById("root");
 if (root) {

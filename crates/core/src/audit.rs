@@ -8,6 +8,7 @@ use std::future::Future;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::ids::RecordingSid;
 use crate::library::from_ms;
 use crate::session::UserScope;
 
@@ -49,6 +50,28 @@ impl Operation {
     }
 }
 
+/// At most this many ids are kept per entry (a bulk request names at most 5,000).
+const MAX_AUDITED_IDS: usize = 5_000;
+/// What stands in the log for an id that is not a recording SID.
+pub const INVALID_ID: &str = "(invalid id)";
+
+/// The ids as the audit keeps them: well-formed SIDs as they are; anything else (a path, a
+/// NUL, megabytes of text) only as a placeholder, so hostile input never reaches the log.
+fn audit_ids(ids: &[String]) -> Vec<String> {
+    let mut kept: Vec<String> = ids
+        .iter()
+        .take(MAX_AUDITED_IDS)
+        .map(|id| match RecordingSid::parse(id) {
+            Ok(sid) => sid.as_str().to_owned(),
+            Err(_) => INVALID_ID.to_owned(),
+        })
+        .collect();
+    if ids.len() > MAX_AUDITED_IDS {
+        kept.push(format!("(+{} more)", ids.len() - MAX_AUDITED_IDS));
+    }
+    kept
+}
+
 /// Runs `work`, then records the operation and its outcome. The error is passed on unchanged.
 pub(crate) async fn audited<T, F>(
     scope: &UserScope,
@@ -61,6 +84,7 @@ where
     F: Future<Output = Result<T>>,
 {
     let result = work.await;
+    let recordings = audit_ids(recordings);
     let (outcome, detail) = match &result {
         Ok(_) => ("ok", None),
         Err(e) => ("error", Some(format!("{:?}", e.code()))),
@@ -77,7 +101,7 @@ where
             tracing::warn!(user_id = scope.user_id(), operation = op.as_str(), ?recordings, outcome, error = %e, "audit")
         }
     }
-    let ids = serde_json::to_string(recordings).unwrap_or_else(|_| "[]".into());
+    let ids = serde_json::to_string(&recordings).unwrap_or_else(|_| "[]".into());
     let write = sqlx::query(
         "INSERT INTO audit_log (user_id, at_ms, operation, recordings, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )

@@ -1,10 +1,20 @@
-import { useCallback, useRef } from "react";
+import "./pages.css";
 
-import { commands, type PaintedView } from "../bindings";
-import { describeError } from "../lib/command";
+import { useCallback, useRef, useState } from "react";
+
+import { commands, type PaintedView, type SignedInUser, type SortBy } from "../bindings";
+import { CleanupDialog } from "../features/cleanup/CleanupDialog";
+import { AuditView } from "../features/audit/AuditView";
+import { LibraryView } from "../features/library/LibraryView";
+import { hasFilters, initialQuery, nextSort, toFilter, type LibraryQuery } from "../features/library/query";
 import { useSession, useSignOut } from "../features/session/api";
 import { SignInScreen } from "../features/session/SignInScreen";
-import { LibraryView } from "../features/library/LibraryView";
+import { StatsView } from "../features/stats/StatsView";
+import { ToastProvider } from "../features/toast/ToastProvider";
+import { describeError } from "../lib/command";
+import { SearchBox } from "./SearchBox";
+import { Sidebar, type View } from "./Sidebar";
+import { useLibraryEvents } from "./useLibraryEvents";
 
 /** Tells the backend, once per view, that it is on screen: the start-up benchmark reads it. */
 function useReportPaint(view: PaintedView) {
@@ -18,9 +28,19 @@ function useReportPaint(view: PaintedView) {
 }
 
 export function App() {
+  return (
+    <ToastProvider>
+      <Shell />
+    </ToastProvider>
+  );
+}
+
+function Shell() {
   const session = useSession();
   const signOut = useSignOut();
   const libraryPainted = useReportPaint("library");
+  const user = session.data?.user ?? null;
+  useLibraryEvents(user !== null);
 
   if (session.isPending) return <div className="splash" aria-busy="true" />;
   if (session.isError) {
@@ -30,8 +50,26 @@ export function App() {
       </p>
     );
   }
-  const user = session.data.user;
   if (!user) return <SignInScreen />;
+  return <Workspace user={user} signingOut={signOut.isPending} onSignOut={() => signOut.mutate()} onFirstPaint={libraryPainted} />;
+}
+
+type WorkspaceProps = { user: SignedInUser; signingOut: boolean; onSignOut: () => void; onFirstPaint: () => void };
+
+/** The signed-in window. Its state (filters, view) lives and dies with the session. */
+function Workspace({ user, signingOut, onSignOut, onFirstPaint }: WorkspaceProps) {
+  const [view, setView] = useState<View>("library");
+  const [query, setQuery] = useState<LibraryQuery>(initialQuery);
+  const [cleanupOpen, setCleanupOpen] = useState(false);
+
+  const patchQuery = useCallback((patch: Partial<LibraryQuery>) => setQuery((q) => ({ ...q, ...patch })), []);
+  const onSort = useCallback((by: SortBy) => setQuery((q) => ({ ...q, ...nextSort(q, by) })), []);
+  const clearFilters = useCallback(
+    () => setQuery((q) => ({ ...initialQuery, sortBy: q.sortBy, sortOrder: q.sortOrder })),
+    [],
+  );
+
+  const params = { filter: toFilter(query), sortBy: query.sortBy, sortOrder: query.sortOrder };
 
   return (
     <div className="app">
@@ -39,16 +77,45 @@ export function App() {
         <span className="brand">
           <img src="/icon.png" alt="" width={22} height={22} /> CallDeck
         </span>
+        <SearchBox
+          value={query.search}
+          onSearch={(search) => {
+            patchQuery({ search });
+            setView("library");
+          }}
+        />
         <span className="spacer" />
         <span className="user" data-testid="signed-in-user">
           {user.displayName}
           {user.provider === "demo" && <span className="badge">demo</span>}
         </span>
-        <button type="button" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+        <button type="button" onClick={onSignOut} disabled={signingOut}>
           Sign out
         </button>
       </header>
-      <LibraryView onFirstPaint={libraryPainted} />
+      <div className="body">
+        <Sidebar
+          view={view}
+          query={query}
+          onView={setView}
+          onQuery={patchQuery}
+          onCleanup={() => setCleanupOpen(true)}
+        />
+        <main className="main">
+          {view === "library" && (
+            <LibraryView
+              params={params}
+              filtered={hasFilters(query)}
+              onSort={onSort}
+              onClearFilters={clearFilters}
+              onFirstPaint={onFirstPaint}
+            />
+          )}
+          {view === "stats" && <StatsView />}
+          {view === "audit" && <AuditView />}
+        </main>
+      </div>
+      {cleanupOpen && <CleanupDialog onClose={() => setCleanupOpen(false)} />}
     </div>
   );
 }

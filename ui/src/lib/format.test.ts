@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBytes, formatDuration, formatPhone } from "./format";
+import { formatBytes, formatDuration, formatPhone, parsePosition } from "./format";
 
 describe("formatDuration", () => {
   it("shows minutes and zero-padded seconds, and hours past an hour", () => {
@@ -27,5 +27,19 @@ describe("formatBytes", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(480_000)).toBe("469 KB");
     expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB");
+  });
+});
+
+describe("parsePosition", () => {
+  it("reads m:ss, h:mm:ss and plain seconds", () => {
+    expect(parsePosition("0:42")).toBe(42_000);
+    expect(parsePosition("1:05")).toBe(65_000);
+    expect(parsePosition("1:02:03")).toBe(3_723_000);
+    expect(parsePosition("75")).toBe(75_000);
+  });
+  it("refuses what is not a position", () => {
+    expect(parsePosition("1:75")).toBeNull();
+    expect(parsePosition("abc")).toBeNull();
+    expect(parsePosition("")).toBeNull();
   });
 });

@@ -69,9 +69,23 @@ fn clamp_limit(limit: Option<u32>) -> u32 {
     limit.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE)
 }
 
-fn select<'a>(scope: &UserScope) -> QueryBuilder<'a, Sqlite> {
+/// `recordings r`, read by row id from the search's matches when there is an FTS search.
+fn from_recordings(filter: &RecordingFilter) -> &'static str {
+    if filter.uses_search_index() {
+        "recordings r NOT INDEXED"
+    } else {
+        "recordings r"
+    }
+}
+
+fn select<'a>(
+    scope: &UserScope,
+    filter: &RecordingFilter,
+    prefix: &str,
+) -> QueryBuilder<'a, Sqlite> {
+    let from = from_recordings(filter);
     let mut q = QueryBuilder::new(format!(
-        "SELECT {SUMMARY_COLUMNS} FROM recordings r WHERE r.user_id = "
+        "{prefix}SELECT {SUMMARY_COLUMNS} FROM {from} WHERE r.user_id = "
     ));
     q.push_bind(scope.user_id().to_owned());
     q
@@ -84,13 +98,15 @@ fn push_order(q: &mut QueryBuilder<'_, Sqlite>, by: SortBy, order: SortOrder) {
     ));
 }
 
-pub async fn list_recordings(
+/// The SQL of a numbered page (`prefix` is empty, or `EXPLAIN QUERY PLAN `).
+fn page_query<'a>(
     scope: &UserScope,
     request: &ListRecordingsRequest,
-) -> Result<RecordingPage> {
+    prefix: &str,
+) -> QueryBuilder<'a, Sqlite> {
     let limit = clamp_limit(request.limit);
     let page = request.page.unwrap_or(1).max(1);
-    let mut q = select(scope);
+    let mut q = select(scope, &request.filter, prefix);
     request.filter.push_conditions(&mut q);
     push_order(
         &mut q,
@@ -100,7 +116,19 @@ pub async fn list_recordings(
     q.push(" LIMIT ").push_bind(i64::from(limit));
     q.push(" OFFSET ")
         .push_bind(i64::from(page - 1) * i64::from(limit));
-    let rows: Vec<SummaryRow> = q.build_query_as().fetch_all(scope.pool()).await?;
+    q
+}
+
+pub async fn list_recordings(
+    scope: &UserScope,
+    request: &ListRecordingsRequest,
+) -> Result<RecordingPage> {
+    let limit = clamp_limit(request.limit);
+    let page = request.page.unwrap_or(1).max(1);
+    let rows: Vec<SummaryRow> = page_query(scope, request, "")
+        .build_query_as()
+        .fetch_all(scope.pool())
+        .await?;
     let total = count_recordings(scope, &request.filter).await?;
     tracing::info!(
         user_id = scope.user_id(),
@@ -118,16 +146,18 @@ pub async fn list_recordings(
     })
 }
 
-pub async fn list_recordings_after(
+/// The SQL of a slice after a cursor; fetches one row more than the limit.
+fn slice_query<'a>(
     scope: &UserScope,
     request: &RecordingSliceRequest,
-) -> Result<RecordingSlice> {
+    prefix: &str,
+) -> Result<QueryBuilder<'a, Sqlite>> {
     let limit = clamp_limit(request.limit);
     let (by, order) = (
         request.sort_by.unwrap_or_default(),
         request.sort_order.unwrap_or_default(),
     );
-    let mut q = select(scope);
+    let mut q = select(scope, &request.filter, prefix);
     request.filter.push_conditions(&mut q);
     if let Some(raw) = &request.after {
         let cursor = Cursor::decode(raw, by, order)?;
@@ -145,7 +175,22 @@ pub async fn list_recordings_after(
     push_order(&mut q, by, order);
     // One extra row tells whether another slice follows.
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
-    let mut rows: Vec<SummaryRow> = q.build_query_as().fetch_all(scope.pool()).await?;
+    Ok(q)
+}
+
+pub async fn list_recordings_after(
+    scope: &UserScope,
+    request: &RecordingSliceRequest,
+) -> Result<RecordingSlice> {
+    let limit = clamp_limit(request.limit);
+    let (by, order) = (
+        request.sort_by.unwrap_or_default(),
+        request.sort_order.unwrap_or_default(),
+    );
+    let mut rows: Vec<SummaryRow> = slice_query(scope, request, "")?
+        .build_query_as()
+        .fetch_all(scope.pool())
+        .await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next_cursor = if more {
@@ -164,23 +209,91 @@ pub async fn list_recordings_after(
     })
 }
 
+/// The SQL of a count: from the per-user totals when the filter allows, else over the rows.
+fn count_query<'a>(
+    scope: &UserScope,
+    filter: &RecordingFilter,
+    prefix: &str,
+) -> QueryBuilder<'a, Sqlite> {
+    if filter.is_grouped_only() {
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT coalesce(sum(t.recordings), 0) FROM recording_totals t WHERE t.user_id = "
+        ));
+        q.push_bind(scope.user_id().to_owned());
+        filter.push_total_conditions(&mut q);
+        q
+    } else {
+        let from = from_recordings(filter);
+        let mut q = QueryBuilder::new(format!(
+            "{prefix}SELECT count(*) FROM {from} WHERE r.user_id = "
+        ));
+        q.push_bind(scope.user_id().to_owned());
+        filter.push_conditions(&mut q);
+        q
+    }
+}
+
 /// How many of the user's recordings match. Filters over grouped columns only are answered
 /// from the per-user totals, without touching the recordings.
 pub async fn count_recordings(scope: &UserScope, filter: &RecordingFilter) -> Result<u32> {
-    let total: i64 = if filter.is_grouped_only() {
-        let mut q = QueryBuilder::new(
-            "SELECT coalesce(sum(t.recordings), 0) FROM recording_totals t WHERE t.user_id = ",
-        );
-        q.push_bind(scope.user_id().to_owned());
-        filter.push_total_conditions(&mut q);
-        q.build_query_scalar().fetch_one(scope.pool()).await?
-    } else {
-        let mut q = QueryBuilder::new("SELECT count(*) FROM recordings r WHERE r.user_id = ");
-        q.push_bind(scope.user_id().to_owned());
-        filter.push_conditions(&mut q);
-        q.build_query_scalar().fetch_one(scope.pool()).await?
-    };
+    let total: i64 = count_query(scope, filter, "")
+        .build_query_scalar()
+        .fetch_one(scope.pool())
+        .await?;
     Ok(u32::try_from(total.max(0)).unwrap_or(u32::MAX))
+}
+
+/// The plans SQLite chooses for the library's hot queries, for tests that pin them.
+#[cfg(feature = "test-support")]
+pub mod plans {
+    use super::*;
+
+    /// One of the queries the list, count and stats commands run.
+    #[derive(Debug, Clone)]
+    pub enum HotQuery {
+        Page(ListRecordingsRequest),
+        Slice(RecordingSliceRequest),
+        Count(RecordingFilter),
+        Stats,
+    }
+
+    /// One line of `EXPLAIN QUERY PLAN`.
+    #[derive(Debug, Clone, sqlx::FromRow)]
+    pub struct PlanStep {
+        pub id: i64,
+        pub parent: i64,
+        pub detail: String,
+    }
+
+    /// The SQL the command runs for `query`, and the plan SQLite makes of it, with the same
+    /// bound values.
+    pub async fn explain(scope: &UserScope, query: &HotQuery) -> Result<(String, Vec<PlanStep>)> {
+        const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
+        let mut q = match query {
+            HotQuery::Page(request) => page_query(scope, request, EXPLAIN),
+            HotQuery::Slice(request) => slice_query(scope, request, EXPLAIN)?,
+            HotQuery::Count(filter) => count_query(scope, filter, EXPLAIN),
+            HotQuery::Stats => {
+                let sql = crate::library::stats::STATS_SQL;
+                let steps: Vec<(i64, i64, i64, String)> =
+                    sqlx::query_as(&format!("{EXPLAIN}{sql}"))
+                        .bind(scope.user_id())
+                        .fetch_all(scope.pool())
+                        .await?;
+                return Ok((sql.to_owned(), into_steps(steps)));
+            }
+        };
+        let sql = q.sql().trim_start_matches(EXPLAIN).to_owned();
+        let steps: Vec<(i64, i64, i64, String)> =
+            q.build_query_as().fetch_all(scope.pool()).await?;
+        Ok((sql, into_steps(steps)))
+    }
+
+    fn into_steps(rows: Vec<(i64, i64, i64, String)>) -> Vec<PlanStep> {
+        rows.into_iter()
+            .map(|(id, parent, _, detail)| PlanStep { id, parent, detail })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

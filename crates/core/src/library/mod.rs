@@ -9,12 +9,14 @@ mod model;
 mod notes;
 mod organise;
 mod recordings;
-mod stats;
+pub(crate) mod stats;
 pub(crate) mod writes;
 
 pub use cleanup::{preview_cleanup, run_cleanup, CleanupPolicy, CleanupPreview, CleanupResult};
 pub use export::{export_recording, export_recordings, suggested_export_name, ExportResult};
 pub use filter::{RecordingFilter, SortBy, SortOrder};
+#[cfg(feature = "test-support")]
+pub use listing::plans;
 pub use listing::{
     count_recordings, list_recordings, list_recordings_after, ListRecordingsRequest, RecordingPage,
     RecordingSlice, RecordingSliceRequest,

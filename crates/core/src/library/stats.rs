@@ -52,16 +52,18 @@ fn add<K: PartialEq>(counts: &mut Vec<CountByKey<K>>, key: K, n: u32) {
     }
 }
 
+/// Every totals row of the user: one per combination of the grouped columns.
+pub(crate) const STATS_SQL: &str =
+    "SELECT status, direction, category, starred, archived, legal_hold, recordings, duration_secs,
+            local_files, local_bytes
+     FROM recording_totals WHERE user_id = ?";
+
 #[allow(clippy::cast_precision_loss)]
 pub async fn recording_stats(scope: &UserScope) -> Result<RecordingStats> {
-    let rows: Vec<TotalsRow> = sqlx::query_as(
-        "SELECT status, direction, category, starred, archived, legal_hold, recordings, duration_secs,
-                local_files, local_bytes
-         FROM recording_totals WHERE user_id = ?1",
-    )
-    .bind(scope.user_id())
-    .fetch_all(scope.pool())
-    .await?;
+    let rows: Vec<TotalsRow> = sqlx::query_as(STATS_SQL)
+        .bind(scope.user_id())
+        .fetch_all(scope.pool())
+        .await?;
     let mut stats = RecordingStats {
         total: 0,
         total_duration_secs: 0.0,

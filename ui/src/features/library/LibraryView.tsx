@@ -1,66 +1,163 @@
-import { useEffect, useState } from "react";
+import "./library.css";
 
+import { useCallback, useEffect, useMemo, useState } from "react";
+
+import type { RecordingSummary, SortBy } from "../../bindings";
 import { describeError } from "../../lib/command";
-import { useRecordingsPage } from "./api";
-import { DetailsPanel } from "./DetailsPanel";
+import { DetailsPanel } from "../details/DetailsPanel";
+import { useToast } from "../toast/context";
+import { useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
+import { BulkBar } from "./BulkBar";
 import { RecordingsTable } from "./RecordingsTable";
+import { useChecked } from "./useChecked";
+import { useLibraryKeys } from "./useLibraryKeys";
 
-type Props = { onFirstPaint?: () => void };
+type Props = {
+  params: ListParams;
+  filtered: boolean;
+  onSort: (by: SortBy) => void;
+  onClearFilters: () => void;
+  onFirstPaint?: () => void;
+};
 
-export function LibraryView({ onFirstPaint }: Props) {
-  const [page, setPage] = useState(1);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const { data, error, isPending, isFetching } = useRecordingsPage(page);
-  const hasRows = (data?.items.length ?? 0) > 0;
+export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstPaint }: Props) {
+  const toast = useToast();
+  const slices = useRecordingSlices(params);
+  const { data, error, isPending, isFetching, hasNextPage, isFetchingNextPage, fetchNextPage } = slices;
+  const recordings = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
+  const total = data?.pages[0]?.total ?? recordings.length;
 
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [detailsId, setDetailsId] = useState<string | null>(null);
+  const { checked, toggle, setAll, clear } = useChecked(recordings);
+  const update = useUpdateRecording();
+
+  // Another filter or order is another list: ticks on rows no longer shown would surprise.
+  const paramsKey = JSON.stringify(params);
+  const [listedKey, setListedKey] = useState(paramsKey);
+  if (listedKey !== paramsKey) {
+    setListedKey(paramsKey);
+    clear();
+  }
+
+  const hasRows = recordings.length > 0;
   useEffect(() => {
     if (hasRows) onFirstPaint?.();
   }, [hasRows, onFirstPaint]);
 
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.limit)) : 1;
-  const first = data && data.total > 0 ? (data.page - 1) * data.limit + 1 : 0;
-  const last = data ? first + data.items.length - Math.min(1, data.items.length) : 0;
+  const activeIndex = activeId ? recordings.findIndex((r) => r.id === activeId) : -1;
+  const active = activeIndex >= 0 ? recordings[activeIndex] : undefined;
+
+  const open = useCallback(
+    (index: number) => {
+      const r = recordings[index];
+      if (!r) return;
+      setActiveId(r.id);
+      setDetailsId(r.id);
+    },
+    [recordings],
+  );
+
+  const mutate = update.mutate;
+  const toggleStar = useCallback(
+    (r: RecordingSummary) =>
+      mutate({ id: r.id, patch: { starred: !r.starred } }, { onError: (e) => toast.error(e) }),
+    [mutate, toast],
+  );
+  const toggleArchive = (r: RecordingSummary) =>
+    mutate(
+      { id: r.id, patch: { archived: !r.archived } },
+      {
+        onSuccess: () => toast.show(r.archived ? "Moved back to the library" : "Archived", "success"),
+        onError: (e) => toast.error(e),
+      },
+    );
+
+  useLibraryKeys({
+    move: (delta) => {
+      if (recordings.length === 0) return;
+      const next = Math.min(recordings.length - 1, Math.max(0, activeIndex < 0 ? 0 : activeIndex + delta));
+      const r = recordings[next];
+      if (!r) return;
+      setActiveId(r.id);
+      if (detailsId) setDetailsId(r.id);
+    },
+    open: () => active && setDetailsId(active.id),
+    close: () => setDetailsId(null),
+    star: () => active && toggleStar(active),
+    archive: () => active && toggleArchive(active),
+  });
+
+  const nearEnd = useCallback(() => {
+    if (!isFetchingNextPage) void fetchNextPage();
+  }, [isFetchingNextPage, fetchNextPage]);
+
+  const checkedIds = recordings.filter((r) => checked.has(r.id)).map((r) => r.id);
 
   return (
-    <div className={selectedId ? "library with-details" : "library"}>
+    <div className={detailsId ? "library with-details" : "library"}>
       <section className="list" aria-label="Recordings" aria-busy={isFetching}>
+        <div className="list-head">
+          <span data-testid="library-total" className="total">
+            {data ? `${total.toLocaleString()} ${total === 1 ? "recording" : "recordings"}` : "…"}
+          </span>
+          {isFetching && !isPending && <span className="muted small">Refreshing…</span>}
+          <span className="spacer" />
+          {filtered && (
+            <button type="button" className="link" onClick={onClearFilters} data-testid="clear-filters">
+              Clear filters
+            </button>
+          )}
+        </div>
         {isPending && <p className="muted pad">Loading your recordings…</p>}
         {error && (
           <p role="alert" className="error-text pad">
             {describeError(error)}
           </p>
         )}
-        {data && data.total === 0 && (
+        {data && total === 0 && !hasRows && (
           <div className="empty pad">
-            <h2>No recordings yet</h2>
-            <p className="muted">Connect Twilio to sync your calls, or open the demo workspace.</p>
+            {filtered ? (
+              <>
+                <h2>No recordings match</h2>
+                <p className="muted">Try another search or clear the filters.</p>
+              </>
+            ) : (
+              <>
+                <h2>No recordings yet</h2>
+                <p className="muted">Connect Twilio to sync your calls, or open the demo workspace.</p>
+              </>
+            )}
           </div>
         )}
-        {data && hasRows && (
-          <>
-            <div className="table-scroll">
-              <RecordingsTable recordings={data.items} selectedId={selectedId} onOpen={setSelectedId} />
-            </div>
-            <footer className="pager">
-              <span data-testid="library-total">
-                {first}–{last} of {data.total} recordings
-              </span>
-              <span className="pager-buttons">
-                <button type="button" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
-                  ‹ Previous
-                </button>
-                <span className="muted">
-                  Page {data.page} of {pages}
-                </span>
-                <button type="button" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>
-                  Next ›
-                </button>
-              </span>
-            </footer>
-          </>
+        {hasRows && (
+          <RecordingsTable
+            recordings={recordings}
+            activeIndex={activeIndex}
+            checked={checked}
+            sortBy={params.sortBy}
+            sortOrder={params.sortOrder}
+            hasMore={hasNextPage}
+            loadingMore={isFetchingNextPage}
+            compact={detailsId !== null}
+            onSort={onSort}
+            onOpen={open}
+            onCheck={toggle}
+            onCheckAll={setAll}
+            onToggleStar={toggleStar}
+            onNearEnd={nearEnd}
+          />
         )}
+        {checkedIds.length > 0 && <BulkBar ids={checkedIds} onClear={clear} />}
       </section>
-      {selectedId && <DetailsPanel id={selectedId} onClose={() => setSelectedId(null)} />}
+      {detailsId && (
+        <DetailsPanel
+          key={detailsId}
+          id={detailsId}
+          onClose={() => setDetailsId(null)}
+          onDeleted={() => setDetailsId(null)}
+        />
+      )}
     </div>
   );
 }

@@ -1,70 +1,150 @@
-import type { KeyboardEvent } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef } from "react";
 
-import type { RecordingSummary } from "../../bindings";
-import { formatDateTime, formatDuration, formatPhone } from "../../lib/format";
+import type { RecordingSummary, SortBy, SortOrder } from "../../bindings";
+import { RecordingRow } from "./RecordingRow";
+
+export const ROW_HEIGHT = 35;
 
 type Props = {
   recordings: RecordingSummary[];
-  selectedId: string | null;
-  onOpen: (id: string) => void;
+  activeIndex: number;
+  checked: ReadonlySet<string>;
+  sortBy: SortBy;
+  sortOrder: SortOrder;
+  hasMore: boolean;
+  loadingMore: boolean;
+  /** Narrow (the details panel is open): the status column makes way for the name. */
+  compact: boolean;
+  onSort: (by: SortBy) => void;
+  onOpen: (index: number) => void;
+  onCheck: (index: number, range: boolean) => void;
+  onCheckAll: (all: boolean) => void;
+  onToggleStar: (recording: RecordingSummary) => void;
+  onNearEnd: () => void;
 };
 
-export function RecordingsTable({ recordings, selectedId, onOpen }: Props) {
-  const onKey = (event: KeyboardEvent, id: string) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      onOpen(id);
-    }
-  };
+export function RecordingsTable(props: Props) {
+  const { recordings, activeIndex, checked, hasMore, onNearEnd, compact } = props;
+  const columns = compact ? 8 : 9;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
+  const virtualizer = useVirtualizer({
+    count: recordings.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1000, height: 700 },
+    getItemKey: (index) => recordings[index]?.id ?? index,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+
+  useEffect(() => {
+    if (hasMore && lastIndex >= recordings.length - 15) onNearEnd();
+  }, [hasMore, lastIndex, recordings.length, onNearEnd]);
+
+  useEffect(() => {
+    if (activeIndex >= 0) virtualizer.scrollToIndex(activeIndex, { align: "auto" });
+  }, [activeIndex, virtualizer]);
+
+  const paddingTop = items[0]?.start ?? 0;
+  const paddingBottom = items.length > 0 ? virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0) : 0;
+  const allChecked = recordings.length > 0 && recordings.every((r) => checked.has(r.id));
+
   return (
-    <table className="recordings" data-testid="recordings-table">
-      <thead>
-        <tr>
-          <th className="col-star" aria-label="Starred" />
-          <th>Date</th>
-          <th>Number</th>
-          <th>Name</th>
-          <th>Direction</th>
-          <th className="num">Duration</th>
-          <th>Status</th>
-          <th>Category</th>
-        </tr>
-      </thead>
-      <tbody>
-        {recordings.map((r) => (
-          <tr
-            key={r.id}
-            data-testid="recording-row"
-            className={r.id === selectedId ? "selected" : undefined}
-            aria-selected={r.id === selectedId}
-            tabIndex={0}
-            onClick={() => onOpen(r.id)}
-            onKeyDown={(e) => onKey(e, r.id)}
-          >
-            <td className="col-star" aria-label={r.starred ? "Starred" : "Not starred"}>
-              <span className={r.starred ? "star on" : "star"}>{r.starred ? "★" : "☆"}</span>
-            </td>
-            <td className="nowrap">{formatDateTime(r.recordedAt)}</td>
-            <td className="nowrap mono" data-testid="row-number">
-              {formatPhone(r.phoneNumber)}
-            </td>
-            <td className="ellipsis">{r.contactName ?? <span className="muted">—</span>}</td>
-            <td className="nowrap">
-              <span className={`direction ${r.direction}`}>{r.direction === "inbound" ? "↘ in" : "↗ out"}</span>
-            </td>
-            <td className="num mono">
-              {formatDuration(r.durationSecs)}
-              {r.availableOffline && (
-                <span className="offline-dot" title="Available offline" aria-label="Available offline" />
-              )}
-            </td>
-            <td>
-              <span className={`status ${r.status}`}>{r.status}</span>
-            </td>
-            <td className="ellipsis">{r.category ?? <span className="muted">—</span>}</td>
+    <div className="table-scroll" ref={scrollRef} data-virtual-scroll>
+      <table className="recordings" data-testid="recordings-table" aria-rowcount={recordings.length}>
+        <colgroup>
+          <col className="w-check" />
+          <col className="w-star" />
+          <col className="w-date" />
+          <col className="w-number" />
+          <col />
+          <col className="w-dir" />
+          <col className="w-duration" />
+          {!compact && <col className="w-status" />}
+          <col className="w-category" />
+        </colgroup>
+        <thead>
+          <tr>
+            <th className="col-check">
+              <input
+                type="checkbox"
+                aria-label="Select all loaded recordings"
+                data-testid="check-all"
+                checked={allChecked}
+                onChange={() => props.onCheckAll(!allChecked)}
+              />
+            </th>
+            <th className="col-star" aria-label="Starred">
+              ★
+            </th>
+            <SortHeader label="Date" by="createdAt" testId="sort-date" {...props} />
+            <SortHeader label="Number" by="phone" testId="sort-number" {...props} />
+            <th>Name</th>
+            <th>Direction</th>
+            <SortHeader label="Duration" by="duration" testId="sort-duration" numeric {...props} />
+            {!compact && <th>Status</th>}
+            <th>Category</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {paddingTop > 0 && (
+            <tr aria-hidden="true" className="spacer-row">
+              <td colSpan={columns} style={{ height: paddingTop }} />
+            </tr>
+          )}
+          {items.map((item) => {
+            const r = recordings[item.index];
+            if (!r) return null;
+            return (
+              <RecordingRow
+                key={r.id}
+                recording={r}
+                index={item.index}
+                active={item.index === activeIndex}
+                checked={checked.has(r.id)}
+                compact={compact}
+                onOpen={props.onOpen}
+                onCheck={props.onCheck}
+                onToggleStar={props.onToggleStar}
+              />
+            );
+          })}
+          {paddingBottom > 0 && (
+            <tr aria-hidden="true" className="spacer-row">
+              <td colSpan={columns} style={{ height: paddingBottom }} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {props.loadingMore && <p className="muted small pad-s">Loading more…</p>}
+    </div>
+  );
+}
+
+type SortHeaderProps = {
+  label: string;
+  by: SortBy;
+  testId: string;
+  numeric?: boolean;
+  sortBy: SortBy;
+  sortOrder: SortOrder;
+  onSort: (by: SortBy) => void;
+};
+
+function SortHeader({ label, by, testId, numeric, sortBy, sortOrder, onSort }: SortHeaderProps) {
+  const active = sortBy === by;
+  const ariaSort = active ? (sortOrder === "asc" ? "ascending" : "descending") : "none";
+  return (
+    <th aria-sort={ariaSort} className={numeric ? "num" : undefined}>
+      <button type="button" className={active ? "sort active" : "sort"} data-testid={testId} onClick={() => onSort(by)}>
+        {label}
+        <span className="sort-arrow" aria-hidden="true">
+          {active ? (sortOrder === "asc" ? "▲" : "▼") : "↕"}
+        </span>
+      </button>
+    </th>
   );
 }

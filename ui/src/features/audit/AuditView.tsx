@@ -1,0 +1,83 @@
+import { describeError } from "../../lib/command";
+import { formatDateTime } from "../../lib/format";
+import { useToast } from "../toast/context";
+import { useAuditLog, useExportAuditCsv } from "./api";
+
+/** "bulk_update" → "Bulk update". */
+function operationLabel(op: string): string {
+  const words = op.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function AuditView() {
+  const toast = useToast();
+  const log = useAuditLog();
+  const csv = useExportAuditCsv();
+  const entries = log.data?.pages.flat() ?? [];
+
+  const exportCsv = () =>
+    csv.mutate(undefined, {
+      onSuccess: (path) => path && toast.show(`Audit log saved to ${path}`),
+      onError: (e) => toast.error(e),
+    });
+
+  return (
+    <section className="page" data-testid="audit-view" aria-label="Audit log">
+      <div className="page-head">
+        <h1>Audit log</h1>
+        <span className="spacer" />
+        <button type="button" onClick={exportCsv} disabled={csv.isPending} data-testid="audit-export">
+          Export CSV…
+        </button>
+      </div>
+      <p className="muted">Every change to your library, newest first.</p>
+      {log.isPending && <p className="muted">Loading…</p>}
+      {log.error && <p role="alert" className="error-text">{describeError(log.error)}</p>}
+      {log.data && entries.length === 0 && <p className="muted">Nothing has been done yet.</p>}
+      {entries.length > 0 && (
+        <table className="audit">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Operation</th>
+              <th>Recordings</th>
+              <th>Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id} data-testid="audit-row">
+                <td className="nowrap">{formatDateTime(e.at)}</td>
+                <td>{operationLabel(e.operation)}</td>
+                <td className="mono small" title={e.recordings.join("\n")}>
+                  {e.recordings.length === 0
+                    ? "—"
+                    : e.recordings.length === 1
+                      ? e.recordings[0]
+                      : `${e.recordings.length} recordings`}
+                </td>
+                <td>
+                  <span className={e.outcome === "ok" || e.outcome === "success" ? "outcome ok" : "outcome failed"}>
+                    {e.outcome}
+                  </span>
+                  {e.detail && <span className="muted small"> · {e.detail}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {log.hasNextPage && (
+        <button
+          type="button"
+          className="load-more"
+          onClick={() => void log.fetchNextPage()}
+          disabled={log.isFetchingNextPage}
+          data-testid="audit-more"
+        >
+          {log.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      )}
+    </section>
+  );
+}

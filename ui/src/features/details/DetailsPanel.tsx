@@ -1,0 +1,132 @@
+import "./details.css";
+
+import { useState } from "react";
+
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { describeError } from "../../lib/command";
+import { friendlyError } from "../../lib/errors";
+import { formatBytes, formatDateTime, formatDuration, formatPhone } from "../../lib/format";
+import { useDeleteRecording, useExportRecordings, useRecording } from "../library/api";
+import { exportMessage } from "../library/exportText";
+import { useToast } from "../toast/context";
+import { DetailsEditor } from "./DetailsEditor";
+import { LegalHold } from "./LegalHold";
+import { TimestampedNotes } from "./TimestampedNotes";
+
+type Props = { id: string; onClose: () => void; onDeleted: () => void };
+
+export function DetailsPanel({ id, onClose, onDeleted }: Props) {
+  const { data, error, isPending } = useRecording(id);
+  const toast = useToast();
+  const exporter = useExportRecordings();
+  const remover = useDeleteRecording();
+  const [confirming, setConfirming] = useState(false);
+  const [deleteProblem, setDeleteProblem] = useState<string | null>(null);
+
+  const exportOne = () =>
+    exporter.mutate([id], {
+      onSuccess: (result) => {
+        const message = exportMessage(result);
+        if (message) toast.show(message.text, message.kind);
+      },
+      onError: (e) => toast.error(e),
+    });
+
+  const deleteOne = () =>
+    remover.mutate(id, {
+      onSuccess: () => {
+        toast.show("Recording deleted");
+        onDeleted();
+      },
+      onError: (e) => {
+        setDeleteProblem(friendlyError(e));
+        toast.error(e);
+      },
+      onSettled: () => setConfirming(false),
+    });
+
+  return (
+    <aside className="details" data-testid="details-panel" aria-label="Recording details">
+      <button type="button" className="icon close" onClick={onClose} aria-label="Close details" title="Close (Esc)">
+        ×
+      </button>
+      {isPending && <p className="muted">Loading…</p>}
+      {error && <p role="alert" className="error-text">{describeError(error)}</p>}
+      {data && (
+        <>
+          <h2 className="mono">{formatPhone(data.summary.phoneNumber)}</h2>
+          <p className="subtitle">
+            {data.summary.contactName ?? "Unknown caller"} · {data.summary.direction}
+          </p>
+          <dl>
+            <dt>When</dt>
+            <dd>{formatDateTime(data.summary.recordedAt)}</dd>
+            <dt>Duration</dt>
+            <dd>
+              {formatDuration(data.summary.durationSecs)} ·{" "}
+              <span className={`status ${data.summary.status}`}>{data.summary.status}</span>
+            </dd>
+            <dt>Offline</dt>
+            <dd>
+              {data.summary.availableOffline
+                ? `Available offline${data.localFileBytes ? ` · ${formatBytes(data.localFileBytes)}` : ""}`
+                : "Not downloaded"}
+            </dd>
+            <dt>Channels</dt>
+            <dd>{data.channels === 2 ? "Two (agent · caller)" : "One"}</dd>
+            <dt>Played</dt>
+            <dd>
+              {data.playCount} {data.playCount === 1 ? "time" : "times"}
+              {data.lastPlayedAt && ` · last ${formatDateTime(data.lastPlayedAt)}`}
+            </dd>
+            <dt>Exported</dt>
+            <dd>
+              {data.downloadCount} {data.downloadCount === 1 ? "time" : "times"}
+              {data.lastDownloadedAt && ` · last ${formatDateTime(data.lastDownloadedAt)}`}
+            </dd>
+            <dt>Recording</dt>
+            <dd className="mono small">{data.summary.id}</dd>
+          </dl>
+          <DetailsEditor details={data} />
+          <LegalHold id={id} held={data.legalHold} />
+          <TimestampedNotes recordingId={id} durationSecs={data.summary.durationSecs} />
+          <div className="details-actions">
+            <button type="button" onClick={exportOne} disabled={exporter.isPending} data-testid="export-button">
+              {exporter.isPending ? "Exporting…" : "Export…"}
+            </button>
+            <button
+              type="button"
+              className="danger-text"
+              onClick={() => setConfirming(true)}
+              disabled={remover.isPending}
+              data-testid="delete-button"
+              title={data.legalHold ? "On legal hold: lift the hold to delete" : undefined}
+            >
+              Delete…
+            </button>
+          </div>
+          {deleteProblem && (
+            <p role="alert" className="error-text small" data-testid="delete-error">
+              {deleteProblem}
+            </p>
+          )}
+          {confirming && (
+            <ConfirmDialog
+              title="Delete this recording?"
+              confirmLabel="Delete"
+              danger
+              busy={remover.isPending}
+              onConfirm={deleteOne}
+              onCancel={() => setConfirming(false)}
+            >
+              <p>
+                {formatPhone(data.summary.phoneNumber)} · {formatDateTime(data.summary.recordedAt)}. The audio on this
+                computer and the record are removed; a later sync will not bring it back.
+              </p>
+            </ConfirmDialog>
+          )}
+        </>
+      )}
+    </aside>
+  );
+}

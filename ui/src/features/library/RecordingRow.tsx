@@ -1,0 +1,83 @@
+import { memo, type MouseEvent } from "react";
+
+import type { RecordingSummary } from "../../bindings";
+import { formatDateTime, formatDuration, formatPhone, formatShortDateTime } from "../../lib/format";
+
+const ignoreChange = () => undefined;
+
+type Props = {
+  recording: RecordingSummary;
+  index: number;
+  active: boolean;
+  checked: boolean;
+  compact: boolean;
+  onOpen: (index: number) => void;
+  onCheck: (index: number, range: boolean) => void;
+  onToggleStar: (recording: RecordingSummary) => void;
+};
+
+export const RecordingRow = memo(function RecordingRow({ recording: r, index, active, checked, compact, onOpen, onCheck, onToggleStar }: Props) {
+  const stop = (e: MouseEvent) => e.stopPropagation();
+  const classes = [active && "selected", checked && "checked", r.archived && "archived"].filter(Boolean).join(" ");
+  return (
+    <tr
+      data-testid="recording-row"
+      data-id={r.id}
+      className={classes || undefined}
+      aria-selected={active}
+      title={r.archived ? "Archived" : undefined}
+      onClick={() => onOpen(index)}
+    >
+      <td className="col-check" onClick={stop}>
+        <input
+          type="checkbox"
+          data-testid="row-checkbox"
+          aria-label={`Select ${formatPhone(r.phoneNumber)}`}
+          checked={checked}
+          // The click, not the change, knows about Shift (for ticking a range).
+          onClick={(e) => onCheck(index, e.shiftKey)}
+          onChange={ignoreChange}
+        />
+      </td>
+      <td className="col-star" onClick={stop}>
+        <button
+          type="button"
+          className={r.starred ? "star on" : "star"}
+          data-testid="star-toggle"
+          aria-pressed={r.starred}
+          aria-label={r.starred ? "Unstar" : "Star"}
+          title={r.starred ? "Unstar (s)" : "Star (s)"}
+          onClick={() => onToggleStar(r)}
+        >
+          {r.starred ? "★" : "☆"}
+        </button>
+      </td>
+      <td className="nowrap" title={formatDateTime(r.recordedAt)}>
+        {formatShortDateTime(r.recordedAt)}
+      </td>
+      <td className="nowrap mono" data-testid="row-number">
+        {formatPhone(r.phoneNumber)}
+      </td>
+      <td className="ellipsis">{r.contactName ?? <span className="muted">—</span>}</td>
+      <td className="nowrap">
+        <span className={`direction ${r.direction}`}>{r.direction === "inbound" ? "↘ in" : "↗ out"}</span>
+      </td>
+      <td className="num mono nowrap" data-testid="row-duration">
+        {formatDuration(r.durationSecs)}
+        <span
+          className={r.availableOffline ? "offline-dot" : "offline-dot none"}
+          title={r.availableOffline ? "Available offline" : undefined}
+          aria-label={r.availableOffline ? "Available offline" : undefined}
+        />
+      </td>
+      {!compact && (
+        <td>
+          <span className={`status ${r.status}`}>{r.status}</span>
+        </td>
+      )}
+      <td className="ellipsis">
+        {r.category ?? <span className="muted">—</span>}
+      </td>
+    </tr>
+  );
+});
