@@ -36,7 +36,7 @@ test: test-rust test-ui test-e2e
 test-rust: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
-	cargo test --workspace --locked
+	scripts/with-keyring.sh cargo test --workspace --locked
 	@# The core must stay free of Tauri: everything in it is testable without a webview.
 	@if cargo tree -p calldeck-core -e normal,build --prefix none | grep -q '^tauri'; then \
 	  echo "calldeck-core depends on tauri"; exit 1; fi

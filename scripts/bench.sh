@@ -7,7 +7,11 @@
 # benchmarks' entries) and prints every entry as a table. Needs Xvfb, tauri-driver and
 # WebKitWebDriver (see scripts/bootstrap.sh) and Node 20. Knobs: BENCH_RUNS (5 starts),
 # BENCH_IDLE_SETTLE_S (10), BENCH_KEEP_WORK=1 (keep the scratch data dir),
-# BENCH_LIBRARY_ITERATIONS (200), BENCH_SKIP_LIBRARY=1. Logs: target/bench/logs/.
+# BENCH_LIBRARY_ITERATIONS (200), BENCH_SKIP_LIBRARY=1, BENCH_SKIP_SYNC=1, BENCH_SKIP_PLAYER=1. Logs: target/bench/logs/.
+# The sync benchmark (scripts/bench/sync.mjs: bench_sync against the loopback Twilio fake, with
+# the official twilio Python SDK as the peer, installed from PyPI into target/bench/venv)
+# runs after the library's; then the player's (scripts/bench/player.mjs: bench_player, time
+# to first audio and seek latency through a real-time drain, no sound card needed).
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -f "$1" ] || [ ! -x "$1" ]; then
@@ -24,5 +28,11 @@ done
 cd "$ROOT"
 if [ "${BENCH_SKIP_LIBRARY:-0}" != 1 ]; then
   node scripts/bench/library.mjs
+fi
+if [ "${BENCH_SKIP_SYNC:-0}" != 1 ]; then
+  node scripts/bench/sync.mjs
+fi
+if [ "${BENCH_SKIP_PLAYER:-0}" != 1 ]; then
+  node scripts/bench/player.mjs
 fi
 exec node scripts/bench/bench.mjs "$BIN"

@@ -3,8 +3,8 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{diagnostics, export, library, notes, retention, session};
-use crate::events::LibraryChanged;
+use crate::commands::{diagnostics, export, library, notes, player, retention, session, twilio};
+use crate::events::{LibraryChanged, PlayerStateChanged, SyncProgressed};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
@@ -34,9 +34,30 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             retention::run_cleanup,
             retention::list_audit,
             retention::export_audit_csv,
+            twilio::twilio_status,
+            twilio::connect_twilio,
+            twilio::disconnect_twilio,
+            twilio::save_sync_settings,
+            twilio::sync_now,
+            twilio::cancel_sync,
+            twilio::download_now,
             diagnostics::report_first_paint,
+            player::play_recording,
+            player::player_state,
+            player::player_pause,
+            player::player_resume,
+            player::player_stop,
+            player::player_seek,
+            player::player_skip,
+            player::player_set_volume,
+            player::player_set_speed,
+            player::recording_waveform,
         ])
-        .events(collect_events![LibraryChanged])
+        .events(collect_events![
+            LibraryChanged,
+            PlayerStateChanged,
+            SyncProgressed
+        ])
 }
 
 /// Writes the bindings to `path`.

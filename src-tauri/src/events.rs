@@ -2,10 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The player moved or changed (about ten times a second while playing).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerStateChanged {
+    pub state: calldeck_core::player::PlayerState,
+}
+
 /// Something in the signed-in user's library changed; the UI refetches what it shows.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
 pub struct LibraryChanged {
     /// The recordings that changed; empty when many did.
     pub recordings: Vec<String>,
+}
+
+/// How far the running Twilio sync has got.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgressed {
+    pub progress: calldeck_core::sync::SyncProgress,
 }

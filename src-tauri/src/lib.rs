@@ -5,8 +5,10 @@ mod commands;
 mod events;
 mod host;
 mod state;
+mod sync_runner;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use calldeck_core::{demo, now_ms, Workspace};
 use tauri::Manager;
@@ -57,12 +59,43 @@ pub fn configure<R: tauri::Runtime>(
 /// background, so the window and the webview start while the library opens.
 pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: PathBuf) {
     let (restored, restored_rx) = tokio::sync::watch::channel(false);
-    let host = std::sync::Arc::new(host::TauriHost { app: app.clone() });
+    let host: Arc<dyn host::Host> = Arc::new(host::TauriHost { app: app.clone() });
+    let player = match calldeck_core::player::PlayerHandle::spawn(
+        calldeck_core::player::OutputChoice::DefaultDevice,
+    ) {
+        Ok(player) => player,
+        Err(error) => {
+            tracing::error!(%error, "could not start the player thread");
+            std::process::exit(1);
+        }
+    };
+    forward_player_state(app, &player);
+    let sync = Arc::new(sync_runner::SyncRunner::new(
+        {
+            let app = app.clone();
+            Arc::new(move |progress| {
+                use tauri_specta::Event;
+                if let Err(error) = (events::SyncProgressed { progress }).emit(&app) {
+                    tracing::debug!(%error, "could not emit sync progress");
+                }
+            })
+        },
+        {
+            let host = Arc::clone(&host);
+            Arc::new(move |_result| host.library_changed(Vec::new()))
+        },
+    ));
     app.manage(AppState {
         workspace: Workspace::new(data_dir),
         host,
+        player,
+        sync: Arc::clone(&sync),
         restored: restored_rx,
     });
+    let background = app.clone();
+    tauri::async_runtime::spawn(sync_runner::background_loop(sync, move || {
+        background.state::<AppState>().workspace.current().ok()
+    }));
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
@@ -71,5 +104,20 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             tracing::warn!(error = %error, "could not reopen the last workspace");
         }
         let _ = restored.send(true);
+    });
+}
+
+/// Sends every player state to the UI as a typed event.
+fn forward_player_state<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    player: &calldeck_core::player::PlayerHandle,
+) {
+    use tauri_specta::Event;
+    let mut states = player.subscribe();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(state) = states.next().await {
+            let _ = (events::PlayerStateChanged { state }).emit(&app);
+        }
     });
 }

@@ -9,6 +9,10 @@ use crate::host::Host;
 pub struct AppState {
     pub workspace: Workspace,
     pub host: Arc<dyn Host>,
+    /// The native player's thread, behind a cheap handle.
+    pub player: calldeck_core::player::PlayerHandle,
+    /// Runs Twilio syncs, one at a time, now or in the background.
+    pub sync: Arc<crate::sync_runner::SyncRunner>,
     /// Becomes true once the last session has been reopened (or found absent) at start.
     pub restored: tokio::sync::watch::Receiver<bool>,
 }

@@ -34,16 +34,38 @@ export const commands = {
 	listAudit: (request: AuditRequest) => typedError<AuditEntry[], ApiError>(__TAURI_INVOKE("list_audit", { request })),
 	/**  Saves the audit log as CSV where the user chooses. `None` when they cancelled. */
 	exportAuditCsv: () => typedError<string | null, ApiError>(__TAURI_INVOKE("export_audit_csv")),
+	twilioStatus: () => typedError<TwilioStatus, ApiError>(__TAURI_INVOKE("twilio_status")),
+	/**  Checks the credentials with Twilio, then keeps them in the credential store. */
+	connectTwilio: (credentials: TwilioCredentialsInput) => typedError<TwilioStatus, ApiError>(__TAURI_INVOKE("connect_twilio", { credentials })),
+	disconnectTwilio: () => typedError<null, ApiError>(__TAURI_INVOKE("disconnect_twilio")),
+	saveSyncSettings: (settings: SyncSettings) => typedError<TwilioStatus, ApiError>(__TAURI_INVOKE("save_sync_settings", { settings })),
+	/**  Syncs now; progress arrives as `syncProgressed` events. */
+	syncNow: () => typedError<SyncResult, ApiError>(__TAURI_INVOKE("sync_now")),
+	cancelSync: () => typedError<null, ApiError>(__TAURI_INVOKE("cancel_sync")),
+	/**  Downloads one recording's audio now, whatever the download policy. */
+	downloadNow: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("download_now", { id })),
 	/**
 	 *  The UI says a view is on screen for the first time. The log line is what
 	 *  `make bench` reads for `startup_to_first_paint_ms`.
 	 */
 	reportFirstPaint: (view: PaintedView) => typedError<null, ApiError>(__TAURI_INVOKE("report_first_paint", { view })),
+	playRecording: (recordingId: string) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("play_recording", { recordingId })),
+	playerState: () => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_state")),
+	playerPause: () => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_pause")),
+	playerResume: () => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_resume")),
+	playerStop: () => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_stop")),
+	playerSeek: (positionMs: number) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_seek", { positionMs })),
+	playerSkip: (deltaMs: number) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_skip", { deltaMs })),
+	playerSetVolume: (volume: number | null) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_set_volume", { volume })),
+	playerSetSpeed: (speed: number | null) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_set_speed", { speed })),
+	recordingWaveform: (recordingId: string, buckets: number) => typedError<Waveform, ApiError>(__TAURI_INVOKE("recording_waveform", { recordingId, buckets })),
 };
 
 /** Events */
 export const events = {
 	libraryChanged: makeEvent<LibraryChanged, LibraryChanged>("library-changed"),
+	playerStateChanged: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state-changed"),
+	syncProgressed: makeEvent<SyncProgressed, SyncProgressed>("sync-progressed"),
 };
 
 /* Types */
@@ -73,6 +95,12 @@ export type BulkAction = "star" | "unstar" | "archive" | "unarchive" | "delete";
 
 export type BulkResult = {
 	changed: number,
+};
+
+/**  Min and max of each bucket, for one channel; values in -1..=1. */
+export type ChannelPeaks = {
+	min: (number | null)[],
+	max: (number | null)[],
 };
 
 export type CleanupPolicy = {
@@ -111,8 +139,17 @@ export type CountByKey<K> = {
 
 export type Direction = "inbound" | "outbound";
 
+/**  Which recordings a sync downloads. */
+export type DownloadPolicy = { kind: "all" } | { kind: "starred" } | { kind: "lastDays"; days: number } | { kind: "none" };
+
 /**  Stable, machine-readable error codes. The UI matches on these, never on messages. */
-export type ErrorCode = "not_found" | "invalid_input" | "not_signed_in" | "legal_hold" | "no_local_audio" | "storage" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "not_signed_in" | "legal_hold" | "no_local_audio" | "no_audio_device" | "not_available_offline" | "audio_unreadable" | 
+/**  Twilio refused the saved or entered credentials. */
+"twilio_auth" | 
+/**  Twilio could not be reached or answered with something unusable. */
+"twilio_unavailable" | 
+/**  A sync from Twilio is already running for this user. */
+"sync_running" | "twilio_not_connected" | "storage" | "internal";
 
 export type ExportResult = {
 	/**  The names of the files written, in the order asked. */
@@ -138,6 +175,31 @@ export type ListRecordingsRequest = {
 };
 
 export type PaintedView = "sign_in" | "library";
+
+export type PlaybackStatus = "stopped" | "playing" | "paused" | "buffering" | "ended";
+
+/**  What the UI shows about the player. */
+export type PlayerState = {
+	recordingId: string | null,
+	status: PlaybackStatus,
+	positionMs: number,
+	durationMs: number,
+	volume: number | null,
+	speed: number | null,
+	/**  Changing speed changes pitch too (rodio resamples). */
+	pitchFollowsSpeed: boolean,
+	/**
+	 *  False when no audio device could be opened: playback then runs silently, keeping
+	 *  time, and `error` says so.
+	 */
+	outputDevice: boolean,
+	error: ApiError | null,
+};
+
+/**  The player moved or changed (about ten times a second while playing). */
+export type PlayerStateChanged = {
+	state: PlayerState,
+};
 
 export type Priority = "low" | "normal" | "high";
 
@@ -270,12 +332,91 @@ export type SortBy =
 
 export type SortOrder = "asc" | "desc";
 
+/**  Which kind of store holds the credentials: the settings page shows it. */
+export type StoreKind = 
+/**  The operating system's credential store. */
+"keyring" | 
+/**  A file only the user can read, in their own CallDeck folder: no keyring service here. */
+"file" | 
+/**  Memory only (tests). */
+"memory";
+
+export type SyncPhase = "calls" | "recordings" | "downloads" | "done";
+
+/**  What the progress bar shows. */
+export type SyncProgress = {
+	phase: SyncPhase,
+	callPages: number,
+	pages: number,
+	recordings: number,
+	downloadsDone: number,
+	downloadsTotal: number,
+};
+
+/**  How far the running Twilio sync has got. */
+export type SyncProgressed = {
+	progress: SyncProgress,
+};
+
+/**  What a sync did. */
+export type SyncResult = {
+	/**  Recordings received from Twilio and stored or confirmed. */
+	synced: number,
+	new: number,
+	updated: number,
+	unchanged: number,
+	/**  Deleted here, so not brought back. */
+	skippedDeleted: number,
+	/**  Received but unusable (no valid SID or date), plus failed downloads. */
+	failed: number,
+	downloaded: number,
+	downloadFailed: number,
+	/**  Recordings whose call was not in the calls listed for the same window. */
+	withoutCall: number,
+	pages: number,
+	cancelled: boolean,
+	errors: string[],
+};
+
+export type SyncSettings = {
+	downloadPolicy: DownloadPolicy,
+	/**  Minutes between background syncs; none when background sync is off. */
+	backgroundMinutes: number | null,
+};
+
 export type TimestampedNote = {
 	id: number,
 	positionMs: number,
 	body: string,
 	createdAt: string,
 	updatedAt: string,
+};
+
+/**  The non-secret part of the saved credentials. */
+export type TwilioAccountSummary = {
+	accountSid: string,
+	apiKeySid: string | null,
+};
+
+/**  What the user types on the settings page. The secret is used once and never returned. */
+export type TwilioCredentialsInput = { kind: "authToken"; accountSid: string; authToken: string } | { kind: "apiKey"; accountSid: string; apiKeySid: string; apiKeySecret: string };
+
+export type TwilioStatus = {
+	/**  The saved account (never the secret); none when not connected. */
+	account: TwilioAccountSummary | null,
+	/**  Where the credentials are kept; `file` means no keyring service was found. */
+	store: StoreKind,
+	lastSyncedAt: string | null,
+	syncing: boolean,
+	settings: SyncSettings,
+};
+
+export type Waveform = {
+	recordingId: string,
+	durationMs: number,
+	buckets: number,
+	/**  One entry per channel (two for dual-channel recordings: agent left, caller right). */
+	channels: ChannelPeaks[],
 };
 
 /* Tauri Specta runtime */

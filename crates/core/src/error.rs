@@ -24,6 +24,15 @@ pub enum Error {
     /// The recording's audio is not on this computer.
     #[error("no local audio")]
     NoLocalAudio,
+    /// No audio output device could be opened on this computer.
+    #[error("no audio output device")]
+    NoAudioDevice,
+    /// Not downloaded, and there is no way to stream it right now.
+    #[error("not available offline")]
+    NotAvailableOffline,
+    /// The audio file is there but could not be decoded.
+    #[error("audio unreadable: {0}")]
+    AudioUnreadable(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -32,6 +41,15 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Talking to Twilio failed; the variant says how (never with a secret in it).
+    #[error("twilio: {0}")]
+    Twilio(#[from] crate::twilio::TwilioError),
+    /// A sync for this user is already running.
+    #[error("sync already running")]
+    SyncInProgress,
+    /// No Twilio credentials are saved for this user.
+    #[error("twilio not connected")]
+    TwilioNotConnected,
 }
 
 /// Stable, machine-readable error codes. The UI matches on these, never on messages.
@@ -43,6 +61,16 @@ pub enum ErrorCode {
     NotSignedIn,
     LegalHold,
     NoLocalAudio,
+    NoAudioDevice,
+    NotAvailableOffline,
+    AudioUnreadable,
+    /// Twilio refused the saved or entered credentials.
+    TwilioAuth,
+    /// Twilio could not be reached or answered with something unusable.
+    TwilioUnavailable,
+    /// A sync from Twilio is already running for this user.
+    SyncRunning,
+    TwilioNotConnected,
     Storage,
     Internal,
 }
@@ -53,10 +81,17 @@ impl Error {
             Error::NotFound | Error::SomeNotFound { .. } => ErrorCode::NotFound,
             Error::OnLegalHold { .. } => ErrorCode::LegalHold,
             Error::NoLocalAudio => ErrorCode::NoLocalAudio,
+            Error::NoAudioDevice => ErrorCode::NoAudioDevice,
+            Error::NotAvailableOffline => ErrorCode::NotAvailableOffline,
+            Error::AudioUnreadable(_) => ErrorCode::AudioUnreadable,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotSignedIn => ErrorCode::NotSignedIn,
             Error::Database(_) | Error::Migration(_) | Error::Io(_) => ErrorCode::Storage,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::Twilio(crate::twilio::TwilioError::Unauthorized) => ErrorCode::TwilioAuth,
+            Error::Twilio(_) => ErrorCode::TwilioUnavailable,
+            Error::SyncInProgress => ErrorCode::SyncRunning,
+            Error::TwilioNotConnected => ErrorCode::TwilioNotConnected,
         }
     }
 
@@ -80,10 +115,25 @@ impl Error {
             Error::NoLocalAudio => {
                 "This recording's audio is not on this computer yet. Download it first.".into()
             }
+            Error::NoAudioDevice => {
+                "No audio output device was found, so nothing can be heard. Playback runs silently."
+                    .into()
+            }
+            Error::NotAvailableOffline => {
+                "This recording is not available offline: it has not been downloaded and CallDeck cannot reach Twilio right now.".into()
+            }
+            Error::AudioUnreadable(_) => "This recording's audio file could not be read.".into(),
             Error::Database(_) | Error::Migration(_) | Error::Io(_) => {
                 "The local library could not be read or written. Please try again.".into()
             }
             Error::Internal(_) => "Something went wrong inside CallDeck. Please try again.".into(),
+            Error::Twilio(e) => e.user_message(),
+            Error::TwilioNotConnected => {
+                "Connect your Twilio account first (Settings → Twilio).".into()
+            }
+            Error::SyncInProgress => {
+                "A sync from Twilio is already running. Wait for it to finish.".into()
+            }
         }
     }
 

@@ -2,12 +2,17 @@
 //! recording library. The Tauri shell is a thin layer over this crate.
 
 pub mod audit;
+pub mod connection;
 pub mod demo;
 pub mod error;
 pub mod ids;
 pub mod library;
+pub mod player;
+pub mod secrets;
 pub mod session;
 pub mod storage;
+pub mod sync;
+pub mod twilio;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use session::{SignedInUser, UserScope, Workspace};

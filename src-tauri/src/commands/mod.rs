@@ -5,5 +5,7 @@ pub mod diagnostics;
 pub mod export;
 pub mod library;
 pub mod notes;
+pub mod player;
 pub mod retention;
 pub mod session;
+pub mod twilio;

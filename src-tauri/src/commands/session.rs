@@ -33,6 +33,9 @@ pub async fn open_demo_workspace(state: State<'_, AppState>) -> Result<SignedInU
 #[specta::specta]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), ApiError> {
     state.after_restore().await;
+    if let Ok(scope) = state.workspace.current() {
+        let _ = state.player.stop_for_user(scope.user_id()).await;
+    }
     state.workspace.sign_out().await;
     Ok(())
 }

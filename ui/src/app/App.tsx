@@ -10,6 +10,8 @@ import { hasFilters, initialQuery, nextSort, toFilter, type LibraryQuery } from 
 import { useSession, useSignOut } from "../features/session/api";
 import { SignInScreen } from "../features/session/SignInScreen";
 import { StatsView } from "../features/stats/StatsView";
+import { SyncButton } from "../features/sync/SyncButton";
+import { TwilioSettings } from "../features/sync/TwilioSettings";
 import { ToastProvider } from "../features/toast/ToastProvider";
 import { describeError } from "../lib/command";
 import { SearchBox } from "./SearchBox";
@@ -84,6 +86,7 @@ function Workspace({ user, signingOut, onSignOut, onFirstPaint }: WorkspaceProps
             setView("library");
           }}
         />
+        <SyncButton onOpenSettings={() => setView("settings")} />
         <span className="spacer" />
         <span className="user" data-testid="signed-in-user">
           {user.displayName}
@@ -113,6 +116,7 @@ function Workspace({ user, signingOut, onSignOut, onFirstPaint }: WorkspaceProps
           )}
           {view === "stats" && <StatsView />}
           {view === "audit" && <AuditView />}
+          {view === "settings" && <TwilioSettings />}
         </main>
       </div>
       {cleanupOpen && <CleanupDialog onClose={() => setCleanupOpen(false)} />}

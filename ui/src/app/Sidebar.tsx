@@ -2,7 +2,7 @@ import type { Direction, RecordingStatus } from "../bindings";
 import type { LibraryQuery, Scope } from "../features/library/query";
 import { useCategories } from "../features/stats/api";
 
-export type View = "library" | "stats" | "audit";
+export type View = "library" | "stats" | "audit" | "settings";
 
 type Props = {
   view: View;
@@ -124,6 +124,16 @@ export function Sidebar({ view, query, onView, onQuery, onCleanup }: Props) {
             onClick={() => onView("audit")}
           >
             Audit
+          </button>
+        </li>
+        <li>
+          <button
+            type="button"
+            className={view === "settings" ? "side-link active" : "side-link"}
+            data-testid="nav-settings"
+            onClick={() => onView("settings")}
+          >
+            Settings
           </button>
         </li>
         <li>

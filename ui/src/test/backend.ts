@@ -124,6 +124,14 @@ export function backend(opts: BackendOptions = {}) {
         return { filesRemoved: 7, recordsRemoved: 0, bytesFreed: 7 * 1024 * 1024 };
       case "report_first_paint":
         return null;
+      case "twilio_status":
+        return {
+          account: null,
+          store: "memory",
+          lastSyncedAt: null,
+          syncing: false,
+          settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null },
+        };
       default:
         throw new Error(`unexpected command ${cmd}`);
     }

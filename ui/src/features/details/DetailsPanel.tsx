@@ -12,6 +12,7 @@ import { useToast } from "../toast/context";
 import { DetailsEditor } from "./DetailsEditor";
 import { LegalHold } from "./LegalHold";
 import { TimestampedNotes } from "./TimestampedNotes";
+import { DownloadNow } from "../sync/DownloadNow";
 
 type Props = { id: string; onClose: () => void; onDeleted: () => void };
 
@@ -71,6 +72,7 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
               {data.summary.availableOffline
                 ? `Available offline${data.localFileBytes ? ` · ${formatBytes(data.localFileBytes)}` : ""}`
                 : "Not downloaded"}
+              {!data.summary.availableOffline && <DownloadNow id={id} />}
             </dd>
             <dt>Channels</dt>
             <dd>{data.channels === 2 ? "Two (agent · caller)" : "One"}</dd>

@@ -1,0 +1,194 @@
+//! The user's Twilio connection as the settings page and the sync button see it:
+//! credentials (checked on save, kept in the credential store), sync settings, status.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::library::from_ms;
+use crate::secrets::{self, CredentialStore, StoreKind};
+use crate::session::UserScope;
+use crate::sync::{self, DownloadPolicy};
+use crate::twilio::{ClientConfig, Secret, TwilioAccountSummary, TwilioClient, TwilioCredentials};
+
+/// What the user types on the settings page. The secret is used once and never returned.
+#[derive(Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum TwilioCredentialsInput {
+    #[serde(rename_all = "camelCase")]
+    AuthToken {
+        account_sid: String,
+        auth_token: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    ApiKey {
+        account_sid: String,
+        api_key_sid: String,
+        api_key_secret: String,
+    },
+}
+
+impl std::fmt::Debug for TwilioCredentialsInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TwilioCredentialsInput(<redacted>)")
+    }
+}
+
+impl TwilioCredentialsInput {
+    fn into_credentials(self) -> Result<TwilioCredentials> {
+        match self {
+            TwilioCredentialsInput::AuthToken {
+                account_sid,
+                auth_token,
+            } => TwilioCredentials::auth_token(account_sid.trim(), Secret::new(auth_token.trim())),
+            TwilioCredentialsInput::ApiKey {
+                account_sid,
+                api_key_sid,
+                api_key_secret,
+            } => TwilioCredentials::api_key(
+                account_sid.trim(),
+                api_key_sid.trim(),
+                Secret::new(api_key_secret.trim()),
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncSettings {
+    pub download_policy: DownloadPolicy,
+    /// Minutes between background syncs; none when background sync is off.
+    pub background_minutes: Option<u32>,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        Self {
+            download_policy: DownloadPolicy::None,
+            background_minutes: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioStatus {
+    /// The saved account (never the secret); none when not connected.
+    pub account: Option<TwilioAccountSummary>,
+    /// Where the credentials are kept; `file` means no keyring service was found.
+    pub store: StoreKind,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub syncing: bool,
+    pub settings: SyncSettings,
+}
+
+/// The user's credential store and what the client needs to talk to Twilio.
+#[derive(Clone)]
+pub struct TwilioConnection {
+    store: Arc<dyn CredentialStore>,
+    config: ClientConfig,
+}
+
+impl TwilioConnection {
+    pub async fn open(scope: &UserScope, config: ClientConfig) -> Result<Self> {
+        Ok(Self {
+            store: secrets::open_store(scope).await?,
+            config,
+        })
+    }
+
+    /// For tests: a given store.
+    pub fn with_store(store: Arc<dyn CredentialStore>, config: ClientConfig) -> Self {
+        Self { store, config }
+    }
+
+    pub async fn status(&self, scope: &UserScope) -> Result<TwilioStatus> {
+        let account = secrets::load(&self.store)
+            .await?
+            .map(|c| c.public_summary());
+        let state = sync::state::load(scope).await?;
+        Ok(TwilioStatus {
+            account,
+            store: self.store.kind(),
+            last_synced_at: state.last_completed_at_ms.map(from_ms),
+            syncing: sync::is_syncing(scope),
+            settings: load_settings(scope).await?,
+        })
+    }
+
+    /// Checks the credentials with Twilio and keeps them only if Twilio accepts them.
+    pub async fn connect(
+        &self,
+        scope: &UserScope,
+        input: TwilioCredentialsInput,
+    ) -> Result<TwilioStatus> {
+        let credentials = input.into_credentials()?;
+        secrets::verify_and_save(&self.store, credentials, self.config.clone()).await?;
+        tracing::info!(user_id = scope.user_id(), "Twilio connected");
+        self.status(scope).await
+    }
+
+    pub async fn disconnect(&self, scope: &UserScope) -> Result<()> {
+        secrets::delete(&self.store).await?;
+        tracing::info!(user_id = scope.user_id(), "Twilio disconnected");
+        Ok(())
+    }
+
+    /// A client with the saved credentials, or `twilio_not_connected`.
+    pub async fn client(&self) -> Result<TwilioClient> {
+        let credentials = secrets::load(&self.store)
+            .await?
+            .ok_or(Error::TwilioNotConnected)?;
+        Ok(TwilioClient::new(credentials, self.config.clone())?)
+    }
+}
+
+pub async fn load_settings(scope: &UserScope) -> Result<SyncSettings> {
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT download_policy, background_minutes FROM sync_settings WHERE user_id = ?1",
+    )
+    .bind(scope.user_id())
+    .fetch_optional(scope.pool())
+    .await?;
+    Ok(match row {
+        None => SyncSettings::default(),
+        Some((policy, minutes)) => SyncSettings {
+            download_policy: serde_json::from_str(&policy).unwrap_or_default(),
+            background_minutes: minutes.and_then(|m| u32::try_from(m).ok()),
+        },
+    })
+}
+
+pub async fn save_settings(scope: &UserScope, settings: &SyncSettings, now_ms: i64) -> Result<()> {
+    if settings
+        .background_minutes
+        .is_some_and(|m| !(1..=1440).contains(&m))
+    {
+        return Err(Error::invalid(
+            "Background sync runs every 1 to 1,440 minutes.",
+        ));
+    }
+    if let DownloadPolicy::LastDays { days } = settings.download_policy {
+        if !(1..=3650).contains(&days) {
+            return Err(Error::invalid("Choose between 1 and 3,650 days."));
+        }
+    }
+    let policy = serde_json::to_string(&settings.download_policy)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO sync_settings (user_id, download_policy, background_minutes, updated_at_ms)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (user_id) DO UPDATE SET download_policy = excluded.download_policy,
+             background_minutes = excluded.background_minutes, updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(scope.user_id())
+    .bind(policy)
+    .bind(settings.background_minutes.map(i64::from))
+    .bind(now_ms)
+    .execute(scope.pool())
+    .await?;
+    Ok(())
+}

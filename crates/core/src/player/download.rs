@@ -1,0 +1,328 @@
+//! Audio that is still arriving: a file being written by a download, read by the player at
+//! the same time. The writer reports progress on a shared [`Download`]; the reader
+//! ([`GrowingFile`]) waits for bytes that have not arrived yet (the player shows that as
+//! buffering) and sees end-of-file only once the download is complete.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+
+use crate::error::{Error, Result};
+use crate::storage::PARTIAL_SUFFIX;
+
+/// How far a download has got. Shared by the writer and any number of readers.
+#[derive(Debug, Default)]
+pub struct Download {
+    state: Mutex<Progress>,
+    arrived: Condvar,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Progress {
+    /// Bytes written to the file so far.
+    available: u64,
+    /// The full size, once known (Content-Length).
+    total: Option<u64>,
+    complete: bool,
+    failed: bool,
+}
+
+impl Download {
+    pub fn new(total: Option<u64>) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(Progress {
+                total,
+                ..Progress::default()
+            }),
+            arrived: Condvar::new(),
+        })
+    }
+
+    /// A download that has already finished: a file that is all there.
+    pub fn finished(len: u64) -> Arc<Self> {
+        Arc::new(Self {
+            state: Mutex::new(Progress {
+                available: len,
+                total: Some(len),
+                complete: true,
+                failed: false,
+            }),
+            arrived: Condvar::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Progress> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn set_total(&self, total: u64) {
+        self.lock().total = Some(total);
+        self.arrived.notify_all();
+    }
+
+    /// `bytes` more have been written (and flushed) to the file.
+    pub fn advance(&self, bytes: u64) {
+        self.lock().available += bytes;
+        self.arrived.notify_all();
+    }
+
+    pub fn complete(&self) {
+        let mut state = self.lock();
+        state.complete = true;
+        state.total = Some(state.available);
+        drop(state);
+        self.arrived.notify_all();
+    }
+
+    pub fn fail(&self) {
+        self.lock().failed = true;
+        self.arrived.notify_all();
+    }
+
+    pub fn available(&self) -> u64 {
+        self.lock().available
+    }
+
+    pub fn total(&self) -> Option<u64> {
+        self.lock().total
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.lock().complete
+    }
+
+    /// Waits until byte `pos` has arrived, or the download ended (complete or failed), or
+    /// `cancel` is set. Returns how many bytes are available from `pos` on, or an error.
+    fn wait_for(&self, pos: u64, cancel: &AtomicBool, waiting: &AtomicBool) -> io::Result<u64> {
+        let mut state = self.lock();
+        loop {
+            if state.available > pos || state.complete {
+                waiting.store(false, Ordering::Relaxed);
+                return Ok(state.available.saturating_sub(pos));
+            }
+            if state.failed {
+                return Err(io::Error::other("download failed"));
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+            }
+            waiting.store(true, Ordering::Relaxed);
+            state = self
+                .arrived
+                .wait_timeout(state, Duration::from_millis(50))
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
+        }
+    }
+
+    /// Waits for the full size to be known (needed to seek from the end).
+    fn wait_for_total(&self, cancel: &AtomicBool) -> io::Result<u64> {
+        let mut state = self.lock();
+        loop {
+            if let Some(total) = state.total {
+                return Ok(total);
+            }
+            if state.failed {
+                return Err(io::Error::other("download failed"));
+            }
+            if cancel.load(Ordering::Relaxed) {
+                return Err(io::Error::new(io::ErrorKind::Interrupted, "cancelled"));
+            }
+            state = self
+                .arrived
+                .wait_timeout(state, Duration::from_millis(50))
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .0;
+        }
+    }
+}
+
+/// Reads a file that may still be growing: a read past what has arrived waits for it.
+pub struct GrowingFile {
+    file: File,
+    pos: u64,
+    download: Arc<Download>,
+    cancel: Arc<AtomicBool>,
+    waiting: Arc<AtomicBool>,
+}
+
+impl GrowingFile {
+    pub fn open(
+        path: &Path,
+        download: Arc<Download>,
+        cancel: Arc<AtomicBool>,
+        waiting: Arc<AtomicBool>,
+    ) -> io::Result<Self> {
+        Ok(Self {
+            file: File::open(path)?,
+            pos: 0,
+            download,
+            cancel,
+            waiting,
+        })
+    }
+}
+
+impl Read for GrowingFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let ready = self
+            .download
+            .wait_for(self.pos, &self.cancel, &self.waiting)?;
+        if ready == 0 {
+            return Ok(0); // complete, and we are at the end
+        }
+        let want = usize::try_from(ready).unwrap_or(usize::MAX).min(buf.len());
+        self.file.seek(SeekFrom::Start(self.pos))?;
+        let n = self.file.read(&mut buf[..want])?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for GrowingFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self
+                .download
+                .wait_for_total(&self.cancel)?
+                .checked_add_signed(d),
+        };
+        let target =
+            target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "bad seek"))?;
+        // Seeking past what has arrived is allowed; the next read waits for it.
+        self.pos = target;
+        Ok(target)
+    }
+}
+
+/// Writes a download into the user's media folder so that a player can read it while it
+/// arrives. Bytes go to the final path's `.partial` sibling (the name start-up cleans away); [`CacheWriter::finish`] fsyncs
+/// and renames it, so a complete file only ever appears whole. An open reader keeps
+/// reading the same file across the rename.
+pub struct CacheWriter {
+    file: tokio::fs::File,
+    part: PathBuf,
+    dest: PathBuf,
+    download: Arc<Download>,
+}
+
+impl CacheWriter {
+    pub async fn create(dest: PathBuf, total: Option<u64>) -> Result<Self> {
+        let part = part_path(&dest)?;
+        let file = tokio::fs::File::create(&part).await?;
+        Ok(Self {
+            file,
+            part,
+            dest,
+            download: Download::new(total),
+        })
+    }
+
+    /// The file readers should open while it is being written.
+    pub fn reading_path(&self) -> &Path {
+        &self.part
+    }
+
+    pub fn download(&self) -> Arc<Download> {
+        self.download.clone()
+    }
+
+    pub async fn write_chunk(&mut self, bytes: &[u8]) -> Result<()> {
+        if let Err(e) = self.write_through(bytes).await {
+            self.download.fail();
+            return Err(e);
+        }
+        self.download.advance(bytes.len() as u64);
+        Ok(())
+    }
+
+    async fn write_through(&mut self, bytes: &[u8]) -> Result<()> {
+        self.file.write_all(bytes).await?;
+        self.file.flush().await?;
+        Ok(())
+    }
+
+    /// Makes the file durable and visible under its final name; returns its size.
+    pub async fn finish(mut self) -> Result<u64> {
+        let done = async {
+            self.file.flush().await?;
+            self.file.sync_all().await?;
+            tokio::fs::rename(&self.part, &self.dest).await?;
+            Ok::<_, Error>(())
+        }
+        .await;
+        match done {
+            Ok(()) => {
+                self.download.complete();
+                Ok(self.download.available())
+            }
+            Err(e) => {
+                self.download.fail();
+                let _ = tokio::fs::remove_file(&self.part).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Gives up: readers see an error and the partial file is removed.
+    pub async fn abandon(self) {
+        self.download.fail();
+        let _ = tokio::fs::remove_file(&self.part).await;
+    }
+}
+
+fn part_path(dest: &Path) -> Result<PathBuf> {
+    let name = dest
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or(Error::NotFound)?;
+    Ok(dest.with_file_name(format!("{name}{PARTIAL_SUFFIX}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_read_past_what_arrived_waits_and_a_complete_file_reads_to_its_end() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.bin");
+        let mut f = File::create(&path).expect("create");
+        f.write_all(b"hello").expect("write");
+        let download = Download::new(None);
+        download.advance(5);
+        let mut reader = GrowingFile::open(
+            &path,
+            download.clone(),
+            Arc::default(),
+            Arc::new(AtomicBool::new(false)),
+        )
+        .expect("open");
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            f.write_all(b" world").expect("write more");
+            download.advance(6);
+            download.complete();
+        });
+        let mut all = Vec::new();
+        reader.read_to_end(&mut all).expect("read");
+        writer.join().expect("writer");
+        assert_eq!(
+            all, b"hello world",
+            "the reader must wait for the rest, then see the end"
+        );
+    }
+}

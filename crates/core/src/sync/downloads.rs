@@ -1,0 +1,311 @@
+//! Audio downloads into the user's media folder: bounded concurrency, temp file + fsync +
+//! rename to `{RecordingSid}_{timestamp}.mp3`, size checked, retried; crash leftovers
+//! cleaned (partials) or adopted (complete files whose row was not updated yet) at start.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Error, Result};
+use crate::ids::RecordingSid;
+use crate::session::UserScope;
+use crate::storage::PARTIAL_SUFFIX;
+use crate::twilio::{TwilioClient, TwilioError};
+
+/// Which recordings a sync downloads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum DownloadPolicy {
+    All,
+    Starred,
+    LastDays {
+        days: u32,
+    },
+    #[default]
+    None,
+}
+
+pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Twilio allows a limited number of concurrent requests per account; stay well below it.
+pub const MAX_CONCURRENCY: usize = 8;
+const ATTEMPTS: u32 = 3;
+
+/// `{RecordingSid}_{unix seconds}.mp3`.
+pub fn media_file_name(sid: &RecordingSid, recorded_at_ms: i64) -> String {
+    format!("{sid}_{}.mp3", recorded_at_ms.div_euclid(1000))
+}
+
+fn partial_path(target: &Path) -> Result<PathBuf> {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::Internal("download target has no file name".into()))?;
+    Ok(target.with_file_name(format!(".{name}{PARTIAL_SUFFIX}")))
+}
+
+/// Removes the temp file unless the download completed.
+struct PartialGuard(Option<PathBuf>);
+
+impl Drop for PartialGuard {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn is_download_name(name: &str) -> Option<(RecordingSid, &str)> {
+    let stem = name.strip_suffix(".mp3")?;
+    let (sid, ts) = stem.split_once('_')?;
+    if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((RecordingSid::parse(sid).ok()?, ts))
+}
+
+/// At the start of a sync: deletes `*.partial` leftovers, and reconciles complete
+/// downloads with the library — a file whose row was not updated before a crash is
+/// adopted; one whose recording is gone is removed. Returns (removed, adopted).
+pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
+    let dir = scope.paths().media_dir();
+    let mut removed = 0;
+    let mut adopted = 0;
+    let mut entries = match tokio::fs::read_dir(&dir).await {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, 0)),
+        Err(e) => return Err(e.into()),
+    };
+    while let Some(entry) = entries.next_entry().await? {
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        if name.ends_with(PARTIAL_SUFFIX) {
+            tokio::fs::remove_file(entry.path()).await?;
+            removed += 1;
+            continue;
+        }
+        let Some((sid, _)) = is_download_name(&name) else {
+            continue;
+        };
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
+                .bind(scope.user_id())
+                .bind(sid.as_str())
+                .fetch_optional(scope.pool())
+                .await?;
+        match row {
+            Some((Some(current),)) if current == name => {}
+            Some((None,)) => {
+                let bytes = entry.metadata().await?.len();
+                if bytes > 0 {
+                    adopted += mark_downloaded(scope, &sid, &name, bytes).await?;
+                }
+            }
+            // No row (deleted) or another file is the recording's: this one is stray.
+            _ => {
+                tokio::fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
+        }
+    }
+    if removed + adopted > 0 {
+        tracing::info!(
+            user_id = scope.user_id(),
+            removed,
+            adopted,
+            "recovered media folder"
+        );
+    }
+    Ok((removed, adopted))
+}
+
+async fn mark_downloaded(
+    scope: &UserScope,
+    sid: &RecordingSid,
+    name: &str,
+    bytes: u64,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE recordings SET local_file = ?3, local_file_bytes = ?4
+         WHERE user_id = ?1 AND sid = ?2 AND local_file IS NULL",
+    )
+    .bind(scope.user_id())
+    .bind(sid.as_str())
+    .bind(name)
+    .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+    .execute(scope.pool())
+    .await?
+    .rows_affected())
+}
+
+/// The recordings the policy wants on disk that are not there yet, newest first.
+pub async fn download_candidates(
+    scope: &UserScope,
+    policy: DownloadPolicy,
+    now_ms: i64,
+) -> Result<Vec<(RecordingSid, i64)>> {
+    let filter = match policy {
+        DownloadPolicy::None => return Ok(Vec::new()),
+        DownloadPolicy::All => "",
+        DownloadPolicy::Starred => " AND starred = 1",
+        DownloadPolicy::LastDays { .. } => " AND recorded_at_ms >= ?2",
+    };
+    let since = match policy {
+        DownloadPolicy::LastDays { days } => now_ms - i64::from(days) * 86_400_000,
+        _ => i64::MIN,
+    };
+    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT sid, recorded_at_ms FROM recordings
+         WHERE user_id = ?1 AND local_file IS NULL AND status = 'ready'{filter}
+         ORDER BY recorded_at_ms DESC"
+    ))
+    .bind(scope.user_id())
+    .bind(since)
+    .fetch_all(scope.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(sid, at)| RecordingSid::parse(&sid).ok().map(|s| (s, at)))
+        .collect())
+}
+
+/// Downloads one recording's audio (if it is not on disk yet) and records it in the
+/// library. Returns the bytes written (0 when it was already there).
+pub async fn download_one(
+    scope: &UserScope,
+    client: &TwilioClient,
+    sid: &RecordingSid,
+    recorded_at_ms: i64,
+) -> Result<u64> {
+    let name = media_file_name(sid, recorded_at_ms);
+    let target = scope.paths().media_file(&name)?;
+    if let Ok(meta) = tokio::fs::metadata(&target).await {
+        // Renamed into place before a crash, or by a concurrent "download now".
+        if meta.len() > 0 {
+            mark_downloaded(scope, sid, &name, meta.len()).await?;
+            return Ok(0);
+        }
+    }
+    let temp = partial_path(&target)?;
+    let mut guard = PartialGuard(Some(temp.clone()));
+    let mut last_error = None;
+    let mut bytes = 0;
+    for attempt in 0..ATTEMPTS {
+        match client.download_media(sid, &temp).await {
+            Ok(n) => {
+                bytes = n;
+                last_error = None;
+                break;
+            }
+            Err(e) if e.is_transient() && attempt + 1 < ATTEMPTS => {
+                tracing::debug!(recording = %sid, error = %e, attempt, "retrying download");
+                tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+                last_error = Some(e);
+            }
+            Err(e) => {
+                last_error = Some(e);
+                break;
+            }
+        }
+    }
+    if let Some(e) = last_error {
+        return Err(e.into());
+    }
+    tokio::fs::rename(&temp, &target)
+        .await
+        .map_err(|e| TwilioError::Io(crate::twilio::hint(e)))?;
+    guard.0 = None;
+    if mark_downloaded(scope, sid, &name, bytes).await? == 0 {
+        // Deleted meanwhile (or another file is already its audio): keep nothing stray.
+        let still_ours: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
+                .bind(scope.user_id())
+                .bind(sid.as_str())
+                .fetch_optional(scope.pool())
+                .await?;
+        if !matches!(still_ours, Some((Some(ref n),)) if *n == name) {
+            let _ = tokio::fs::remove_file(&target).await;
+        }
+    }
+    tracing::info!(user_id = scope.user_id(), recording = %sid, bytes, "downloaded recording");
+    Ok(bytes)
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct DownloadTally {
+    pub done: u64,
+    pub failed: u64,
+    pub errors: Vec<String>,
+    pub cancelled: bool,
+}
+
+/// Downloads the candidates with at most `concurrency` at a time.
+pub(crate) async fn download_all(
+    scope: &UserScope,
+    client: &TwilioClient,
+    candidates: Vec<(RecordingSid, i64)>,
+    concurrency: usize,
+    cancel: &CancellationToken,
+    mut on_progress: impl FnMut(u64, u64),
+) -> DownloadTally {
+    let concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
+    let total = candidates.len() as u64;
+    let mut tally = DownloadTally::default();
+    let mut queue = candidates.into_iter();
+    let mut running = JoinSet::new();
+    let spawn = |running: &mut JoinSet<_>, (sid, at): (RecordingSid, i64)| {
+        let scope = scope.clone();
+        let client = client.clone();
+        let cancel = cancel.clone();
+        running.spawn(async move {
+            let result = tokio::select! {
+                biased;
+                () = cancel.cancelled() => Err(None),
+                r = download_one(&scope, &client, &sid, at) => r.map_err(Some),
+            };
+            (sid, result)
+        });
+    };
+    for item in queue.by_ref().take(concurrency) {
+        spawn(&mut running, item);
+    }
+    while let Some(joined) = running.join_next().await {
+        match joined {
+            Ok((_, Ok(_))) => tally.done += 1,
+            Ok((_, Err(None))) => tally.cancelled = true,
+            Ok((sid, Err(Some(e)))) => {
+                tally.failed += 1;
+                if tally.errors.len() < super::MAX_ERRORS {
+                    tally.errors.push(format!("{sid}: {}", e.user_message()));
+                }
+                tracing::warn!(user_id = scope.user_id(), recording = %sid, error = %e, "download failed");
+            }
+            Err(_) => tally.failed += 1,
+        }
+        on_progress(tally.done + tally.failed, total);
+        if cancel.is_cancelled() {
+            tally.cancelled = true;
+            continue;
+        }
+        if let Some(item) = queue.next() {
+            spawn(&mut running, item);
+        }
+    }
+    tally
+}
+
+/// "Download now" for one recording, whatever the policy.
+pub async fn download_recording(scope: &UserScope, client: &TwilioClient, id: &str) -> Result<u64> {
+    let sid = RecordingSid::parse(id)?;
+    let at: Option<i64> =
+        sqlx::query_scalar("SELECT recorded_at_ms FROM recordings WHERE user_id = ?1 AND sid = ?2")
+            .bind(scope.user_id())
+            .bind(sid.as_str())
+            .fetch_optional(scope.pool())
+            .await?;
+    let at = at.ok_or(Error::NotFound)?;
+    download_one(scope, client, &sid, at).await
+}

@@ -1,0 +1,191 @@
+//! One page of Twilio recordings into the library, in one transaction with the resume point.
+
+use std::collections::HashSet;
+
+use serde_json::json;
+
+use super::state::RunCursor;
+use crate::error::{Error, Result};
+use crate::library::{phone_digits, Direction, RecordingStatus};
+use crate::session::UserScope;
+use crate::twilio::model::{CallParty, RemoteRecording};
+
+/// A recording joined with its call (when the call was found).
+pub(crate) struct Joined {
+    pub recording: RemoteRecording,
+    pub party: Option<CallParty>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageOutcome {
+    pub new: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub skipped_deleted: u64,
+}
+
+const INSERT: &str = "INSERT INTO recordings (user_id, sid, call_sid, phone_number, phone_digits,
+        contact_name, direction, status, twilio_status, duration_secs, channels, price, price_unit,
+        recorded_at_ms, updated_at_ms)
+    SELECT ?1, j.value ->> 'sid', j.value ->> 'call_sid', j.value ->> 'phone', j.value ->> 'digits',
+        j.value ->> 'contact', j.value ->> 'direction', j.value ->> 'status', j.value ->> 'tw_status',
+        j.value ->> 'duration', j.value ->> 'channels', j.value ->> 'price', j.value ->> 'price_unit',
+        j.value ->> 'recorded_at', ?3
+    FROM json_each(?2) AS j WHERE true
+    ON CONFLICT (user_id, sid) DO UPDATE SET ";
+
+/// Columns a sync owns (the user's own fields — tags, stars, notes… — are never touched).
+const TWILIO_COLUMNS: &[&str] = &[
+    "call_sid",
+    "status",
+    "twilio_status",
+    "duration_secs",
+    "channels",
+    "price",
+    "price_unit",
+    "recorded_at_ms",
+];
+/// Columns that come from the call: updated only when the call was found.
+const CALL_COLUMNS: &[&str] = &["phone_number", "phone_digits", "contact_name", "direction"];
+
+fn upsert_sql(with_call: bool) -> String {
+    let cols: Vec<&str> = TWILIO_COLUMNS
+        .iter()
+        .chain(if with_call { CALL_COLUMNS } else { &[] })
+        .copied()
+        .collect();
+    let set: Vec<String> = cols.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    let differ: Vec<String> = cols
+        .iter()
+        .map(|c| format!("recordings.{c} IS NOT excluded.{c}"))
+        .collect();
+    format!(
+        "{INSERT}{}, updated_at_ms = excluded.updated_at_ms WHERE {}",
+        set.join(", "),
+        differ.join(" OR ")
+    )
+}
+
+fn direction_str(d: Direction) -> &'static str {
+    match d {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    }
+}
+
+fn status_str(s: RecordingStatus) -> &'static str {
+    match s {
+        RecordingStatus::Ready => "ready",
+        RecordingStatus::Processing => "processing",
+        RecordingStatus::Error => "error",
+    }
+}
+
+fn row_json(j: &Joined) -> serde_json::Value {
+    let r = &j.recording;
+    let (phone, contact, direction) = match &j.party {
+        Some(p) => (p.phone_number.clone(), p.contact_name.clone(), p.direction),
+        None => (String::new(), None, Direction::Inbound),
+    };
+    json!({
+        "sid": r.sid.as_str(),
+        "call_sid": r.call_sid,
+        "digits": phone_digits(&phone),
+        "phone": phone,
+        "contact": contact,
+        "direction": direction_str(direction),
+        "status": status_str(r.status),
+        "tw_status": r.twilio_status,
+        "duration": r.duration_secs,
+        "channels": r.channels,
+        "price": r.price,
+        "price_unit": r.price_unit,
+        "recorded_at": r.created_at_ms,
+    })
+}
+
+/// Upserts the page and moves the resume point, all in one transaction: either both
+/// happen or neither. Tombstoned SIDs are skipped; rows whose values did not change are
+/// not written at all.
+pub(crate) async fn commit_page(
+    scope: &UserScope,
+    page: Vec<Joined>,
+    cursor: &RunCursor,
+    now_ms: i64,
+) -> Result<PageOutcome> {
+    // Twilio should not repeat a SID within a page; if it does, the last one wins.
+    let mut seen = HashSet::new();
+    let mut page: Vec<Joined> = page
+        .into_iter()
+        .rev()
+        .filter(|j| seen.insert(j.recording.sid.clone()))
+        .collect();
+    page.reverse();
+
+    let sids = serde_json::to_string(
+        &page
+            .iter()
+            .map(|j| j.recording.sid.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| Error::Internal(e.to_string()))?;
+
+    let mut tx = scope.pool().begin().await?;
+    let tombstoned: HashSet<String> = sqlx::query_scalar(
+        "SELECT sid FROM tombstones WHERE user_id = ?1 AND sid IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(scope.user_id())
+    .bind(&sids)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let existing: HashSet<String> = sqlx::query_scalar(
+        "SELECT sid FROM recordings WHERE user_id = ?1 AND sid IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(scope.user_id())
+    .bind(&sids)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+
+    let mut outcome = PageOutcome::default();
+    let mut joined_rows = Vec::new();
+    let mut unjoined_rows = Vec::new();
+    for j in &page {
+        if tombstoned.contains(j.recording.sid.as_str()) {
+            outcome.skipped_deleted += 1;
+            continue;
+        }
+        if !existing.contains(j.recording.sid.as_str()) {
+            outcome.new += 1;
+        }
+        if j.party.is_some() {
+            joined_rows.push(row_json(j));
+        } else {
+            unjoined_rows.push(row_json(j));
+        }
+    }
+    let mut changed = 0;
+    for (rows, with_call) in [(joined_rows, true), (unjoined_rows, false)] {
+        if rows.is_empty() {
+            continue;
+        }
+        let rows = serde_json::Value::Array(rows).to_string();
+        changed += sqlx::query(&upsert_sql(with_call))
+            .bind(scope.user_id())
+            .bind(rows)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    }
+    outcome.updated = changed.saturating_sub(outcome.new);
+    let considered = page.len() as u64 - outcome.skipped_deleted;
+    outcome.unchanged = considered.saturating_sub(outcome.new + outcome.updated);
+
+    cursor.write(scope, &mut tx, now_ms).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}

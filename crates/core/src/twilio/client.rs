@@ -1,0 +1,488 @@
+//! The Twilio REST client: one shared `reqwest` client (rustls, no automatic redirects),
+//! a configurable base URL, timeouts, retries with backoff, and a hard rule that the
+//! credentials go to the configured API host and nowhere else.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use reqwest::header::{HeaderMap, CONTENT_LENGTH, LOCATION, RETRY_AFTER};
+use reqwest::{Method, Response, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use tokio::io::AsyncWriteExt;
+
+use super::credentials::TwilioCredentials;
+use super::error::{hint, TwilioError};
+use super::wire::{AccountWire, CallsPage, ErrorWire, RecordingWire, RecordingsPage};
+use crate::ids::RecordingSid;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
+/// Twilio's maximum page size.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// How the client behaves. `Default` is right for the real Twilio.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Scheme, host and port of the API (tests point it at a loopback fake).
+    pub base_url: String,
+    /// Whole-request timeout for API calls.
+    pub request_timeout: Duration,
+    /// Whole-request timeout for one media download.
+    pub media_timeout: Duration,
+    /// Retries after the first attempt, for 429, 5xx and network errors.
+    pub max_retries: u32,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// The longest `Retry-After` honoured; longer ones are cut to this.
+    pub retry_after_max: Duration,
+    /// Largest JSON body accepted (a 1000-item page is ~1.5 MB).
+    pub max_json_bytes: usize,
+    /// Largest media file accepted.
+    pub max_media_bytes: u64,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.into(),
+            request_timeout: Duration::from_secs(30),
+            media_timeout: Duration::from_secs(600),
+            max_retries: 5,
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            retry_after_max: Duration::from_secs(60),
+            max_json_bytes: 32 * 1024 * 1024,
+            max_media_bytes: 2 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// The process-wide HTTP client for Twilio: connection pool and TLS set up once.
+/// Redirects are never followed automatically, so an `Authorization` header cannot be
+/// carried to another host by the HTTP layer.
+fn shared_http() -> Result<reqwest::Client, TwilioError> {
+    static HTTP: OnceLock<reqwest::Client> = OnceLock::new();
+    if let Some(client) = HTTP.get() {
+        return Ok(client.clone());
+    }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(60))
+        .user_agent(concat!("CallDeck/", env!("CARGO_PKG_VERSION")))
+        .https_only(false)
+        .build()
+        .map_err(|e| TwilioError::Network(hint(e)))?;
+    Ok(HTTP.get_or_init(|| client).clone())
+}
+
+#[derive(Clone)]
+pub struct TwilioClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    creds: TwilioCredentials,
+    config: ClientConfig,
+}
+
+impl std::fmt::Debug for TwilioClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwilioClient")
+            .field("base", &self.inner.base.as_str())
+            .field("account_sid", &self.inner.creds.account_sid())
+            .finish_non_exhaustive()
+    }
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+impl TwilioClient {
+    pub fn new(creds: TwilioCredentials, config: ClientConfig) -> Result<Self, TwilioError> {
+        let base = Url::parse(&config.base_url)
+            .map_err(|_| TwilioError::BadResponse("the Twilio base URL is not a URL".into()))?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(TwilioError::BadResponse(
+                "the Twilio base URL must be http(s) with a host".into(),
+            ));
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http: shared_http()?,
+                base,
+                creds,
+                config,
+            }),
+        })
+    }
+
+    pub fn account_sid(&self) -> &str {
+        self.inner.creds.account_sid()
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    fn account_url(&self, tail: &str) -> Url {
+        let mut url = self.inner.base.clone();
+        url.set_path(&format!(
+            "/2010-04-01/Accounts/{}/{tail}",
+            self.inner.creds.account_sid()
+        ));
+        url.set_query(None);
+        url
+    }
+
+    /// Checks the credentials with a real call (`GET Accounts/{sid}.json`).
+    pub async fn verify_credentials(&self) -> Result<(), TwilioError> {
+        let mut url = self.inner.base.clone();
+        url.set_path(&format!(
+            "/2010-04-01/Accounts/{}.json",
+            self.inner.creds.account_sid()
+        ));
+        let account: AccountWire = self.get_json(url).await?;
+        match account.sid.as_deref() {
+            Some(sid) if sid == self.inner.creds.account_sid() => Ok(()),
+            _ => Err(TwilioError::BadResponse(
+                "the account in the answer is not the one asked for".into(),
+            )),
+        }
+    }
+
+    /// The first page of `Recordings.json`, created on or after `created_from` (a day).
+    pub fn recordings_url(&self, created_from: Option<NaiveDate>, page_size: u32) -> Url {
+        let mut url = self.account_url("Recordings.json");
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("PageSize", &page_size.clamp(1, MAX_PAGE_SIZE).to_string());
+            if let Some(day) = created_from {
+                q.append_pair("DateCreated>", &day.format("%Y-%m-%d").to_string());
+            }
+        }
+        url
+    }
+
+    /// The first page of `Calls.json`, started on or after `started_from` (a day).
+    pub fn calls_url(&self, started_from: Option<NaiveDate>, page_size: u32) -> Url {
+        let mut url = self.account_url("Calls.json");
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("PageSize", &page_size.clamp(1, MAX_PAGE_SIZE).to_string());
+            if let Some(day) = started_from {
+                q.append_pair("StartTime>", &day.format("%Y-%m-%d").to_string());
+            }
+        }
+        url
+    }
+
+    /// Resolves a `next_page_uri` (relative, as Twilio sends it) against the base URL.
+    /// A link to another host, or outside this account, is refused: the credentials
+    /// would follow it.
+    pub fn resolve_page_link(&self, link: &str) -> Result<Url, TwilioError> {
+        let url = self
+            .inner
+            .base
+            .join(link)
+            .map_err(|_| TwilioError::BadResponse("a page link is not a URL".into()))?;
+        let account_prefix = format!("/2010-04-01/Accounts/{}/", self.inner.creds.account_sid());
+        if !same_origin(&url, &self.inner.base) || !url.path().starts_with(&account_prefix) {
+            return Err(TwilioError::ForeignLink);
+        }
+        Ok(url)
+    }
+
+    pub async fn recordings_page(&self, url: Url) -> Result<RecordingsPage, TwilioError> {
+        self.get_json(url).await
+    }
+
+    pub async fn calls_page(&self, url: Url) -> Result<CallsPage, TwilioError> {
+        self.get_json(url).await
+    }
+
+    /// Every recording (created on or after `created_from`), following `next_page_uri`.
+    /// For small accounts and tests; the sync pages itself so it can commit as it goes.
+    pub async fn list_recordings(
+        &self,
+        created_from: Option<NaiveDate>,
+        page_size: u32,
+    ) -> Result<Vec<RecordingWire>, TwilioError> {
+        let mut all = Vec::new();
+        let mut next = Some(self.recordings_url(created_from, page_size));
+        while let Some(url) = next.take() {
+            let page = self.recordings_page(url).await?;
+            all.extend(page.recordings.unwrap_or_default());
+            if let Some(link) = page.next_page_uri.filter(|l| !l.is_empty()) {
+                next = Some(self.resolve_page_link(&link)?);
+            }
+        }
+        Ok(all)
+    }
+
+    pub async fn list_calls(
+        &self,
+        started_from: Option<NaiveDate>,
+        page_size: u32,
+    ) -> Result<Vec<super::wire::CallWire>, TwilioError> {
+        let mut all = Vec::new();
+        let mut next = Some(self.calls_url(started_from, page_size));
+        while let Some(url) = next.take() {
+            let page = self.calls_page(url).await?;
+            all.extend(page.calls.unwrap_or_default());
+            if let Some(link) = page.next_page_uri.filter(|l| !l.is_empty()) {
+                next = Some(self.resolve_page_link(&link)?);
+            }
+        }
+        Ok(all)
+    }
+
+    pub async fn fetch_recording(&self, sid: &RecordingSid) -> Result<RecordingWire, TwilioError> {
+        self.get_json(self.account_url(&format!("Recordings/{sid}.json")))
+            .await
+    }
+
+    /// Deletes the recording at Twilio. Already gone counts as done.
+    pub async fn delete_recording(&self, sid: &RecordingSid) -> Result<(), TwilioError> {
+        let url = self.account_url(&format!("Recordings/{sid}.json"));
+        let response = self.send(Method::DELETE, url, true).await?;
+        match check_status(response).await {
+            Ok(_) | Err(TwilioError::NotFound) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Downloads `<recording>.mp3` into `dest` (which the caller makes atomic), checking the
+    /// size against `Content-Length`, and fsyncs it. Redirects are followed by hand: to the
+    /// API host with credentials, anywhere else without them.
+    pub async fn download_media(
+        &self,
+        sid: &RecordingSid,
+        dest: &Path,
+    ) -> Result<u64, TwilioError> {
+        let mut url = self.account_url(&format!("Recordings/{sid}.mp3"));
+        let mut response = self.send(Method::GET, url.clone(), true).await?;
+        let mut hops = 0;
+        while response.status().is_redirection() {
+            hops += 1;
+            if hops > 5 {
+                return Err(TwilioError::BadResponse("too many redirects".into()));
+            }
+            let next = location(&url, response.headers())?;
+            let authorised = same_origin(&next, &self.inner.base);
+            url = next;
+            response = self.send(Method::GET, url.clone(), authorised).await?;
+        }
+        let mut response = check_status(response).await?;
+        let expected = content_length(response.headers());
+        let limit = self.inner.config.max_media_bytes;
+        if expected.is_some_and(|n| n > limit) {
+            return Err(TwilioError::BadResponse(
+                "the media file is too large".into(),
+            ));
+        }
+        let io = |e: std::io::Error| TwilioError::Io(hint(e));
+        let mut file = tokio::fs::File::create(dest).await.map_err(io)?;
+        let mut written: u64 = 0;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| TwilioError::Network(hint(without_url(e))))?
+        {
+            written += chunk.len() as u64;
+            if written > limit {
+                return Err(TwilioError::BadResponse(
+                    "the media file is too large".into(),
+                ));
+            }
+            file.write_all(&chunk).await.map_err(io)?;
+        }
+        if let Some(expected) = expected {
+            if expected != written {
+                return Err(TwilioError::BadResponse(format!(
+                    "the media file was truncated ({written} of {expected} bytes)"
+                )));
+            }
+        }
+        if written == 0 {
+            return Err(TwilioError::BadResponse("the media file is empty".into()));
+        }
+        file.flush().await.map_err(io)?;
+        file.sync_all().await.map_err(io)?;
+        Ok(written)
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, TwilioError> {
+        let response = self.send(Method::GET, url, true).await?;
+        if response.status().is_redirection() {
+            return Err(TwilioError::BadResponse("unexpected redirect".into()));
+        }
+        let response = check_status(response).await?;
+        let body = read_limited(response, self.inner.config.max_json_bytes).await?;
+        // Every answer is an object; serde would also read a struct from an array.
+        if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(TwilioError::BadResponse(
+                "the answer is not a JSON object".into(),
+            ));
+        }
+        serde_json::from_slice(&body).map_err(|e| TwilioError::BadResponse(hint(e)))
+    }
+
+    /// Sends one request, retrying 429, 5xx and network failures with exponential backoff
+    /// (or the server's `Retry-After`). Credentials are attached only when asked for, and
+    /// only ever to the configured API host.
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        authorised: bool,
+    ) -> Result<Response, TwilioError> {
+        let cfg = &self.inner.config;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(TwilioError::ForeignLink);
+        }
+        let authorised = authorised && same_origin(&url, &self.inner.base);
+        let timeout = if url.path().ends_with(".json") {
+            cfg.request_timeout
+        } else {
+            cfg.media_timeout
+        };
+        let mut attempt: u32 = 0;
+        loop {
+            let mut request = self
+                .inner
+                .http
+                .request(method.clone(), url.clone())
+                .timeout(timeout);
+            if authorised {
+                let (user, pass) = self.inner.creds.basic();
+                request = request.basic_auth(user, Some(pass));
+            }
+            let wait = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let retryable =
+                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+                    if !retryable || attempt >= cfg.max_retries {
+                        return Ok(response);
+                    }
+                    retry_after(response.headers(), cfg.retry_after_max)
+                        .unwrap_or_else(|| backoff(cfg, attempt))
+                }
+                Err(e)
+                    if attempt < cfg.max_retries
+                        && (e.is_connect() || e.is_timeout() || e.is_request()) =>
+                {
+                    tracing::debug!(error = %hint(without_url(e)), attempt, "retrying Twilio request");
+                    backoff(cfg, attempt)
+                }
+                Err(e) => return Err(TwilioError::Network(hint(without_url(e)))),
+            };
+            attempt += 1;
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                attempt,
+                "backing off before retrying Twilio"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+fn without_url(e: reqwest::Error) -> reqwest::Error {
+    e.without_url()
+}
+
+fn backoff(cfg: &ClientConfig, attempt: u32) -> Duration {
+    let exp = cfg.backoff_base.saturating_mul(1u32 << attempt.min(16));
+    let capped = exp.min(cfg.backoff_max);
+    // Up to 25% jitter, so parallel downloads do not retry in lockstep.
+    let jitter = rand::random::<f64>() * 0.25;
+    capped
+        .mul_f64(1.0 + jitter)
+        .min(cfg.backoff_max.max(cfg.backoff_base))
+}
+
+/// `Retry-After` as seconds or an HTTP date, capped.
+fn retry_after(headers: &HeaderMap, max: Duration) -> Option<Duration> {
+    let raw = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let wait = if let Ok(secs) = raw.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else if let Ok(secs) = raw.parse::<f64>() {
+        Duration::try_from_secs_f64(secs).ok()?
+    } else {
+        let at = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
+        let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
+        Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+    };
+    Some(wait.min(max))
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn location(current: &Url, headers: &HeaderMap) -> Result<Url, TwilioError> {
+    let raw = headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| TwilioError::BadResponse("a redirect without a location".into()))?;
+    let next = current.join(raw).map_err(|_| {
+        TwilioError::BadResponse("a redirect to something that is not a URL".into())
+    })?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(TwilioError::ForeignLink);
+    }
+    Ok(next)
+}
+
+async fn check_status(response: Response) -> Result<Response, TwilioError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    // Twilio's error body helps the log (code 20003, 20404, 20429); never shown as is.
+    let detail = read_limited(response, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<ErrorWire>(&b).ok())
+        .and_then(|e| e.code);
+    tracing::debug!(status = status.as_u16(), twilio_code = ?detail, "Twilio answered with an error");
+    Err(match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => TwilioError::Unauthorized,
+        StatusCode::NOT_FOUND => TwilioError::NotFound,
+        StatusCode::TOO_MANY_REQUESTS => TwilioError::RateLimited,
+        s if s.is_server_error() => TwilioError::Unavailable { status: s.as_u16() },
+        s => TwilioError::UnexpectedStatus { status: s.as_u16() },
+    })
+}
+
+async fn read_limited(mut response: Response, max: usize) -> Result<Vec<u8>, TwilioError> {
+    if content_length(response.headers()).is_some_and(|n| n > max as u64) {
+        return Err(TwilioError::BadResponse("the response is too large".into()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| TwilioError::BadResponse(hint(without_url(e))))?
+    {
+        if body.len() + chunk.len() > max {
+            return Err(TwilioError::BadResponse("the response is too large".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

@@ -1,0 +1,13 @@
+//! Twilio's 2010 REST API: the client, its wire types, and their mapping to the library's
+//! domain types at the edge.
+
+mod client;
+mod credentials;
+mod error;
+pub mod model;
+pub mod wire;
+
+pub use client::{ClientConfig, TwilioClient, DEFAULT_BASE_URL, MAX_PAGE_SIZE};
+pub use credentials::{Secret, TwilioAccountSummary, TwilioAuth, TwilioCredentials};
+pub(crate) use error::hint;
+pub use error::TwilioError;

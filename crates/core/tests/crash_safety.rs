@@ -1,0 +1,559 @@
+//! Crash safety of sync and downloads: a child process (this test binary, re-run as the
+//! ignored `crash_child` test) syncs with downloads from a loopback Twilio fake that runs
+//! in this process, and is killed with SIGKILL at seeded random points — some at a random
+//! time, some while recording pages are being committed, some while audio is being
+//! written. After every kill: the database passes `integrity_check`, no page is
+//! half-written, there is no duplicate, the resume point never points past committed
+//! pages, and no partial or corrupt file is visible in the media folder. Then an
+//! uninterrupted run completes with exactly the fake's recordings, and a rerun changes
+//! nothing.
+
+mod common;
+mod support;
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use calldeck_core::storage::UserPaths;
+use calldeck_core::sync::{self, DownloadPolicy, SyncOptions, SyncPhase, SyncProgress};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Connection, SqliteConnection};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_util::sync::CancellationToken;
+
+use common::{signed_in, NOW_MS};
+use support::client;
+use support::twilio_fake::{generate, media_bytes, FakeRecording, FakeTwilio};
+
+const SUBJECT: &str = "auth0|crash";
+const CHILD_DIR: &str = "CALLDECK_CRASH_CHILD_DIR";
+const CHILD_URL: &str = "CALLDECK_CRASH_CHILD_URL";
+const RECORDINGS: u64 = 2_000;
+const PAGE_SIZE: u32 = 50;
+const MEDIA_LEN: usize = 2_048;
+const KILLS: usize = 12;
+const SEED: u64 = 0x5EED_CA11_DECC;
+
+fn child_options() -> SyncOptions {
+    SyncOptions {
+        download: DownloadPolicy::All,
+        download_concurrency: 4,
+        page_size: PAGE_SIZE,
+        now_ms: NOW_MS,
+        ..SyncOptions::default()
+    }
+}
+
+fn phase_name(phase: SyncPhase) -> &'static str {
+    match phase {
+        SyncPhase::Calls => "calls",
+        SyncPhase::Recordings => "recordings",
+        SyncPhase::Downloads => "downloads",
+        SyncPhase::Done => "done",
+    }
+}
+
+/// The child: signs in the test user in the given data dir and runs one sync with
+/// downloads against the fake, reporting progress on stdout. A no-op in a normal run.
+#[test]
+#[ignore = "the child process of the crash test; crash_safety runs it"]
+fn crash_child() {
+    let (Some(dir), Ok(url)) = (std::env::var_os(CHILD_DIR), std::env::var(CHILD_URL)) else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move {
+        let (_ws, scope) = signed_in(Path::new(&dir), SUBJECT).await;
+        let progress = Arc::new(|p: &SyncProgress| {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "PROGRESS {} {} {}",
+                phase_name(p.phase),
+                p.pages,
+                p.downloads_done
+            );
+            let _ = out.flush();
+        });
+        let result = sync::sync_recordings(
+            &scope,
+            &client(&url),
+            &child_options(),
+            &CancellationToken::new(),
+            Some(progress),
+        )
+        .await
+        .expect("sync");
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "RESULT {}",
+            serde_json::to_string(&result).expect("json")
+        );
+        let _ = out.flush();
+    });
+}
+
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    phase: String,
+    pages: u32,
+    downloads_done: u32,
+    result: Option<serde_json::Value>,
+}
+
+fn parse_line(line: &str, seen: &mut Seen) {
+    if let Some(rest) = line.strip_prefix("PROGRESS ") {
+        let parts: Vec<&str> = rest.split(' ').collect();
+        if let [phase, pages, done] = parts.as_slice() {
+            seen.phase = (*phase).to_owned();
+            seen.pages = pages.parse().unwrap_or(0);
+            seen.downloads_done = done.parse().unwrap_or(0);
+        }
+    } else if let Some(rest) = line.strip_prefix("RESULT ") {
+        seen.result = Some(serde_json::from_str(rest).expect("result json"));
+    }
+}
+
+/// When to kill a child.
+#[derive(Debug, Clone, Copy)]
+enum KillAt {
+    /// After this long, whatever it is doing.
+    Time(Duration),
+    /// This long after it committed this many recording pages.
+    Pages(u32, Duration),
+    /// This long after this many downloads finished.
+    Downloads(u32, Duration),
+}
+
+fn child_command(data_dir: &Path, url: &str) -> tokio::process::Command {
+    let mut cmd =
+        tokio::process::Command::new(std::env::current_exe().expect("the test executable"));
+    cmd.args([
+        "crash_child",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(CHILD_DIR, data_dir)
+    .env(CHILD_URL, url)
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .kill_on_drop(true);
+    cmd
+}
+
+/// Runs a child until the kill point, then SIGKILLs it (`Child::kill` sends SIGKILL on
+/// Unix). Returns what it reported and whether it was still running when killed.
+async fn run_and_kill(data_dir: &Path, url: &str, at: KillAt) -> (Seen, bool) {
+    let mut child = child_command(data_dir, url)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn child");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let started = tokio::time::Instant::now();
+    let give_up = started + Duration::from_secs(20);
+    let mut seen = Seen::default();
+    let mut kill_at = match at {
+        KillAt::Time(d) => started + d,
+        _ => give_up,
+    };
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep_until(kill_at) => break,
+            line = lines.next_line() => match line.expect("read child") {
+                None => break,
+                Some(line) => {
+                    parse_line(&line, &mut seen);
+                    let reached = match at {
+                        KillAt::Time(_) => None,
+                        KillAt::Pages(n, jitter) => ((seen.phase == "recordings" && seen.pages >= n)
+                            || seen.phase == "downloads")
+                            .then_some(jitter),
+                        KillAt::Downloads(n, jitter) => {
+                            (seen.phase == "downloads" && seen.downloads_done >= n).then_some(jitter)
+                        }
+                    };
+                    if let Some(jitter) = reached {
+                        if kill_at == give_up {
+                            kill_at = tokio::time::Instant::now() + jitter;
+                        }
+                    }
+                }
+            },
+        }
+    }
+    let running = child.try_wait().expect("try_wait").is_none();
+    child.kill().await.expect("SIGKILL the child");
+    // Drain what it wrote before dying.
+    while let Ok(Some(line)) = lines.next_line().await {
+        parse_line(&line, &mut seen);
+    }
+    (seen, running)
+}
+
+/// Runs a child to completion and returns its result.
+async fn run_to_end(data_dir: &Path, url: &str) -> serde_json::Value {
+    let child = child_command(data_dir, url)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn child");
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("the uninterrupted run finishes in time")
+        .expect("child output");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the uninterrupted run failed: {}\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut seen = Seen::default();
+    for line in stdout.lines() {
+        parse_line(line, &mut seen);
+    }
+    seen.result.expect("the child reported a result")
+}
+
+/// What a check found, for the log and the coverage assertions.
+#[derive(Debug, Default)]
+struct Snapshot {
+    rows: usize,
+    completed: bool,
+    cursor_offset: Option<usize>,
+    with_file: usize,
+    partials: usize,
+    /// Complete files renamed into place whose row was not updated before the kill.
+    unadopted: usize,
+}
+
+async fn open_db(db: &Path) -> SqliteConnection {
+    SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(db))
+        .await
+        .expect("open the database the child left")
+}
+
+fn page_token_offset(cursor: &str) -> usize {
+    let (_, rest) = cursor
+        .split_once("PageToken=PA")
+        .unwrap_or_else(|| panic!("cursor without a page token: {cursor}"));
+    rest.split('&')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("bad page token in {cursor}"))
+}
+
+/// sid, user_id, duration_secs, local_file, local_file_bytes, recorded_at_ms.
+type Row = (String, String, i64, Option<String>, Option<i64>, i64);
+
+/// Every invariant that must hold whenever the process dies.
+async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str) -> Snapshot {
+    let mut db = open_db(&paths.database()).await;
+    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(&mut db)
+        .await
+        .expect("integrity_check");
+    assert_eq!(integrity, vec!["ok".to_owned()], "{context}: integrity");
+    let fk: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut db)
+        .await
+        .expect("foreign_key_check");
+    assert!(fk.is_empty(), "{context}: foreign keys: {fk:?}");
+
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.sid, r.user_id, r.duration_secs, r.local_file, r.local_file_bytes, r.recorded_at_ms
+         FROM recordings r
+         WHERE r.call_sid IS NOT NULL AND r.phone_number <> '' AND r.twilio_status = 'completed'",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("rows");
+    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM recordings")
+        .fetch_one(&mut db)
+        .await
+        .expect("count");
+    assert_eq!(
+        usize::try_from(all).expect("count"),
+        rows.len(),
+        "{context}: every row is complete (joined with its call, status kept)"
+    );
+    let distinct: HashSet<(&str, &str)> =
+        rows.iter().map(|r| (r.1.as_str(), r.0.as_str())).collect();
+    assert_eq!(
+        distinct.len(),
+        rows.len(),
+        "{context}: duplicate (user, sid)"
+    );
+    let files: Vec<&str> = rows.iter().filter_map(|r| r.3.as_deref()).collect();
+    let distinct_files: HashSet<&str> = files.iter().copied().collect();
+    assert_eq!(
+        distinct_files.len(),
+        files.len(),
+        "{context}: two rows share a file"
+    );
+
+    let index: HashMap<&str, (usize, &FakeRecording)> = expected
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.sid.as_str(), (i, r)))
+        .collect();
+    for (sid, _, duration, _, _, at) in &rows {
+        let (_, fake) = index
+            .get(sid.as_str())
+            .unwrap_or_else(|| panic!("{context}: a recording the fake never had: {sid}"));
+        assert_eq!(
+            (duration.to_string(), *at),
+            (fake.duration.clone(), fake.created_ms),
+            "{context}: {sid} differs from Twilio"
+        );
+    }
+
+    let state: Option<(Option<i64>, Option<String>, i64)> =
+        sqlx::query_as("SELECT watermark_ms, run_cursor, run_pages FROM sync_state")
+            .fetch_optional(&mut db)
+            .await
+            .expect("sync_state");
+    let (watermark, cursor, run_pages) = state.unwrap_or((None, None, 0));
+    let completed = watermark.is_some();
+    let cursor_offset = cursor.as_deref().map(page_token_offset);
+    if completed {
+        assert_eq!(
+            rows.len(),
+            expected.len(),
+            "{context}: a completed run stored everything"
+        );
+    } else {
+        // The first run lists newest first: what is stored is exactly the pages before the
+        // resume point, whole.
+        let offset = cursor_offset.unwrap_or(0);
+        assert_eq!(
+            rows.len(),
+            offset,
+            "{context}: rows stored vs. the resume point (a page half-written, or the cursor \
+             past an uncommitted page)"
+        );
+        assert_eq!(
+            offset,
+            usize::try_from(run_pages).expect("pages") * PAGE_SIZE as usize,
+            "{context}: the resume point is whole committed pages"
+        );
+        for (sid, ..) in &rows {
+            let (i, _) = index[sid.as_str()];
+            assert!(
+                i < offset,
+                "{context}: {sid} (#{i}) is beyond the resume point {offset}"
+            );
+        }
+    }
+    db.close().await.expect("close");
+
+    // The media folder: every referenced file whole and right; nothing else visible.
+    let media = paths.media_dir();
+    let by_sid: HashMap<&str, (Option<&str>, i64)> = rows
+        .iter()
+        .map(|r| (r.0.as_str(), (r.3.as_deref(), r.5)))
+        .collect();
+    let mut snapshot = Snapshot {
+        rows: rows.len(),
+        completed,
+        cursor_offset,
+        with_file: files.len(),
+        ..Snapshot::default()
+    };
+    for (sid, _, _, file, bytes, at) in &rows {
+        let Some(file) = file else { continue };
+        assert!(
+            !file.ends_with(".partial") && !file.starts_with('.'),
+            "{context}: {sid} points at a temp file {file}"
+        );
+        assert_eq!(
+            *file,
+            format!("{sid}_{}.mp3", at.div_euclid(1000)),
+            "{context}: file name"
+        );
+        let content = std::fs::read(media.join(file))
+            .unwrap_or_else(|e| panic!("{context}: {sid}'s file {file} is missing: {e}"));
+        assert_eq!(
+            *bytes,
+            Some(i64::try_from(content.len()).expect("len")),
+            "{context}: {file} size vs. the row"
+        );
+        assert!(
+            content == media_bytes(sid, MEDIA_LEN),
+            "{context}: {file} is corrupt ({} bytes)",
+            content.len()
+        );
+    }
+    for entry in std::fs::read_dir(&media).expect("media dir") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".partial") {
+            assert!(
+                name.starts_with('.'),
+                "{context}: a temp file must be hidden: {name}"
+            );
+            snapshot.partials += 1;
+            continue;
+        }
+        let sid = name.split('_').next().unwrap_or_default();
+        match by_sid.get(sid) {
+            Some((Some(current), _)) if *current == name => {}
+            Some((None, at)) if name == format!("{sid}_{}.mp3", at.div_euclid(1000)) => {
+                // Renamed into place (after fsync) just before the kill; the next start
+                // adopts it. It must be whole.
+                let content = std::fs::read(media.join(&name)).expect("read");
+                assert!(
+                    content == media_bytes(sid, MEDIA_LEN),
+                    "{context}: {name} (not yet adopted) is corrupt ({} bytes)",
+                    content.len()
+                );
+                snapshot.unadopted += 1;
+            }
+            _ => panic!("{context}: a stray file in the media folder: {name}"),
+        }
+    }
+    assert!(
+        snapshot.unadopted <= sync::MAX_CONCURRENCY,
+        "{context}: {} complete files without their row update",
+        snapshot.unadopted
+    );
+    snapshot
+}
+
+async fn row_dump(paths: &UserPaths) -> Vec<(String, i64, Option<String>, Option<i64>)> {
+    let mut db = open_db(&paths.database()).await;
+    let rows = sqlx::query_as(
+        "SELECT sid, updated_at_ms, local_file, local_file_bytes FROM recordings ORDER BY sid",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("dump");
+    db.close().await.expect("close");
+    rows
+}
+
+fn json_u64(v: &serde_json::Value, key: &str) -> u64 {
+    v.get(key)
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or_else(|| panic!("result without {key}: {v}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().expect("dir");
+    // Create the user (and run the migrations) once, then let go of the database.
+    let paths = {
+        let (_ws, scope) = signed_in(dir.path(), SUBJECT).await;
+        scope.paths().clone()
+    };
+    let expected = generate(RECORDINGS, NOW_MS, 10 * 60_000);
+    let fake = FakeTwilio::start(expected.clone()).await;
+    fake.state
+        .media_len
+        .store(MEDIA_LEN as u64, Ordering::SeqCst);
+    fake.state.page_delay_ms.store(2, Ordering::SeqCst);
+    fake.state.media_chunk_delay_ms.store(1, Ordering::SeqCst);
+    let url = fake.base_url.clone();
+
+    let mut rng = SmallRng::seed_from_u64(SEED);
+    let mut killed_in: Vec<String> = Vec::new();
+    let mut saw_partials = 0;
+    let mut saw_midway_pages = 0;
+    for i in 0..KILLS {
+        let jitter = Duration::from_millis(rng.gen_range(0..15));
+        let at = match i % 3 {
+            0 => KillAt::Time(Duration::from_millis(rng.gen_range(20..600))),
+            1 => KillAt::Pages(rng.gen_range(1..6), jitter),
+            _ => KillAt::Downloads(rng.gen_range(0..120), jitter),
+        };
+        let (seen, running) = run_and_kill(dir.path(), &url, at).await;
+        let context = format!("kill {i} ({at:?}, last progress {seen:?})");
+        let snap = check(&paths, &expected, &context).await;
+        eprintln!(
+            "crash_safety: kill {i:>2} {at:?}: {} in {}/{} pages {} downloads {}; rows {} \
+             cursor {:?} completed {} files {} partials {} unadopted {}",
+            if running { "killed" } else { "finished" },
+            seen.phase,
+            seen.pages,
+            seen.downloads_done,
+            seen.result.is_some(),
+            snap.rows,
+            snap.cursor_offset,
+            snap.completed,
+            snap.with_file,
+            snap.partials,
+            snap.unadopted
+        );
+        if running {
+            killed_in.push(seen.phase.clone());
+        }
+        saw_partials += usize::from(snap.partials > 0);
+        saw_midway_pages += usize::from(!snap.completed && snap.cursor_offset.is_some());
+    }
+    assert!(
+        killed_in.iter().any(|p| p == "recordings") && killed_in.iter().any(|p| p == "downloads"),
+        "kills must land both while pages are committed and while audio is written: {killed_in:?}"
+    );
+    assert!(
+        saw_midway_pages > 0,
+        "at least one kill must leave a run half-way through its pages"
+    );
+    assert!(
+        saw_partials > 0,
+        "at least one kill must land while a download was being written"
+    );
+
+    // The next run completes and the library is exactly Twilio's (full speed now: the
+    // slowness was only there for the kills to land mid-way).
+    fake.state.page_delay_ms.store(0, Ordering::SeqCst);
+    fake.state.media_chunk_delay_ms.store(0, Ordering::SeqCst);
+    let kills_took = started.elapsed();
+    let result = run_to_end(dir.path(), &url).await;
+    assert_eq!(json_u64(&result, "failed"), 0, "{result}");
+    let snap = check(&paths, &expected, "after the uninterrupted run").await;
+    assert!(snap.completed && snap.cursor_offset.is_none(), "{snap:?}");
+    assert_eq!(snap.rows, expected.len());
+    assert_eq!(snap.with_file, expected.len(), "every recording is on disk");
+    assert_eq!((snap.partials, snap.unadopted), (0, 0), "{snap:?}");
+    let dump = row_dump(&paths).await;
+    let stored: HashSet<&str> = dump.iter().map(|r| r.0.as_str()).collect();
+    let wanted: HashSet<&str> = expected.iter().map(|r| r.sid.as_str()).collect();
+    assert_eq!(stored, wanted, "the library equals the fake's recordings");
+
+    // And a rerun changes nothing.
+    let rerun = run_to_end(dir.path(), &url).await;
+    assert_eq!(
+        (
+            json_u64(&rerun, "new"),
+            json_u64(&rerun, "updated"),
+            json_u64(&rerun, "downloaded"),
+            json_u64(&rerun, "failed")
+        ),
+        (0, 0, 0, 0),
+        "{rerun}"
+    );
+    assert_eq!(row_dump(&paths).await, dump, "a rerun changes 0 rows");
+    eprintln!(
+        "crash_safety: {KILLS} kills ({killed_in:?}) in {:.1} s, then complete and idempotent, \
+         in {:.1} s",
+        kills_took.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+}

@@ -1,0 +1,68 @@
+// The sync and downloads benchmark: builds and runs crates/core/examples/bench_sync.rs
+// (release), which starts the loopback Twilio fake (tests/support/twilio_fake.rs) in a child
+// process, syncs 10,000 recordings and their calls, reruns, downloads 500 files, and runs the
+// peer — the official `twilio` Python SDK (PyPI, installed into target/bench/venv) listing
+// the same recordings from the same fake (scripts/bench/twilio_peer.py). Its figures are
+// merged by name into target/bench/results.json.
+//
+//   node scripts/bench/sync.mjs          (scripts/bench.sh runs it; BENCH_SKIP_SYNC=1 skips it)
+//
+// Without python3 (with venv) or PyPI, the figures are still measured, with "peer": null.
+
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { formatTable, mergeResults } from './results.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = join(ROOT, 'target', 'bench');
+const FIGURES = join(OUT, 'sync.json');
+const VENV = join(OUT, 'venv');
+const PYTHON = join(VENV, 'bin', 'python');
+// The SDK version the peer figures were taken with; bump deliberately.
+const TWILIO_SDK = 'twilio==9.13.0';
+
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+/** The venv's python with the twilio SDK, or null (the peer is then skipped). */
+function peerPython() {
+  const quiet = { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] };
+  if (!existsSync(PYTHON)) {
+    const venv = spawnSync('python3', ['-m', 'venv', VENV], quiet);
+    if (venv.status !== 0) {
+      log(`no peer: python3 -m venv failed (${venv.error?.message ?? `exit ${venv.status}`}); on Debian: apt-get install python3-venv`);
+      return null;
+    }
+  }
+  const has = spawnSync(PYTHON, ['-c', `import twilio, sys; sys.exit(twilio.__version__ != "${TWILIO_SDK.split('==')[1]}")`], { cwd: ROOT, stdio: 'ignore' });
+  if (has.status !== 0) {
+    const pip = spawnSync(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', TWILIO_SDK], quiet);
+    if (pip.status !== 0) {
+      log(`no peer: pip install ${TWILIO_SDK} failed (${pip.error?.message ?? `exit ${pip.status}`})`);
+      return null;
+    }
+  }
+  return PYTHON;
+}
+
+const python = peerPython();
+const peerArgs = python ? ['--peer-python', python, '--peer-script', join(ROOT, 'scripts', 'bench', 'twilio_peer.py')] : [];
+const run = spawnSync(
+  'cargo',
+  ['run', '--release', '--locked', '-p', 'calldeck-core', '--example', 'bench_sync', '--features', 'test-support', '--', '--out', FIGURES, ...peerArgs],
+  { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
+);
+if (run.status !== 0) {
+  log(`the sync benchmark failed (${run.error?.message ?? `exit ${run.status}`})`);
+  process.exit(1);
+}
+const entries = JSON.parse(await readFile(FIGURES, 'utf8'));
+if (!Array.isArray(entries) || entries.some((e) => typeof e?.name !== 'string' || typeof e?.value !== 'number')) {
+  log(`${FIGURES} is not a list of {name, value, ...}`);
+  process.exit(1);
+}
+await mergeResults(join(OUT, 'results.json'), entries);
+process.stdout.write(`${formatTable(entries)}\n\nmerged into ${join(OUT, 'results.json')}\n\n`);

@@ -1,0 +1,106 @@
+//! The native player: thin commands over `calldeck_core::player`. Each one needs the
+//! signed-in session; none takes a user id.
+
+use calldeck_core::player::{self, PlayerState, Waveform};
+use calldeck_core::ApiError;
+use tauri::State;
+
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn play_recording(
+    state: State<'_, AppState>,
+    recording_id: String,
+) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.play(&scope, &recording_id).await?;
+    state.library_changed(vec![recording_id]);
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_state(state: State<'_, AppState>) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_pause(state: State<'_, AppState>) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.pause().await?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_resume(state: State<'_, AppState>) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.resume().await?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_stop(state: State<'_, AppState>) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.stop().await?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_seek(
+    state: State<'_, AppState>,
+    position_ms: u32,
+) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.seek(position_ms).await?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_skip(
+    state: State<'_, AppState>,
+    delta_ms: i32,
+) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.skip(i64::from(delta_ms)).await?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_set_volume(
+    state: State<'_, AppState>,
+    volume: f32,
+) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.set_volume(volume).await?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn player_set_speed(
+    state: State<'_, AppState>,
+    speed: f32,
+) -> Result<PlayerState, ApiError> {
+    let scope = state.workspace.current()?;
+    state.player.set_speed(speed).await?;
+    Ok(state.player.state_for(&scope))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn recording_waveform(
+    state: State<'_, AppState>,
+    recording_id: String,
+    buckets: u32,
+) -> Result<Waveform, ApiError> {
+    let scope = state.workspace.current()?;
+    Ok(player::waveform(&scope, &recording_id, buckets).await?)
+}

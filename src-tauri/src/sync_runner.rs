@@ -1,0 +1,113 @@
+//! Runs the signed-in user's Twilio sync from the shell: one at a time, cancellable, with
+//! progress pushed to the UI as events, and optionally in the background on a timer.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use calldeck_core::connection::{load_settings, TwilioConnection};
+use calldeck_core::sync::{self, ProgressFn, SyncOptions, SyncProgress, SyncResult};
+use calldeck_core::twilio::ClientConfig;
+use calldeck_core::{now_ms, Error, Result, UserScope};
+use tokio_util::sync::CancellationToken;
+
+/// Tests point the app at a loopback Twilio fake with this variable.
+const TWILIO_BASE_URL_ENV: &str = "CALLDECK_TWILIO_BASE_URL";
+
+pub struct SyncRunner {
+    config: ClientConfig,
+    progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
+    finished: Arc<dyn Fn(&SyncResult) + Send + Sync>,
+    current: Mutex<Option<CancellationToken>>,
+}
+
+impl SyncRunner {
+    pub fn new(
+        progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
+        finished: Arc<dyn Fn(&SyncResult) + Send + Sync>,
+    ) -> Self {
+        let mut config = ClientConfig::default();
+        if let Ok(url) = std::env::var(TWILIO_BASE_URL_ENV) {
+            config.base_url = url;
+        }
+        Self {
+            config,
+            progress,
+            finished,
+            current: Mutex::new(None),
+        }
+    }
+
+    pub async fn connection(&self, scope: &UserScope) -> Result<TwilioConnection> {
+        TwilioConnection::open(scope, self.config.clone()).await
+    }
+
+    /// One sync now, with the user's download policy. A second one while this runs answers
+    /// `sync_running`.
+    pub async fn run(&self, scope: &UserScope) -> Result<SyncResult> {
+        let client = self.connection(scope).await?.client().await?;
+        let settings = load_settings(scope).await?;
+        let options = SyncOptions {
+            download: settings.download_policy,
+            now_ms: now_ms(),
+            ..SyncOptions::default()
+        };
+        let cancel = CancellationToken::new();
+        self.swap(Some(cancel.clone()))?;
+        let emit = Arc::clone(&self.progress);
+        let progress: ProgressFn = Arc::new(move |p: &SyncProgress| emit(p.clone()));
+        let result = sync::sync_recordings(scope, &client, &options, &cancel, Some(progress)).await;
+        self.swap(None)?;
+        if let Ok(done) = &result {
+            (self.finished)(done);
+        }
+        result
+    }
+
+    pub fn cancel(&self) -> Result<()> {
+        if let Some(token) = self.swap(None)? {
+            token.cancel();
+        }
+        Ok(())
+    }
+
+    fn swap(&self, next: Option<CancellationToken>) -> Result<Option<CancellationToken>> {
+        let mut current = self
+            .current
+            .lock()
+            .map_err(|_| Error::Internal("sync lock poisoned".into()))?;
+        Ok(std::mem::replace(&mut *current, next))
+    }
+}
+
+/// Every minute, syncs the signed-in user if their background interval has passed.
+/// Skips quietly when nobody is signed in, Twilio is not connected, or a sync runs.
+pub async fn background_loop(runner: Arc<SyncRunner>, current: impl Fn() -> Option<UserScope>) {
+    let mut last_run_ms: i64 = 0;
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let Some(scope) = current() else { continue };
+        let Ok(settings) = load_settings(&scope).await else {
+            continue;
+        };
+        let Some(minutes) = settings.background_minutes else {
+            continue;
+        };
+        if now_ms() - last_run_ms < i64::from(minutes) * 60_000 || sync::is_syncing(&scope) {
+            continue;
+        }
+        last_run_ms = now_ms();
+        match runner.run(&scope).await {
+            Ok(result) => tracing::info!(
+                user_id = scope.user_id(),
+                new = result.new,
+                "background sync done"
+            ),
+            Err(Error::TwilioNotConnected) => {}
+            // Offline or Twilio unavailable: the next tick tries again; the UI shows the state.
+            Err(error) => {
+                tracing::info!(user_id = scope.user_id(), %error, "background sync skipped")
+            }
+        }
+    }
+}

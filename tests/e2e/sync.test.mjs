@@ -1,0 +1,124 @@
+// End-to-end: connect Twilio (a loopback fake) in Settings and press "Sync from Twilio".
+// Run with tests/e2e/run.sh, like library.test.mjs.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from './twilio-fake.mjs';
+import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher } from './webdriver.mjs';
+
+const BIN = process.env.CALLDECK_BIN;
+const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
+const NEW_RECORDINGS = 12;
+
+const $ = (id) => `[data-testid="${id}"]`;
+
+let broken = null;
+function step(name, fn) {
+  test(name, async (t) => {
+    if (broken) return t.skip(`an earlier step failed: ${broken}`);
+    try {
+      await fn(t);
+    } catch (error) {
+      broken = name;
+      throw error;
+    }
+  });
+}
+
+describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
+  let session;
+  let fake;
+  let appLog;
+
+  const domText = (css) =>
+    session.execute(`const e = document.querySelector(arguments[0]); return e ? e.textContent : null;`, [css]);
+  const waitForDomText = (css, needle, message) => {
+    let seen = null;
+    return session.waitFor(
+      async () => {
+        seen = await domText(css);
+        return seen?.includes(needle) ? seen : null;
+      },
+      { message: message ?? `${css} to contain ${JSON.stringify(needle)}`, describe: async () => JSON.stringify(seen) },
+    );
+  };
+  const type = async (css, text) => {
+    const input = await session.waitForElement(css, { message: css });
+    await input.sendKeys(text);
+  };
+
+  before(async () => {
+    assert.ok(BIN && isAbsolute(BIN), 'CALLDECK_BIN must be the absolute path of the app binary; use tests/e2e/run.sh');
+    fake = await startTwilioFake(makeRecordings(NEW_RECORDINGS));
+    const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'sync-'));
+    const dataDir = join(work, 'data');
+    await mkdir(dataDir);
+    appLog = join(work, 'app.log');
+    const launcher = await writeLauncher(
+      join(work, 'calldeck.sh'),
+      BIN,
+      { CALLDECK_DATA_DIR: dataDir, CALLDECK_TWILIO_BASE_URL: fake.baseUrl },
+      appLog,
+    );
+    await waitForDriver(DRIVER);
+    session = await newSession(DRIVER, tauriCapabilities(launcher));
+  });
+
+  after(async () => {
+    try {
+      await session?.delete();
+    } finally {
+      await fake?.close();
+      if (appLog) {
+        await mkdir(OUT, { recursive: true });
+        await copyFile(appLog, join(OUT, 'sync-app.log')).catch(() => {});
+      }
+    }
+  });
+
+  step('open the demo workspace and go to Settings', async () => {
+    await (await session.waitForElement($('open-demo'), { message: 'the sign-in screen' })).click();
+    await waitForDomText($('library-total'), '200', 'the demo library');
+    await (await session.waitForElement($('nav-settings'), { message: 'the Settings link' })).click();
+    await session.waitForElement($('twilio-settings'), { message: 'the Twilio settings page' });
+  });
+
+  step('wrong credentials are refused with a clear message', async () => {
+    await type($('twilio-account-sid'), ACCOUNT_SID);
+    await type($('twilio-secret'), 'definitely-wrong');
+    await (await session.find($('twilio-connect'))).click();
+    const message = await waitForDomText('[data-testid="twilio-settings"] [role="alert"]', 'did not accept', 'the refusal');
+    assert.ok(!message.includes('definitely-wrong'), 'the error never repeats the secret');
+  });
+
+  step('right credentials connect, and the secret is not shown again', async () => {
+    await type($('twilio-secret'), AUTH_TOKEN);
+    await (await session.find($('twilio-connect'))).click();
+    const text = await waitForDomText($('twilio-settings'), 'Connected', 'the connected state');
+    assert.ok(text.includes(ACCOUNT_SID), 'the account SID is shown');
+    const page = await session.source();
+    assert.ok(!page.includes(AUTH_TOKEN), 'the auth token is nowhere on the page after saving');
+    await session.screenshot(join(OUT, '30-twilio-connected.png'));
+  });
+
+  step('Sync from Twilio brings the new recordings into the library', async () => {
+    await (await session.find($('sync-button'))).click();
+    const result = await waitForDomText($('sync-result'), `${NEW_RECORDINGS} new`, 'the sync result summary');
+    assert.match(result, /Synced 12/, `the summary counts what was synced: ${result}`);
+    await (await session.find($("filter-scope-all"))).click();
+    await waitForDomText($('library-total'), String(200 + NEW_RECORDINGS), 'the library total after the sync');
+    await session.screenshot(join(OUT, '31-synced.png'));
+  });
+
+  step('a second sync finds nothing new', async () => {
+    await (await session.find($('sync-button'))).click();
+    await waitForDomText($('sync-result'), '0 new', 'the rerun summary');
+    const total = await domText($('library-total'));
+    assert.ok(total.includes(String(200 + NEW_RECORDINGS)), `a rerun adds nothing: ${total}`);
+  });
+});

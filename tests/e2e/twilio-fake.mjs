@@ -1,0 +1,72 @@
+// A small Twilio 2010 API fake for the end-to-end test: Accounts/{sid}.json, Recordings.json
+// and Calls.json with paging by PageToken, Basic auth, and Recordings/{sid}.mp3 media.
+// Listens on 127.0.0.1 only. (The Rust tests use a fuller fake validated against the spec.)
+import { createServer } from 'node:http';
+
+export const ACCOUNT_SID = 'AC' + 'e2e0'.repeat(8);
+export const AUTH_TOKEN = 'e2e-auth-token-not-a-secret';
+
+const hex32 = (n, salt) => (salt + n.toString(16)).padStart(32, '0').slice(-32);
+
+function rfc2822(ms) {
+  return new Date(ms).toUTCString().replace('GMT', '+0000');
+}
+
+/** `count` recordings, newest first, one call each, an hour apart. */
+export function makeRecordings(count, newestMs = Date.now() - 60_000) {
+  return Array.from({ length: count }, (_, i) => {
+    const at = newestMs - i * 3_600_000;
+    const inbound = i % 2 === 0;
+    return {
+      sid: 'RE' + hex32(i + 1, 'e2e'),
+      call_sid: 'CA' + hex32(i + 1, 'e2e'),
+      at,
+      duration: String(30 + i),
+      inbound,
+      number: `+1415555${String(100 + i).padStart(4, '0')}`,
+    };
+  });
+}
+
+export async function startTwilioFake(recordings, pageSize = 5) {
+  const auth = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
+  const prefix = `/2010-04-01/Accounts/${ACCOUNT_SID}`;
+  const page = (items, key, url, toJson) => {
+    const size = Math.min(Number(url.searchParams.get('PageSize') ?? pageSize), pageSize);
+    const start = Number(url.searchParams.get('PageToken') ?? 0);
+    const slice = items.slice(start, start + size);
+    const next = start + size < items.length ? `${url.pathname}?PageSize=${size}&PageToken=${start + size}` : null;
+    return { [key]: slice.map(toJson), next_page_uri: next, page: start / size, page_size: size, uri: url.pathname };
+  };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const send = (status, body, type = 'application/json') => {
+      const bytes = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(bytes) });
+      res.end(bytes);
+    };
+    if (req.headers.authorization !== auth) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
+    if (url.pathname === `${prefix}.json`) return send(200, { sid: ACCOUNT_SID, status: 'active', friendly_name: 'E2E' });
+    if (url.pathname === `${prefix}/Recordings.json`) {
+      return send(200, page(recordings, 'recordings', url, (r) => ({
+        sid: r.sid, account_sid: ACCOUNT_SID, call_sid: r.call_sid, date_created: rfc2822(r.at), date_updated: rfc2822(r.at),
+        start_time: rfc2822(r.at), duration: r.duration, status: 'completed', channels: 1, source: 'OutboundAPI',
+        price: '-0.0025', price_unit: 'USD', uri: `${prefix}/Recordings/${r.sid}.json`, media_url: null, error_code: null,
+        conference_sid: null,
+      })));
+    }
+    if (url.pathname === `${prefix}/Calls.json`) {
+      return send(200, page(recordings, 'calls', url, (r) => ({
+        sid: r.call_sid, account_sid: ACCOUNT_SID, from: r.inbound ? r.number : '+14155550000',
+        to: r.inbound ? '+14155550000' : r.number, direction: r.inbound ? 'inbound' : 'outbound-api', status: 'completed',
+        start_time: rfc2822(r.at), end_time: rfc2822(r.at + 30_000), duration: r.duration, caller_name: null,
+      })));
+    }
+    const media = url.pathname.match(/\/Recordings\/(RE[0-9a-f]{32})\.mp3$/);
+    if (media) return send(200, Buffer.alloc(2048, 7), 'audio/mpeg');
+    return send(404, { code: 20404, message: 'Not found', status: 404 });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { baseUrl: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}

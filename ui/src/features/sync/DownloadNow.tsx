@@ -1,0 +1,27 @@
+import { describeError } from "../../lib/command";
+import { useDownloadNow } from "./api";
+
+/** "Download now" for a recording whose audio is not on this computer yet. */
+export function DownloadNow({ id }: { id: string }) {
+  const download = useDownloadNow();
+  return (
+    <>
+      {" · "}
+      <button
+        type="button"
+        className="link-button"
+        data-testid="download-now"
+        disabled={download.isPending}
+        onClick={() => download.mutate(id)}
+      >
+        {download.isPending ? "Downloading…" : "Download now"}
+      </button>
+      {download.isError && (
+        <span role="alert" className="error-text small">
+          {" "}
+          {describeError(download.error)}
+        </span>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import "./sync.css";
+
+import { useEffect, useState } from "react";
+
+import { events, type SyncProgress, type SyncResult } from "../../bindings";
+import { describeError } from "../../lib/command";
+import { cancelSync, useSyncNow, useTwilioStatus } from "./api";
+import { useOnline } from "./useOnline";
+
+function summary(r: SyncResult): string {
+  const parts = [`Synced ${r.synced}`, `${r.new} new`];
+  if (r.updated) parts.push(`${r.updated} updated`);
+  if (r.downloaded) parts.push(`${r.downloaded} downloaded`);
+  parts.push(`${r.failed + r.downloadFailed} failed`);
+  return (r.cancelled ? "Cancelled · " : "") + parts.join(" · ");
+}
+
+function progressText(p: SyncProgress): string {
+  if (p.phase === "calls") return `Reading calls… (${p.callPages} pages)`;
+  if (p.phase === "recordings") return `${p.recordings} recordings · ${p.pages} pages`;
+  if (p.phase === "downloads") return `Downloading ${p.downloadsDone}/${p.downloadsTotal}`;
+  return "Finishing…";
+}
+
+/** "Sync from Twilio" with live progress, cancel, the last result and the offline state. */
+export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
+  const status = useTwilioStatus();
+  const sync = useSyncNow();
+  const online = useOnline();
+  const [progress, setProgress] = useState<SyncProgress | null>(null);
+
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    events.syncProgressed
+      .listen((e) => setProgress(e.payload.progress))
+      .then((unlisten) => (cancelled ? unlisten() : (stop = unlisten)))
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, []);
+
+  const connected = Boolean(status.data?.account);
+  const running = sync.isPending;
+  const share =
+    progress && progress.phase === "downloads" && progress.downloadsTotal > 0
+      ? progress.downloadsDone / progress.downloadsTotal
+      : null;
+
+  return (
+    <div className="sync" data-testid="sync">
+      {!online && (
+        <span className="badge offline" data-testid="offline-badge" title="No network: the library works offline">
+          offline
+        </span>
+      )}
+      {running ? (
+        <>
+          <span className="sync-progress" data-testid="sync-progress">
+            {progress ? progressText(progress) : "Starting…"}
+            <progress value={share ?? undefined} max={1} />
+          </span>
+          <button type="button" onClick={() => void cancelSync()}>
+            Cancel
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          className="primary-soft"
+          data-testid="sync-button"
+          disabled={!online}
+          title={connected ? undefined : "Connect Twilio first"}
+          onClick={() => {
+            if (!connected) return onOpenSettings();
+            setProgress(null);
+            sync.mutate();
+          }}
+        >
+          ⟳ Sync from Twilio
+        </button>
+      )}
+      {!running && sync.data && (
+        <span className="sync-result muted" data-testid="sync-result">
+          {summary(sync.data)}
+        </span>
+      )}
+      {!running && sync.isError && (
+        <span className="sync-result error-text" role="alert">
+          {describeError(sync.error)}
+        </span>
+      )}
+    </div>
+  );
+}
