@@ -17,7 +17,11 @@ export const commands = {
 	updateRecording: (id: string, patch: RecordingPatchInput) => typedError<null, ApiError>(__TAURI_INVOKE("update_recording", { id, patch })),
 	setLegalHold: (id: string, held: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("set_legal_hold", { id, held })),
 	bulkUpdate: (action: BulkAction, ids: string[]) => typedError<BulkResult, ApiError>(__TAURI_INVOKE("bulk_update", { action, ids })),
-	deleteRecording: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_recording", { id })),
+	/**
+	 *  Deletes the recording here (audio, record; remembered so no sync brings it back), and
+	 *  first at Twilio too when `also_at_twilio` — the UI asks for confirmation of both.
+	 */
+	deleteRecording: (id: string, alsoAtTwilio: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("delete_recording", { id, alsoAtTwilio })),
 	listNotes: (recordingId: string) => typedError<TimestampedNote[], ApiError>(__TAURI_INVOKE("list_notes", { recordingId })),
 	addNote: (recordingId: string, positionMs: number, body: string) => typedError<TimestampedNote, ApiError>(__TAURI_INVOKE("add_note", { recordingId, positionMs, body })),
 	editNote: (noteId: number, positionMs: number, body: string) => typedError<TimestampedNote, ApiError>(__TAURI_INVOKE("edit_note", { noteId, positionMs, body })),

@@ -26,6 +26,7 @@ pub enum Operation {
     BulkUnarchive,
     BulkDelete,
     Delete,
+    DeleteAtTwilio,
     Export,
     Cleanup,
 }
@@ -44,6 +45,7 @@ impl Operation {
             Operation::BulkUnarchive => "bulk_unarchive",
             Operation::BulkDelete => "bulk_delete",
             Operation::Delete => "delete",
+            Operation::DeleteAtTwilio => "delete_at_twilio",
             Operation::Export => "export",
             Operation::Cleanup => "cleanup",
         }

@@ -83,11 +83,22 @@ pub async fn bulk_update(
     Ok(result)
 }
 
+/// Deletes the recording here (audio, record; remembered so no sync brings it back), and
+/// first at Twilio too when `also_at_twilio` — the UI asks for confirmation of both.
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_recording(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+pub async fn delete_recording(
+    state: State<'_, AppState>,
+    id: String,
+    also_at_twilio: bool,
+) -> Result<(), ApiError> {
     let scope = state.workspace.current()?;
-    library::delete_recording(&scope, &id, now_ms()).await?;
+    if also_at_twilio {
+        let client = state.sync.connection(&scope).await?.client().await?;
+        calldeck_core::sync::delete_here_and_at_twilio(&scope, &client, &id, now_ms()).await?;
+    } else {
+        library::delete_recording(&scope, &id, now_ms()).await?;
+    }
     state.library_changed(vec![id]);
     Ok(())
 }

@@ -24,8 +24,8 @@ pub use listing::{
 pub use model::*;
 pub use notes::{add_note, delete_note, edit_note, list_notes, TimestampedNote};
 pub use organise::{
-    bulk_update, delete_recording, is_tombstoned, set_legal_hold, update_recording, BulkAction,
-    BulkResult, RecordingPatch, RecordingPatchInput,
+    bulk_update, check_deletable, delete_recording, is_tombstoned, set_legal_hold,
+    update_recording, BulkAction, BulkResult, RecordingPatch, RecordingPatchInput,
 };
 pub(crate) use recordings::from_ms;
 pub use recordings::get_recording;

@@ -4,6 +4,7 @@
 //! One sync at a time per user; cancellable; progress through a callback.
 
 mod downloads;
+mod remote_delete;
 pub mod state;
 mod upsert;
 
@@ -19,6 +20,7 @@ pub use downloads::{
     download_candidates, download_recording, media_file_name, recover_media, DownloadPolicy,
     DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
 };
+pub use remote_delete::delete_here_and_at_twilio;
 pub use state::SyncState;
 
 use crate::error::{Error, Result};

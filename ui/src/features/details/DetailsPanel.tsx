@@ -12,6 +12,7 @@ import { useToast } from "../toast/context";
 import { DetailsEditor } from "./DetailsEditor";
 import { LegalHold } from "./LegalHold";
 import { TimestampedNotes } from "./TimestampedNotes";
+import { useTwilioStatus } from "../sync/api";
 import { DownloadNow } from "../sync/DownloadNow";
 
 type Props = { id: string; onClose: () => void; onDeleted: () => void };
@@ -22,6 +23,8 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
   const exporter = useExportRecordings();
   const remover = useDeleteRecording();
   const [confirming, setConfirming] = useState(false);
+  const [alsoAtTwilio, setAlsoAtTwilio] = useState(false);
+  const twilio = useTwilioStatus();
   const [deleteProblem, setDeleteProblem] = useState<string | null>(null);
 
   const exportOne = () =>
@@ -34,7 +37,7 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
     });
 
   const deleteOne = () =>
-    remover.mutate(id, {
+    remover.mutate({ id, alsoAtTwilio }, {
       onSuccess: () => {
         toast.show("Recording deleted");
         onDeleted();
@@ -125,6 +128,17 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
                 {formatPhone(data.summary.phoneNumber)} · {formatDateTime(data.summary.recordedAt)}. The audio on this
                 computer and the record are removed; a later sync will not bring it back.
               </p>
+              {twilio.data?.account && (
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={alsoAtTwilio}
+                    data-testid="delete-at-twilio"
+                    onChange={(e) => setAlsoAtTwilio(e.target.checked)}
+                  />{" "}
+                  Also delete it at Twilio (it cannot be recovered there)
+                </label>
+              )}
             </ConfirmDialog>
           )}
         </>

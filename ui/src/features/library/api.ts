@@ -109,7 +109,8 @@ export function useBulkUpdate() {
 export function useDeleteRecording() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => unwrap(commands.deleteRecording(id)),
+    mutationFn: ({ id, alsoAtTwilio }: { id: string; alsoAtTwilio: boolean }) =>
+      unwrap(commands.deleteRecording(id, alsoAtTwilio)),
     onSettled: () => invalidateLibrary(client),
   });
 }
