@@ -2,7 +2,10 @@
 //! signed-in session; none takes a user id.
 
 use calldeck_core::player::{self, PlayerState, Waveform};
+use calldeck_core::sync::play_from_twilio;
+use calldeck_core::twilio::TwilioError;
 use calldeck_core::ApiError;
+use calldeck_core::Error;
 use tauri::State;
 
 use crate::state::AppState;
@@ -14,7 +17,24 @@ pub async fn play_recording(
     recording_id: String,
 ) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.play(&scope, &recording_id).await?;
+    match state.player.play(&scope, &recording_id).await {
+        // Not on this computer: stream it from Twilio while it is cached, if connected.
+        Err(Error::NotAvailableOffline) => {
+            let client = match state.sync.connection(&scope).await?.client().await {
+                Ok(client) => client,
+                Err(Error::TwilioNotConnected) => return Err(Error::NotAvailableOffline.into()),
+                Err(other) => return Err(other.into()),
+            };
+            play_from_twilio(&scope, &client, &state.player, &recording_id)
+                .await
+                .map_err(|e| match e {
+                    // No network: say what the user needs to know.
+                    Error::Twilio(TwilioError::Network(_)) => Error::NotAvailableOffline,
+                    other => other,
+                })?;
+        }
+        other => other?,
+    }
     state.library_changed(vec![recording_id]);
     Ok(state.player.state_for(&scope))
 }

@@ -122,7 +122,7 @@ pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
     Ok((removed, adopted))
 }
 
-async fn mark_downloaded(
+pub(crate) async fn mark_downloaded(
     scope: &UserScope,
     sid: &RecordingSid,
     name: &str,

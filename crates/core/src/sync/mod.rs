@@ -6,6 +6,7 @@
 mod downloads;
 mod remote_delete;
 pub mod state;
+mod stream;
 mod upsert;
 
 use std::collections::{HashMap, HashSet};
@@ -22,6 +23,7 @@ pub use downloads::{
 };
 pub use remote_delete::delete_here_and_at_twilio;
 pub use state::SyncState;
+pub use stream::play_from_twilio;
 
 use crate::error::{Error, Result};
 use crate::session::UserScope;

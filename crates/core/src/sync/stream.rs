@@ -1,0 +1,75 @@
+//! Playing a recording that is not on this computer: its audio is fetched from Twilio into
+//! the user's media folder while the player reads the growing file, so playback starts
+//! with the first bytes and the recording is available offline afterwards.
+
+use crate::error::{Error, Result};
+use crate::ids::RecordingSid;
+use crate::player::{CacheWriter, PlayerHandle};
+use crate::session::UserScope;
+use crate::twilio::{TwilioClient, TwilioError};
+
+use super::downloads::{mark_downloaded, media_file_name};
+
+/// Starts streaming `id` from Twilio into the player. Returns once playback has started;
+/// the download finishes in the background and then marks the recording as downloaded.
+pub async fn play_from_twilio(
+    scope: &UserScope,
+    client: &TwilioClient,
+    player: &PlayerHandle,
+    id: &str,
+) -> Result<()> {
+    let sid = RecordingSid::parse(id)?;
+    let recorded_at_ms: i64 =
+        sqlx::query_scalar("SELECT recorded_at_ms FROM recordings WHERE user_id = ?1 AND sid = ?2")
+            .bind(scope.user_id())
+            .bind(sid.as_str())
+            .fetch_optional(scope.pool())
+            .await?
+            .ok_or(Error::NotFound)?;
+    let name = media_file_name(&sid, recorded_at_ms);
+    let target = scope.paths().media_file(&name)?;
+    let (mut response, total) = client.open_media(&sid).await?;
+    let mut writer = CacheWriter::create(target, total).await?;
+    let reading = writer.reading_path().to_path_buf();
+    let download = writer.download();
+
+    let (scope_bg, client_bg, sid_bg) = (scope.clone(), client.clone(), sid.clone());
+    tokio::spawn(async move {
+        let mut written: u64 = 0;
+        let fetched = loop {
+            match client_bg.media_chunk(&mut response).await {
+                Ok(Some(chunk)) => {
+                    written += chunk.len() as u64;
+                    if let Err(error) = writer.write_chunk(&chunk).await {
+                        break Err(error);
+                    }
+                }
+                Ok(None) if written == 0 || total.is_some_and(|t| t != written) => {
+                    break Err(
+                        TwilioError::BadResponse("the media file was truncated".into()).into(),
+                    );
+                }
+                Ok(None) => break Ok(()),
+                Err(error) => break Err(error.into()),
+            }
+        };
+        let kept = match fetched {
+            // The player sees the failure and stops; no partial file stays behind.
+            Err(error) => {
+                writer.abandon().await;
+                Err(error)
+            }
+            Ok(()) => writer.finish().await,
+        };
+        let recorded = match kept {
+            Ok(bytes) => mark_downloaded(&scope_bg, &sid_bg, &name, bytes)
+                .await
+                .map(|_| ()),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = recorded {
+            tracing::warn!(user_id = scope_bg.user_id(), recording = %sid_bg, %error, "streaming from Twilio failed");
+        }
+    });
+    player.play_streamed(scope, id, reading, download).await
+}
