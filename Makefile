@@ -45,7 +45,8 @@ test-ui: bootstrap
 	cd ui && npm run typecheck && npm run lint && npm test
 
 test-e2e: build
-	tests/e2e/run.sh "$(CURDIR)/$(APP_DEBUG)"
+	@# The app under test gets a private D-Bus session with an unlocked throwaway keyring.
+	scripts/with-keyring.sh tests/e2e/run.sh "$(CURDIR)/$(APP_DEBUG)"
 
 ## Figures for target/bench/results.json, measured on the release build.
 bench: build-release

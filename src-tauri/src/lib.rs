@@ -43,7 +43,11 @@ pub fn configure<R: tauri::Runtime>(
     data_dir: Option<PathBuf>,
 ) -> tauri::Builder<R> {
     let commands = bindings::builder::<R>();
-    app.invoke_handler(commands.invoke_handler())
+    // Dialogs and notifications are opened from Rust only; the window gets no permission
+    // for them.
+    app.plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
             let data_dir = match data_dir {
@@ -93,9 +97,24 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         restored: restored_rx,
     });
     let background = app.clone();
-    tauri::async_runtime::spawn(sync_runner::background_loop(sync, move || {
-        background.state::<AppState>().workspace.current().ok()
-    }));
+    let notifier = app.clone();
+    tauri::async_runtime::spawn(sync_runner::background_loop(
+        sync,
+        move || background.state::<AppState>().workspace.current().ok(),
+        move |title, body| {
+            use tauri_plugin_notification::NotificationExt;
+            // No notification service (a headless session): the library event still arrives.
+            if let Err(error) = notifier
+                .notification()
+                .builder()
+                .title(title)
+                .body(body)
+                .show()
+            {
+                tracing::info!(%error, "could not show a desktop notification");
+            }
+        },
+    ));
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();

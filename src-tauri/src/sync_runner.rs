@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use calldeck_core::connection::{load_settings, TwilioConnection};
+use calldeck_core::connection::{load_settings, new_recordings_notice, TwilioConnection};
 use calldeck_core::sync::{self, ProgressFn, SyncOptions, SyncProgress, SyncResult};
 use calldeck_core::twilio::ClientConfig;
 use calldeck_core::{now_ms, Error, Result, UserScope};
@@ -79,9 +79,14 @@ impl SyncRunner {
     }
 }
 
-/// Every minute, syncs the signed-in user if their background interval has passed.
-/// Skips quietly when nobody is signed in, Twilio is not connected, or a sync runs.
-pub async fn background_loop(runner: Arc<SyncRunner>, current: impl Fn() -> Option<UserScope>) {
+/// Every minute, syncs the signed-in user if their background interval has passed, and
+/// shows a desktop notification through `notify` when they asked for one and it found
+/// something. Skips quietly when nobody is signed in, Twilio is not connected, or a sync runs.
+pub async fn background_loop(
+    runner: Arc<SyncRunner>,
+    current: impl Fn() -> Option<UserScope>,
+    notify: impl Fn(String, String),
+) {
     let mut last_run_ms: i64 = 0;
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
@@ -98,11 +103,16 @@ pub async fn background_loop(runner: Arc<SyncRunner>, current: impl Fn() -> Opti
         }
         last_run_ms = now_ms();
         match runner.run(&scope).await {
-            Ok(result) => tracing::info!(
-                user_id = scope.user_id(),
-                new = result.new,
-                "background sync done"
-            ),
+            Ok(result) => {
+                tracing::info!(
+                    user_id = scope.user_id(),
+                    new = result.new,
+                    "background sync done"
+                );
+                if let Some((title, body)) = new_recordings_notice(&result, &settings) {
+                    notify(title, body);
+                }
+            }
             Err(Error::TwilioNotConnected) => {}
             // Offline or Twilio unavailable: the next tick tries again; the UI shows the state.
             Err(error) => {

@@ -386,6 +386,8 @@ export type SyncSettings = {
 	downloadPolicy: DownloadPolicy,
 	/**  Minutes between background syncs; none when background sync is off. */
 	backgroundMinutes: number | null,
+	/**  A desktop notification when a background sync finds new recordings. */
+	notifyNew: boolean,
 };
 
 export type TimestampedNote = {

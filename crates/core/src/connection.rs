@@ -62,6 +62,8 @@ pub struct SyncSettings {
     pub download_policy: DownloadPolicy,
     /// Minutes between background syncs; none when background sync is off.
     pub background_minutes: Option<u32>,
+    /// A desktop notification when a background sync finds new recordings.
+    pub notify_new: bool,
 }
 
 impl Default for SyncSettings {
@@ -69,6 +71,7 @@ impl Default for SyncSettings {
         Self {
             download_policy: DownloadPolicy::None,
             background_minutes: None,
+            notify_new: false,
         }
     }
 }
@@ -147,17 +150,18 @@ impl TwilioConnection {
 }
 
 pub async fn load_settings(scope: &UserScope) -> Result<SyncSettings> {
-    let row: Option<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT download_policy, background_minutes FROM sync_settings WHERE user_id = ?1",
+    let row: Option<(String, Option<i64>, bool)> = sqlx::query_as(
+        "SELECT download_policy, background_minutes, notify_new FROM sync_settings WHERE user_id = ?1",
     )
     .bind(scope.user_id())
     .fetch_optional(scope.pool())
     .await?;
     Ok(match row {
         None => SyncSettings::default(),
-        Some((policy, minutes)) => SyncSettings {
+        Some((policy, minutes, notify_new)) => SyncSettings {
             download_policy: serde_json::from_str(&policy).unwrap_or_default(),
             background_minutes: minutes.and_then(|m| u32::try_from(m).ok()),
+            notify_new,
         },
     })
 }
@@ -179,16 +183,65 @@ pub async fn save_settings(scope: &UserScope, settings: &SyncSettings, now_ms: i
     let policy = serde_json::to_string(&settings.download_policy)
         .map_err(|e| Error::Internal(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO sync_settings (user_id, download_policy, background_minutes, updated_at_ms)
-         VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO sync_settings (user_id, download_policy, background_minutes, notify_new, updated_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (user_id) DO UPDATE SET download_policy = excluded.download_policy,
-             background_minutes = excluded.background_minutes, updated_at_ms = excluded.updated_at_ms",
+             background_minutes = excluded.background_minutes, notify_new = excluded.notify_new,
+             updated_at_ms = excluded.updated_at_ms",
     )
     .bind(scope.user_id())
     .bind(policy)
     .bind(settings.background_minutes.map(i64::from))
+    .bind(settings.notify_new)
     .bind(now_ms)
     .execute(scope.pool())
     .await?;
     Ok(())
+}
+
+/// The desktop notification a background sync should show, if the user wants one and it
+/// found something: a title and a body, with no number or name from the calls in it
+/// (notifications can show on a locked screen).
+pub fn new_recordings_notice(
+    result: &sync::SyncResult,
+    settings: &SyncSettings,
+) -> Option<(String, String)> {
+    if !settings.notify_new || result.new == 0 {
+        return None;
+    }
+    let body = match result.new {
+        1 => "1 new call recording is in your library.".to_owned(),
+        n => format!("{n} new call recordings are in your library."),
+    };
+    Some(("CallDeck".to_owned(), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notice_only_when_asked_for_and_something_is_new() {
+        let on = SyncSettings {
+            notify_new: true,
+            ..SyncSettings::default()
+        };
+        let found = sync::SyncResult {
+            new: 3,
+            ..sync::SyncResult::default()
+        };
+        let none = sync::SyncResult::default();
+        assert_eq!(
+            new_recordings_notice(&found, &on).map(|n| n.1),
+            Some("3 new call recordings are in your library.".to_owned())
+        );
+        assert!(
+            new_recordings_notice(&none, &on).is_none(),
+            "nothing new, no notice"
+        );
+        assert!(
+            new_recordings_notice(&found, &SyncSettings::default()).is_none(),
+            "not asked for, no notice"
+        );
+    }
 }

@@ -99,6 +99,7 @@ async fn sync_settings_are_kept_per_user_and_checked() {
     let wanted = SyncSettings {
         download_policy: DownloadPolicy::LastDays { days: 30 },
         background_minutes: Some(5),
+        notify_new: true,
     };
     save_settings(&scope, &wanted, NOW_MS).await.expect("save");
     assert_eq!(

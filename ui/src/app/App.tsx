@@ -6,6 +6,7 @@ import { commands, type PaintedView, type SignedInUser, type SortBy } from "../b
 import { CleanupDialog } from "../features/cleanup/CleanupDialog";
 import { AuditView } from "../features/audit/AuditView";
 import { LibraryView } from "../features/library/LibraryView";
+import { PlayerBar } from "../features/player/PlayerBar";
 import { hasFilters, initialQuery, nextSort, toFilter, type LibraryQuery } from "../features/library/query";
 import { useSession, useSignOut } from "../features/session/api";
 import { SignInScreen } from "../features/session/SignInScreen";
@@ -119,6 +120,7 @@ function Workspace({ user, signingOut, onSignOut, onFirstPaint }: WorkspaceProps
           {view === "settings" && <TwilioSettings />}
         </main>
       </div>
+      <PlayerBar />
       {cleanupOpen && <CleanupDialog onClose={() => setCleanupOpen(false)} />}
     </div>
   );

@@ -3,6 +3,7 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 import type {
   ApiError,
   CleanupPolicy,
+  PlayerState,
   RecordingDetails,
   RecordingSliceRequest,
   RecordingSummary,
@@ -18,6 +19,8 @@ export type BackendOptions = {
   failList?: boolean;
   /** Answers a command with this error instead of running it. */
   failWith?: Record<string, ApiError>;
+  /** The player's state before any command (e.g. an error to show). */
+  player?: Partial<PlayerState>;
 };
 
 /** A backend double over Tauri's IPC mock: the same commands and shapes as the Rust side, in memory. */
@@ -26,6 +29,19 @@ export function backend(opts: BackendOptions = {}) {
   const rows: RecordingSummary[] = Array.from({ length: opts.total ?? 120 }, (_, i) => summary(i + 1));
   const extra = new Map<string, RecordingDetails>();
   const calls: Call[] = [];
+  let player: PlayerState = {
+    recordingId: null,
+    status: "stopped",
+    positionMs: 0,
+    durationMs: 0,
+    volume: 1,
+    speed: 1,
+    pitchFollowsSpeed: true,
+    outputDevice: true,
+    error: null,
+    ...opts.player,
+  };
+  const setPlayer = (patch: Partial<PlayerState>) => (player = { ...player, ...patch });
   const find = (id: unknown) => {
     const r = rows.find((x) => x.id === id);
     if (!r) throw { code: "not_found", message: "That recording could not be found." };
@@ -124,13 +140,39 @@ export function backend(opts: BackendOptions = {}) {
         return { filesRemoved: 7, recordsRemoved: 0, bytesFreed: 7 * 1024 * 1024 };
       case "report_first_paint":
         return null;
+      case "play_recording": {
+        const r = find(a.recordingId);
+        return setPlayer({ recordingId: r.id, status: "playing", positionMs: 0, durationMs: r.durationSecs * 1000 });
+      }
+      case "player_state":
+        return player;
+      case "player_pause":
+        return setPlayer({ status: player.recordingId ? "paused" : player.status });
+      case "player_resume":
+        return setPlayer({ status: player.recordingId ? "playing" : player.status });
+      case "player_stop":
+        return setPlayer({ status: "stopped", positionMs: 0 });
+      case "player_seek":
+        return setPlayer({ positionMs: Math.min(player.durationMs, a.positionMs as number) });
+      case "player_skip":
+        return setPlayer({ positionMs: Math.max(0, Math.min(player.durationMs, player.positionMs + (a.deltaMs as number))) });
+      case "player_set_volume":
+        return setPlayer({ volume: a.volume as number });
+      case "player_set_speed":
+        return setPlayer({ speed: a.speed as number });
+      case "recording_waveform": {
+        const r = find(a.recordingId);
+        const buckets = a.buckets as number;
+        const peaks = Array.from({ length: buckets }, (_, i) => Math.abs(Math.sin(i / 7)) * 0.8);
+        return { recordingId: r.id, durationMs: r.durationSecs * 1000, buckets, channels: [{ min: peaks.map((p) => -p), max: peaks }] };
+      }
       case "twilio_status":
         return {
           account: null,
           store: "memory",
           lastSyncedAt: null,
           syncing: false,
-          settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null },
+          settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false },
         };
       default:
         throw new Error(`unexpected command ${cmd}`);

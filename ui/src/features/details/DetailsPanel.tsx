@@ -8,6 +8,7 @@ import { friendlyError } from "../../lib/errors";
 import { formatBytes, formatDateTime, formatDuration, formatPhone } from "../../lib/format";
 import { useDeleteRecording, useExportRecordings, useRecording } from "../library/api";
 import { exportMessage } from "../library/exportText";
+import { play } from "../player/actions";
 import { useToast } from "../toast/context";
 import { DetailsEditor } from "./DetailsEditor";
 import { LegalHold } from "./LegalHold";
@@ -62,6 +63,17 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
           <p className="subtitle">
             {data.summary.contactName ?? "Unknown caller"} · {data.summary.direction}
           </p>
+          <button
+            type="button"
+            className="primary details-play"
+            data-testid="details-play"
+            title="Play in the player below (Space pauses)"
+            // No focus from a click: Space then reaches the player, not this button.
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => void play(id)}
+          >
+            ▶ Play
+          </button>
           <dl>
             <dt>When</dt>
             <dd>{formatDateTime(data.summary.recordedAt)}</dd>

@@ -157,6 +157,16 @@ function SyncOptions({ status }: { status: TwilioStatus }) {
         <option value={15}>Every 15 minutes</option>
         <option value={60}>Every hour</option>
       </select>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={settings.notifyNew}
+          disabled={settings.backgroundMinutes === null}
+          data-testid="notify-new"
+          onChange={(e) => update({ notifyNew: e.target.checked })}
+        />
+        Notify me when a background sync finds new recordings
+      </label>
       {save.isError && <p role="alert" className="error-text">{describeError(save.error)}</p>}
     </section>
   );
