@@ -34,6 +34,7 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
   let session;
   let fake;
   let appLog;
+  const recordings = makeRecordings(NEW_RECORDINGS);
 
   const domText = (css) =>
     session.execute(`const e = document.querySelector(arguments[0]); return e ? e.textContent : null;`, [css]);
@@ -54,7 +55,7 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
 
   before(async () => {
     assert.ok(BIN && isAbsolute(BIN), 'CALLDECK_BIN must be the absolute path of the app binary; use tests/e2e/run.sh');
-    fake = await startTwilioFake(makeRecordings(NEW_RECORDINGS));
+    fake = await startTwilioFake(recordings);
     const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'sync-'));
     const dataDir = join(work, 'data');
     await mkdir(dataDir);
@@ -120,5 +121,24 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
     await waitForDomText($('sync-result'), '0 new', 'the rerun summary');
     const total = await domText($('library-total'));
     assert.ok(total.includes(String(200 + NEW_RECORDINGS)), `a rerun adds nothing: ${total}`);
+  });
+
+  step('a recording that is not downloaded plays streamed from Twilio, then is offline', async () => {
+    const { sid } = recordings[0];
+    const cell = await session.waitForElement(`[data-id="${sid}"] ${$('row-number')}`, { message: `the synced row ${sid}` });
+    await cell.click();
+    await waitForDomText($('details-panel'), 'Not downloaded', 'the details of a recording that is not on this computer');
+    await (await session.waitForElement($('details-play'), { message: 'the details Play button' })).click();
+    const playing = await session.waitFor(
+      async () => {
+        const time = (await domText($('player-time'))) ?? '';
+        const at = time.split('/')[0]?.trim() ?? '';
+        return at && at !== '0:00' ? time : null;
+      },
+      { message: 'the streamed recording to play (time advancing)', describe: async () => JSON.stringify(await domText($('player-time'))) },
+    );
+    assert.match(playing, /\d:\d\d/, `the player shows the time: ${playing}`);
+    await waitForDomText($('details-panel'), 'Available offline', 'the streamed audio to be kept for offline listening');
+    await session.screenshot(join(OUT, '32-streamed.png'));
   });
 });

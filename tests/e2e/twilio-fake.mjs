@@ -1,7 +1,11 @@
 // A small Twilio 2010 API fake for the end-to-end test: Accounts/{sid}.json, Recordings.json
 // and Calls.json with paging by PageToken, Basic auth, and Recordings/{sid}.mp3 media.
 // Listens on 127.0.0.1 only. (The Rust tests use a fuller fake validated against the spec.)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const ACCOUNT_SID = 'AC' + 'e2e0'.repeat(8);
 export const AUTH_TOKEN = 'e2e-auth-token-not-a-secret';
@@ -21,14 +25,41 @@ export function makeRecordings(count, newestMs = Date.now() - 60_000) {
       sid: 'RE' + hex32(i + 1, 'e2e'),
       call_sid: 'CA' + hex32(i + 1, 'e2e'),
       at,
-      duration: String(30 + i),
+      // The served audio is six seconds long, whatever the recording.
+      duration: '6',
       inbound,
       number: `+1415555${String(100 + i).padStart(4, '0')}`,
     };
   });
 }
 
-export async function startTwilioFake(recordings, pageSize = 5) {
+/** `seconds` of 8 kHz mono speech-like bursts, MP3-encoded with lame (as Twilio serves .mp3). */
+export function makeMp3(seconds = 6) {
+  const rate = 8000;
+  const samples = Buffer.alloc(seconds * rate * 2);
+  for (let i = 0; i < seconds * rate; i++) {
+    const t = i / rate;
+    const envelope = Math.max(0, Math.sin(Math.PI * ((t * 3) % 1))) * (Math.floor(t * 1.5) % 2 === 0 ? 1 : 0.2);
+    const v = envelope * 0.5 * (Math.sin(2 * Math.PI * 180 * t) + 0.4 * Math.sin(2 * Math.PI * 360 * t));
+    samples.writeInt16LE(Math.round(Math.max(-1, Math.min(1, v)) * 32767), i * 2);
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0); header.writeUInt32LE(36 + samples.length, 4); header.write('WAVE', 8);
+  header.write('fmt ', 12); header.writeUInt32LE(16, 16); header.writeUInt16LE(1, 20); header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24); header.writeUInt32LE(rate * 2, 28); header.writeUInt16LE(2, 32); header.writeUInt16LE(16, 34);
+  header.write('data', 36); header.writeUInt32LE(samples.length, 40);
+  const dir = mkdtempSync(join(tmpdir(), 'calldeck-mp3-'));
+  try {
+    writeFileSync(join(dir, 'in.wav'), Buffer.concat([header, samples]));
+    const lame = spawnSync('lame', ['--quiet', '-m', 'm', '-b', '32', join(dir, 'in.wav'), join(dir, 'out.mp3')]);
+    if (lame.status !== 0) throw new Error(`lame failed (is it installed? scripts/bootstrap.sh): ${lame.stderr}`);
+    return readFileSync(join(dir, 'out.mp3'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function startTwilioFake(recordings, pageSize = 5, media = makeMp3()) {
   const auth = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
   const prefix = `/2010-04-01/Accounts/${ACCOUNT_SID}`;
   const page = (items, key, url, toJson) => {
@@ -62,8 +93,7 @@ export async function startTwilioFake(recordings, pageSize = 5) {
         start_time: rfc2822(r.at), end_time: rfc2822(r.at + 30_000), duration: r.duration, caller_name: null,
       })));
     }
-    const media = url.pathname.match(/\/Recordings\/(RE[0-9a-f]{32})\.mp3$/);
-    if (media) return send(200, Buffer.alloc(2048, 7), 'audio/mpeg');
+    if (url.pathname.match(/\/Recordings\/(RE[0-9a-f]{32})\.mp3$/)) return send(200, media, 'audio/mpeg');
     return send(404, { code: 20404, message: 'Not found', status: 404 });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

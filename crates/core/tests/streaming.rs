@@ -47,7 +47,9 @@ async fn a_recording_not_downloaded_plays_before_its_download_ends_and_is_then_o
     let capture = drain.capture().expect("capture");
     let player = PlayerHandle::spawn(OutputChoice::Mixer(drain.mixer().clone())).expect("player");
     let started = Instant::now();
-    play_from_twilio(&scope, &c, &player, &id)
+    let (cached_tx, cached_rx) = std::sync::mpsc::channel();
+    let on_cached = Box::new(move || cached_tx.send(()).expect("send"));
+    play_from_twilio(&scope, &c, &player, &id, on_cached)
         .await
         .expect("streamed play starts");
 
@@ -81,6 +83,9 @@ async fn a_recording_not_downloaded_plays_before_its_download_ends_and_is_then_o
         "playback starts before the file has fully arrived"
     );
 
+    cached_rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the shell is told once the audio is cached");
     let details = library::get_recording(&scope, &id).await.expect("details");
     assert_eq!(
         details.local_file_bytes,

@@ -25,7 +25,10 @@ pub async fn play_recording(
                 Err(Error::TwilioNotConnected) => return Err(Error::NotAvailableOffline.into()),
                 Err(other) => return Err(other.into()),
             };
-            play_from_twilio(&scope, &client, &state.player, &recording_id)
+            let host = std::sync::Arc::clone(&state.host);
+            let cached_id = recording_id.clone();
+            let on_cached = Box::new(move || host.library_changed(vec![cached_id]));
+            play_from_twilio(&scope, &client, &state.player, &recording_id, on_cached)
                 .await
                 .map_err(|e| match e {
                     // No network: say what the user needs to know.

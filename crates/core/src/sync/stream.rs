@@ -11,12 +11,14 @@ use crate::twilio::{TwilioClient, TwilioError};
 use super::downloads::{mark_downloaded, media_file_name};
 
 /// Starts streaming `id` from Twilio into the player. Returns once playback has started;
-/// the download finishes in the background and then marks the recording as downloaded.
+/// the download finishes in the background, marks the recording as downloaded and then
+/// calls `on_cached` (the shell tells the UI).
 pub async fn play_from_twilio(
     scope: &UserScope,
     client: &TwilioClient,
     player: &PlayerHandle,
     id: &str,
+    on_cached: Box<dyn FnOnce() + Send>,
 ) -> Result<()> {
     let sid = RecordingSid::parse(id)?;
     let recorded_at_ms: i64 =
@@ -67,8 +69,11 @@ pub async fn play_from_twilio(
                 .map(|_| ()),
             Err(error) => Err(error),
         };
-        if let Err(error) = recorded {
-            tracing::warn!(user_id = scope_bg.user_id(), recording = %sid_bg, %error, "streaming from Twilio failed");
+        match recorded {
+            Ok(()) => on_cached(),
+            Err(error) => {
+                tracing::warn!(user_id = scope_bg.user_id(), recording = %sid_bg, %error, "streaming from Twilio failed");
+            }
         }
     });
     player.play_streamed(scope, id, reading, download).await
