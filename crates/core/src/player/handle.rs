@@ -1,0 +1,198 @@
+//! The public side of the player: a cheap handle that sends commands to the player thread
+//! and reads the state it publishes.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{oneshot, watch};
+
+use super::download::Download;
+use super::state::{visible_to, PlayerState, PlayerStates, Snapshot};
+use super::thread::{Command, PlayerThread, Request};
+use super::{MAX_SPEED, MIN_SPEED};
+use crate::error::{Error, Result};
+use crate::ids::RecordingSid;
+use crate::session::UserScope;
+
+/// Where the player sends its audio.
+pub enum OutputChoice {
+    /// The default device; if there is none, a silent real-time clock and a
+    /// `no_audio_device` error in the state.
+    DefaultDevice,
+    /// A mixer someone else drains (tests, benchmarks).
+    Mixer(rodio::mixer::Mixer),
+}
+
+/// A cheap, cloneable handle to the player thread.
+#[derive(Clone)]
+pub struct PlayerHandle {
+    tx: mpsc::Sender<Request>,
+    state: watch::Receiver<Snapshot>,
+}
+
+impl PlayerHandle {
+    /// Starts the player thread. The output is opened lazily, at the first play.
+    pub fn spawn(output: OutputChoice) -> Result<Self> {
+        let (tx, rx) = mpsc::channel();
+        let (state_tx, state_rx) = watch::channel(Snapshot::default());
+        std::thread::Builder::new()
+            .name("calldeck-player".into())
+            .spawn(move || PlayerThread::new(output, state_tx).run(&rx))
+            .map_err(|e| Error::Internal(format!("player thread: {e}")))?;
+        Ok(Self {
+            tx,
+            state: state_rx,
+        })
+    }
+
+    /// Plays one of the user's recordings from its downloaded file. Counts a play start.
+    pub async fn play(&self, scope: &UserScope, recording_id: &str) -> Result<()> {
+        let sid = RecordingSid::parse(recording_id)?;
+        let (local_file, duration_secs): (Option<String>, i64) = sqlx::query_as(
+            "SELECT local_file, duration_secs FROM recordings WHERE user_id = ?1 AND sid = ?2",
+        )
+        .bind(scope.user_id())
+        .bind(sid.as_str())
+        .fetch_optional(scope.pool())
+        .await?
+        .ok_or(Error::NotFound)?;
+        // Streaming from Twilio plugs in here (see `play_streamed`); until then a recording
+        // that is not on disk cannot be played.
+        let name = local_file.ok_or(Error::NotAvailableOffline)?;
+        let path = scope.paths().media_file(&name)?;
+        if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Err(Error::NotAvailableOffline);
+        }
+        self.load(scope, &sid, path, None, duration_secs).await
+    }
+
+    /// Plays one of the user's recordings from a file that is still being downloaded
+    /// (see [`CacheWriter`](super::CacheWriter)): playback starts with the first bytes.
+    pub async fn play_streamed(
+        &self,
+        scope: &UserScope,
+        recording_id: &str,
+        path: PathBuf,
+        download: Arc<Download>,
+    ) -> Result<()> {
+        let sid = RecordingSid::parse(recording_id)?;
+        let (duration_secs,): (i64,) =
+            sqlx::query_as("SELECT duration_secs FROM recordings WHERE user_id = ?1 AND sid = ?2")
+                .bind(scope.user_id())
+                .bind(sid.as_str())
+                .fetch_optional(scope.pool())
+                .await?
+                .ok_or(Error::NotFound)?;
+        self.load(scope, &sid, path, Some(download), duration_secs)
+            .await
+    }
+
+    async fn load(
+        &self,
+        scope: &UserScope,
+        sid: &RecordingSid,
+        path: PathBuf,
+        download: Option<Arc<Download>>,
+        duration_secs: i64,
+    ) -> Result<()> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Load {
+            owner: scope.user_id().to_owned(),
+            recording_id: sid.as_str().to_owned(),
+            path,
+            download,
+            duration_hint: Duration::from_secs(u64::try_from(duration_secs).unwrap_or(0)),
+            reply,
+        })?;
+        answer
+            .await
+            .map_err(|_| Error::Internal("player thread gone".into()))??;
+        let now = crate::now_ms();
+        sqlx::query(
+            "UPDATE recordings SET play_count = play_count + 1, last_played_at_ms = ?1
+             WHERE user_id = ?2 AND sid = ?3",
+        )
+        .bind(now)
+        .bind(scope.user_id())
+        .bind(sid.as_str())
+        .execute(scope.pool())
+        .await?;
+        tracing::info!(user_id = scope.user_id(), recording = %sid, operation = "play", outcome = "started");
+        Ok(())
+    }
+
+    fn send(&self, command: Command) -> Result<()> {
+        self.tx
+            .send((command, None))
+            .map_err(|_| Error::Internal("player thread gone".into()))
+    }
+
+    /// Sends a command and waits until the player thread has applied it and published
+    /// the resulting state.
+    async fn apply(&self, command: Command) -> Result<()> {
+        let (done, applied) = oneshot::channel();
+        self.tx
+            .send((command, Some(done)))
+            .map_err(|_| Error::Internal("player thread gone".into()))?;
+        applied
+            .await
+            .map_err(|_| Error::Internal("player thread gone".into()))
+    }
+
+    pub async fn pause(&self) -> Result<()> {
+        self.apply(Command::Pause).await
+    }
+
+    pub async fn resume(&self) -> Result<()> {
+        self.apply(Command::Resume).await
+    }
+
+    pub async fn stop(&self) -> Result<()> {
+        self.apply(Command::Stop).await
+    }
+
+    /// Stops playback if it is this user's (at sign-out).
+    pub async fn stop_for_user(&self, user_id: &str) -> Result<()> {
+        self.apply(Command::StopForUser(user_id.to_owned())).await
+    }
+
+    pub async fn seek(&self, position_ms: u32) -> Result<()> {
+        self.apply(Command::Seek(Duration::from_millis(u64::from(position_ms))))
+            .await
+    }
+
+    /// Moves by `delta_ms` (negative: back), within the recording.
+    pub async fn skip(&self, delta_ms: i64) -> Result<()> {
+        self.apply(Command::Skip(delta_ms)).await
+    }
+
+    /// 0 (mute) to 1 (as recorded).
+    pub async fn set_volume(&self, volume: f32) -> Result<()> {
+        if !volume.is_finite() {
+            return Err(Error::invalid("Volume must be a number."));
+        }
+        self.apply(Command::Volume(volume.clamp(0.0, 1.0))).await
+    }
+
+    /// 0.5× to 2×; pitch changes with speed.
+    pub async fn set_speed(&self, speed: f32) -> Result<()> {
+        if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+            return Err(Error::invalid("Speed must be between 0.5× and 2×."));
+        }
+        self.apply(Command::Speed(speed)).await
+    }
+
+    /// The state as this user may see it: another user's playback reads as stopped.
+    pub fn state_for(&self, scope: &UserScope) -> PlayerState {
+        visible_to(&self.state.borrow(), Some(scope.user_id()))
+    }
+
+    /// State updates, for the shell's event stream.
+    pub fn subscribe(&self) -> PlayerStates {
+        PlayerStates {
+            rx: self.state.clone(),
+        }
+    }
+}
