@@ -58,7 +58,8 @@ async function warmUp(env, work) {
     try {
       const openDemo = await session.waitForElement('[data-testid="open-demo"]', { message: 'the sign-in screen (open-demo) on a fresh data dir' });
       await openDemo.click();
-      await session.waitForCount('[data-testid="recording-row"]', 50, { message: 'the library (50 recording rows) after opening the demo' });
+      // The table is virtualised: it renders the rows in view, so wait for the total instead.
+      await session.waitForText('[data-testid="library-total"]', '200', { message: 'the library (200 recordings) after opening the demo' });
       await session.nextFrames(2);
     } finally {
       await session.delete();
