@@ -11,15 +11,10 @@
 
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { formatTable, mergeResults } from './results.mjs';
+import { OUT, ROOT, runCoreExample } from './core-example.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = join(ROOT, 'target', 'bench');
-const FIGURES = join(OUT, 'sync.json');
 const VENV = join(OUT, 'venv');
 const PYTHON = join(VENV, 'bin', 'python');
 // The SDK version the peer figures were taken with; bump deliberately.
@@ -50,19 +45,4 @@ function peerPython() {
 
 const python = peerPython();
 const peerArgs = python ? ['--peer-python', python, '--peer-script', join(ROOT, 'scripts', 'bench', 'twilio_peer.py')] : [];
-const run = spawnSync(
-  'cargo',
-  ['run', '--release', '--locked', '-p', 'calldeck-core', '--example', 'bench_sync', '--features', 'test-support', '--', '--out', FIGURES, ...peerArgs],
-  { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
-);
-if (run.status !== 0) {
-  log(`the sync benchmark failed (${run.error?.message ?? `exit ${run.status}`})`);
-  process.exit(1);
-}
-const entries = JSON.parse(await readFile(FIGURES, 'utf8'));
-if (!Array.isArray(entries) || entries.some((e) => typeof e?.name !== 'string' || typeof e?.value !== 'number')) {
-  log(`${FIGURES} is not a list of {name, value, ...}`);
-  process.exit(1);
-}
-await mergeResults(join(OUT, 'results.json'), entries);
-process.stdout.write(`${formatTable(entries)}\n\nmerged into ${join(OUT, 'results.json')}\n\n`);
+await runCoreExample('bench_sync', 'sync', peerArgs);
