@@ -306,14 +306,16 @@ fn owned_sids(ids: &[String]) -> Result<Vec<RecordingSid>> {
             "At most {MAX_BULK} recordings can be changed at once."
         )));
     }
-    let parsed: BTreeSet<RecordingSid> = ids
-        .iter()
-        .filter_map(|id| RecordingSid::parse(id).ok())
-        .collect();
-    let malformed = ids
-        .iter()
-        .filter(|id| RecordingSid::parse(id).is_err())
-        .count();
+    let mut parsed = BTreeSet::new();
+    let mut malformed = 0;
+    for id in ids {
+        match RecordingSid::parse(id) {
+            Ok(sid) => {
+                parsed.insert(sid);
+            }
+            Err(_) => malformed += 1,
+        }
+    }
     if malformed > 0 {
         return Err(Error::SomeNotFound {
             missing: malformed,
