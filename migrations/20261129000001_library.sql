@@ -38,5 +38,8 @@ CREATE TABLE recordings (
     UNIQUE (user_id, sid)
 ) STRICT;
 
--- The default listing: newest first, paged.
-CREATE INDEX recordings_by_user_date ON recordings (user_id, recorded_at_ms DESC, id DESC);
+-- The default listing: newest first, paged. The grouped columns after id never change the
+-- order, but let date-range counts (with or without those filters) read the index alone.
+CREATE INDEX recordings_by_user_date ON recordings (
+    user_id, recorded_at_ms DESC, id DESC, status, direction, category, starred, archived, legal_hold
+);

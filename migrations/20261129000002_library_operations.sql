@@ -96,8 +96,12 @@ CREATE TRIGGER recording_totals_delete AFTER DELETE ON recordings BEGIN
     WHERE user_id = old.user_id AND status = old.status AND direction = old.direction
       AND category = coalesce(old.category, '') AND starred = old.starred AND archived = old.archived
       AND legal_hold = old.legal_hold;
-    DELETE FROM recording_totals WHERE recordings = 0;
+    DELETE FROM recording_totals
+    WHERE user_id = old.user_id AND status = old.status AND direction = old.direction
+      AND category = coalesce(old.category, '') AND starred = old.starred AND archived = old.archived
+      AND legal_hold = old.legal_hold AND recordings = 0;
 END;
+-- An emptied group row is removed by its primary key, never by a scan of the totals.
 CREATE TRIGGER recording_totals_update AFTER UPDATE OF
     user_id, status, direction, category, starred, archived, legal_hold, duration_secs, local_file, local_file_bytes
     ON recordings BEGIN
@@ -117,7 +121,10 @@ CREATE TRIGGER recording_totals_update AFTER UPDATE OF
         duration_secs = duration_secs + excluded.duration_secs,
         local_files = local_files + excluded.local_files,
         local_bytes = local_bytes + excluded.local_bytes;
-    DELETE FROM recording_totals WHERE recordings = 0;
+    DELETE FROM recording_totals
+    WHERE user_id = old.user_id AND status = old.status AND direction = old.direction
+      AND category = coalesce(old.category, '') AND starred = old.starred AND archived = old.archived
+      AND legal_hold = old.legal_hold AND recordings = 0;
 END;
 INSERT INTO recording_totals
     SELECT user_id, status, direction, coalesce(category, ''), starred, archived, legal_hold,
