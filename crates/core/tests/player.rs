@@ -236,7 +236,8 @@ fn run_start_in_reference(heard: &[f32], at: usize, reference: &[f32], channels:
     }
     assert!(
         best.0 / (W as f32) < 0.02,
-        "the heard window must come from the file"
+        "the heard window at {at} must come from the file (mean difference {})",
+        best.0 / (W as f32)
     );
     let (mut h, mut r) = (at, best.1);
     while h >= channels && r >= channels {
@@ -257,22 +258,29 @@ async fn seek_lands_on_time(ext: &str, channels: u16) {
     rig.player.play(&rig.scope, &rig.id).await.expect("play");
     tokio::time::sleep(Duration::from_millis(400)).await;
     let asked_ms = 2_500u32;
-    let before = rig.capture.len();
     rig.player.seek(asked_ms).await.expect("seek");
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Wait until 300 ms have played past the asked position, however loaded the machine is,
+    // so that the last samples heard are surely from after the seek; a fixed sleep raced it.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while rig.player.state_for(&rig.scope).position_ms < asked_ms + 300 {
+        assert!(
+            Instant::now() < deadline,
+            "{ext}/{channels}ch: the position never followed the seek: {:?}",
+            rig.player.state_for(&rig.scope)
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(30)).await;
     let heard = rig.capture.samples();
-    let at = before + (RATE as usize * usize::from(channels)) / 4; // 250 ms after the seek
+    let tail = (RATE as usize * usize::from(channels)) / 20 + 256; // 50 ms + one window
+                                                                   // On a frame boundary: the drain pulls any number of samples, not whole frames.
+    let at = (heard.len() - tail) / usize::from(channels) * usize::from(channels);
     let landed = run_start_in_reference(&heard, at, &reference, usize::from(channels));
     let landed_ms = (landed / usize::from(channels)) as f64 * 1000.0 / f64::from(RATE);
     // The MP3 reference starts with the encoder delay; the decoder's timeline includes it.
     assert!(
         (landed_ms - f64::from(asked_ms)).abs() <= 50.0,
         "{ext}/{channels}ch: seek to {asked_ms} ms must land within 50 ms, landed at {landed_ms:.1} ms"
-    );
-    let reported = rig.player.state_for(&rig.scope).position_ms;
-    assert!(
-        (2_500..=3_300).contains(&reported),
-        "reported position {reported} must follow the seek"
     );
 }
 
@@ -336,13 +344,15 @@ async fn speed_changes_how_fast_the_position_moves_and_volume_scales_samples() {
     );
     rig.player.play(&rig.scope, &rig.id).await.expect("play");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let a = rig.player.state_for(&rig.scope).position_ms;
+    // Measured against the time that really passed, not the time asked to sleep: on a busy
+    // machine a wake-up can come late.
+    let (a, t0) = (rig.player.state_for(&rig.scope).position_ms, Instant::now());
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let b = rig.player.state_for(&rig.scope).position_ms;
-    let moved = b - a;
+    let (b, t1) = (rig.player.state_for(&rig.scope).position_ms, Instant::now());
+    let rate = f64::from(b - a) / (t1 - t0).as_secs_f64() / 1000.0;
     assert!(
-        (800..=1_200).contains(&moved),
-        "at 2x, 500 ms of wall time must cover ~1000 ms of recording, covered {moved}"
+        (1.6..=2.4).contains(&rate),
+        "at 2x the position must move ~2 ms per ms of wall time, moved {rate:.2}"
     );
     rig.player.skip(-10_000).await.expect("skip back");
     assert!(

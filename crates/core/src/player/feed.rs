@@ -66,6 +66,9 @@ pub(crate) struct Feed {
     played_samples: AtomicU64,
     /// True while the source plays silence for want of decoded audio.
     starved: AtomicBool,
+    /// The source has played every sample it took from the queue: set under the queue lock
+    /// when it takes some, so "finished" never cuts off its last few milliseconds.
+    source_drained: AtomicBool,
     /// Bumped by every seek, so the source drops samples it took before the seek.
     generation: AtomicU64,
     pub(crate) channels: u16,
@@ -107,7 +110,10 @@ impl Feed {
     /// Everything decoded has been played and the decoder is done.
     pub(crate) fn finished(&self) -> bool {
         let q = self.lock();
-        q.ended && q.samples.is_empty() && q.pending_seek.is_none()
+        q.ended
+            && q.samples.is_empty()
+            && q.pending_seek.is_none()
+            && self.source_drained.load(Ordering::Relaxed)
     }
 
     pub(crate) fn failure(&self) -> Option<String> {
@@ -160,6 +166,7 @@ pub(crate) fn start(
         waiting_for_bytes: waiting,
         played_samples: AtomicU64::new(0),
         starved: AtomicBool::new(false),
+        source_drained: AtomicBool::new(true),
         generation: AtomicU64::new(0),
         channels,
         sample_rate,
@@ -177,7 +184,10 @@ pub(crate) fn start(
         feed: feed.clone(),
         local: VecDeque::new(),
         generation: 0,
+        in_frame: 0,
         span: usize::from(channels) * (sample_rate as usize / 100).max(1),
+        cushion: usize::from(channels) * (sample_rate as usize / 10).max(1),
+        fresh: true,
         channels: NonZero::new(channels).unwrap_or(NonZero::<u16>::MIN),
         sample_rate: NonZero::new(sample_rate).unwrap_or(NonZero::<u32>::MIN),
     };
@@ -265,7 +275,15 @@ pub(crate) struct FeedSource {
     local: VecDeque<f32>,
     /// The feed's seek generation the samples in `local` belong to.
     generation: u64,
+    /// Which sample of the current frame comes next (0: a new frame starts).
+    in_frame: u16,
     span: usize,
+    /// After starving (at the start, after a seek, or when the decoder fell behind), play
+    /// resumes only with this much decoded (or the end) in the queue: one short wait rather
+    /// than a crackle of gaps.
+    cushion: usize,
+    /// Nothing played since the start or the last seek.
+    fresh: bool,
     channels: NonZero<u16>,
     sample_rate: NonZero<u32>,
 }
@@ -274,8 +292,18 @@ impl FeedSource {
     fn refill(&mut self) {
         let mut q = self.feed.lock();
         self.generation = self.feed.generation.load(Ordering::Relaxed);
+        let starved = self.feed.starved.load(Ordering::Relaxed) || self.fresh;
+        if starved && q.samples.len() < self.cushion && !q.ended {
+            drop(q);
+            self.feed.wake.notify_one();
+            return;
+        }
+        self.fresh = false;
         let take = q.samples.len().min(self.span);
         self.local.extend(q.samples.drain(..take));
+        if take > 0 {
+            self.feed.source_drained.store(false, Ordering::Relaxed);
+        }
         drop(q);
         self.feed.wake.notify_one();
     }
@@ -285,14 +313,23 @@ impl Iterator for FeedSource {
     type Item = f32;
 
     fn next(&mut self) -> Option<f32> {
-        if self.generation != self.feed.generation.load(Ordering::Relaxed) {
+        // Only between frames: dropping samples mid-frame would swap the channels of
+        // everything after it.
+        let frame_start = self.in_frame == 0;
+        self.in_frame = (self.in_frame + 1) % self.channels.get();
+        if frame_start && self.generation != self.feed.generation.load(Ordering::Relaxed) {
             self.local.clear();
+            self.feed.source_drained.store(true, Ordering::Relaxed);
+            self.fresh = true;
         }
-        if self.local.is_empty() {
+        if self.local.is_empty() && frame_start {
             self.refill();
         }
         match self.local.pop_front() {
             Some(sample) => {
+                if self.local.is_empty() {
+                    self.feed.source_drained.store(true, Ordering::Relaxed);
+                }
                 self.feed.starved.store(false, Ordering::Relaxed);
                 self.feed.played_samples.fetch_add(1, Ordering::Relaxed);
                 Some(sample)
@@ -330,7 +367,7 @@ impl Source for FeedSource {
     }
 
     fn try_seek(&mut self, pos: Duration) -> std::result::Result<(), rodio::source::SeekError> {
-        self.local.clear();
+        // `next` drops the old samples at the next frame boundary.
         self.feed.seek(pos);
         Ok(())
     }
