@@ -45,6 +45,8 @@ test-ui: bootstrap
 	cd ui && npm run typecheck && npm run lint && npm test
 
 test-e2e: build
+	@# The loopback OpenID provider and scripted browser the sign-in tests rely on.
+	cd tests/oidc && npm test
 	@# The app under test gets a private D-Bus session with an unlocked throwaway keyring.
 	scripts/with-keyring.sh tests/e2e/run.sh "$(CURDIR)/$(APP_DEBUG)"
 

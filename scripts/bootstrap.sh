@@ -34,3 +34,9 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   echo "bootstrap: installing UI packages"
   (cd ui && npm ci --no-audit --no-fund)
 fi
+
+# The loopback OpenID provider and scripted browser the sign-in tests use (oidc-provider).
+if [ ! -d tests/oidc/node_modules ] || [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
+  echo "bootstrap: installing the test OpenID provider's packages"
+  (cd tests/oidc && npm ci --no-audit --no-fund)
+fi

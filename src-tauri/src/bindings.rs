@@ -4,7 +4,7 @@ use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands::{diagnostics, export, library, notes, player, retention, session, twilio};
-use crate::events::{LibraryChanged, PlayerStateChanged, SyncProgressed};
+use crate::events::{LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
@@ -16,6 +16,12 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             session::session_status,
             session::open_demo_workspace,
             session::sign_out,
+            session::auth_setup,
+            session::save_auth_setup,
+            session::sign_in,
+            session::cancel_sign_in,
+            session::list_accounts,
+            session::switch_account,
             library::list_recordings,
             library::list_recordings_after,
             library::get_recording,
@@ -56,6 +62,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
         .events(collect_events![
             LibraryChanged,
             PlayerStateChanged,
+            SessionChanged,
             SyncProgressed
         ])
 }

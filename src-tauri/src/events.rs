@@ -23,3 +23,9 @@ pub struct LibraryChanged {
 pub struct SyncProgressed {
     pub progress: calldeck_core::sync::SyncProgress,
 }
+
+/// Who is signed in, or whether they are offline, changed without the UI asking (a session
+/// ended, the network came back): the UI refetches the session status.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionChanged {}

@@ -21,6 +21,16 @@ pub trait Host: Send + Sync {
     fn save_path(&self, suggested_name: &str) -> oneshot::Receiver<Option<PathBuf>>;
     /// A folder to export into; `None` if the user cancelled.
     fn pick_folder(&self) -> oneshot::Receiver<Option<PathBuf>>;
+    /// Opens a web page (the sign-in or sign-out page) in the system browser (RFC 8252).
+    fn open_browser(&self, url: &str) -> calldeck_core::Result<()>;
+}
+
+/// `CALLDECK_BROWSER`: a command run with the URL as its last argument instead of the
+/// system browser (the end-to-end tests use a scripted browser that signs in).
+const BROWSER_ENV: &str = "CALLDECK_BROWSER";
+
+fn browser_failed() -> calldeck_core::Error {
+    calldeck_core::Error::invalid("CallDeck could not open your web browser.")
 }
 
 pub struct TauriHost<R: Runtime> {
@@ -65,5 +75,31 @@ impl<R: Runtime> Host for TauriHost<R> {
             let _ = tx.send(path.and_then(|p| p.into_path().ok()));
         });
         rx
+    }
+
+    fn open_browser(&self, url: &str) -> calldeck_core::Result<()> {
+        if let Ok(command) = std::env::var(BROWSER_ENV) {
+            let mut parts = command.split_whitespace();
+            let program = parts.next().ok_or_else(browser_failed)?;
+            let mut child = std::process::Command::new(program)
+                .args(parts)
+                .arg(url)
+                .stdin(std::process::Stdio::null())
+                .spawn()
+                .map_err(|_| browser_failed())?;
+            // Reaped in the background so no zombie is left behind.
+            std::thread::spawn(move || {
+                let _ = child.wait();
+            });
+            return Ok(());
+        }
+        use tauri_plugin_opener::OpenerExt;
+        self.app
+            .opener()
+            .open_url(url, None::<&str>)
+            .map_err(|error| {
+                tracing::warn!(%error, "could not open the system browser");
+                browser_failed()
+            })
     }
 }

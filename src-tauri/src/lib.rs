@@ -4,6 +4,7 @@ pub mod bindings;
 mod commands;
 mod events;
 mod host;
+mod session;
 mod state;
 mod sync_runner;
 
@@ -47,6 +48,7 @@ pub fn configure<R: tauri::Runtime>(
     // for them.
     app.plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
@@ -89,8 +91,18 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             Arc::new(move |_result| host.library_changed(Vec::new()))
         },
     ));
+    let auth = match calldeck_core::auth::Auth::new(&data_dir) {
+        Ok(auth) => auth,
+        Err(error) => {
+            tracing::error!(%error, "could not prepare sign-in");
+            std::process::exit(1);
+        }
+    };
     app.manage(AppState {
-        workspace: Workspace::new(data_dir),
+        workspace: Workspace::new(&data_dir),
+        data_dir,
+        auth,
+        notice: std::sync::Mutex::new(None),
         host,
         player,
         sync: Arc::clone(&sync),
@@ -118,12 +130,29 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        if let Err(error) = demo::restore(&state.workspace, now_ms()).await {
-            // The sign-in screen is shown instead; the log says why.
-            tracing::warn!(error = %error, "could not reopen the last workspace");
-        }
+        restore_last_session(&state).await;
         let _ = restored.send(true);
+        session::keep_fresh(app.clone()).await;
     });
+}
+
+/// Reopens whoever was signed in when the app closed: the demo, or an OpenID account through
+/// a refresh (or offline, within the allowed days). Otherwise the sign-in screen, with why.
+async fn restore_last_session(state: &AppState) {
+    let result = match state.workspace.last_session().await {
+        Some(last) if last.provider == calldeck_core::session::Provider::Oidc => state
+            .auth
+            .resume(&state.workspace, &last.subject, now_ms())
+            .await
+            .map(|_| ()),
+        _ => demo::restore(&state.workspace, now_ms()).await.map(|_| ()),
+    };
+    if let Err(error) = result {
+        tracing::warn!(error = %error, "could not reopen the last session");
+        state.set_notice(Some(calldeck_core::ApiError::from(error).message));
+        // Not reopened: the next start begins at the sign-in screen, data kept.
+        state.workspace.sign_out().await;
+    }
 }
 
 /// Sends every player state to the UI as a typed event.

@@ -1,13 +1,18 @@
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use calldeck_core::auth::Auth;
 use calldeck_core::Workspace;
 
+use crate::commands::session::SessionStatus;
 use crate::host::Host;
 
 /// What the shell manages: the workspace (which holds the signed-in session) and the host.
 pub struct AppState {
+    pub data_dir: PathBuf,
     pub workspace: Workspace,
+    /// The OpenID session: tokens, accounts on this device, offline state.
+    pub auth: Auth,
     pub host: Arc<dyn Host>,
     /// The native player's thread, behind a cheap handle.
     pub player: calldeck_core::player::PlayerHandle,
@@ -15,6 +20,8 @@ pub struct AppState {
     pub sync: Arc<crate::sync_runner::SyncRunner>,
     /// Becomes true once the last session has been reopened (or found absent) at start.
     pub restored: tokio::sync::watch::Receiver<bool>,
+    /// Why the last session could not be reopened (shown once on the sign-in screen).
+    pub notice: Mutex<Option<String>>,
 }
 
 impl AppState {
@@ -23,6 +30,53 @@ impl AppState {
     pub async fn after_restore(&self) {
         let mut restored = self.restored.clone();
         let _ = restored.wait_for(|done| *done).await;
+    }
+
+    pub async fn session_status(&self) -> SessionStatus {
+        let user = self.workspace.current().ok().map(|s| s.signed_in_user());
+        SessionStatus {
+            offline: user.is_some() && self.auth.is_offline(),
+            user,
+            auth_configured: self.auth.config().await.is_some(),
+            notice: self
+                .notice
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
+        }
+    }
+
+    pub fn set_notice(&self, notice: Option<String>) {
+        *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = notice;
+    }
+
+    pub fn clear_notice(&self) {
+        self.set_notice(None);
+    }
+
+    /// Before another user (or nobody) takes over: the current user's playback and sync stop.
+    pub async fn before_switch(&self) {
+        if let Ok(scope) = self.workspace.current() {
+            let _ = self.player.stop_for_user(scope.user_id()).await;
+            let _ = self.sync.cancel();
+        }
+    }
+
+    /// Where the provider's logout returns the browser to.
+    pub async fn signed_out_page(&self) -> String {
+        let ports = self
+            .auth
+            .config()
+            .await
+            .map_or_else(|| calldeck_core::auth::DEFAULT_PORTS.to_vec(), |c| c.ports);
+        calldeck_core::auth::signed_out_page(&ports)
+            .await
+            .unwrap_or_else(|| {
+                format!(
+                    "http://127.0.0.1:{}/signed-out",
+                    ports.first().copied().unwrap_or(0)
+                )
+            })
     }
 
     pub fn library_changed(&self, recordings: Vec<String>) {

@@ -120,12 +120,45 @@ fn the_last_demo_session_is_reopened_at_start_and_sign_out_is_remembered() {
         status["user"]["provider"], "demo",
         "the demo reopens without a click: {status}"
     );
-    invoke(&restarted, "sign_out", json!({})).expect("sign out");
+    invoke(&restarted, "sign_out", json!({"removeData": false})).expect("sign out");
 
     let again = app(dir.path());
     let status = invoke(&again, "session_status", json!({})).expect("status");
     assert!(
         status["user"].is_null(),
         "after sign-out the app starts on the sign-in screen: {status}"
+    );
+}
+
+#[test]
+fn sign_in_setup_is_saved_through_ipc_and_sign_in_needs_it_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let window = app(dir.path());
+    let status = invoke(&window, "session_status", json!({})).expect("status");
+    assert_eq!(status["authConfigured"], false, "{status}");
+    let err = invoke(&window, "sign_in", json!({})).expect_err("no config yet");
+    assert_eq!(err["code"], "auth_not_configured", "{err}");
+    let bad = invoke(
+        &window,
+        "save_auth_setup",
+        json!({ "settings": { "domain": "http://tenant.auth0.com", "clientId": "abc" } }),
+    )
+    .expect_err("plain http off the loopback");
+    assert_eq!(bad["code"], "invalid_input", "{bad}");
+    let setup = invoke(
+        &window,
+        "save_auth_setup",
+        json!({ "settings": { "domain": "tenant.eu.auth0.com", "clientId": "abc123", "audience": null, "callbackPorts": [], "offlineDays": null } }),
+    )
+    .expect("saved");
+    assert_eq!(setup["source"], "setup");
+    assert_eq!(setup["callbackUrls"][0], "http://127.0.0.1:47613/callback");
+    let status = invoke(&window, "session_status", json!({})).expect("status");
+    assert_eq!(status["authConfigured"], true, "{status}");
+    let accounts = invoke(&window, "list_accounts", json!({})).expect("accounts");
+    assert_eq!(
+        accounts,
+        json!([]),
+        "nobody has signed in on this device yet"
     );
 }

@@ -9,7 +9,22 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	sessionStatus: () => typedError<SessionStatus, ApiError>(__TAURI_INVOKE("session_status")),
 	openDemoWorkspace: () => typedError<SignedInUser, ApiError>(__TAURI_INVOKE("open_demo_workspace")),
-	signOut: () => typedError<null, ApiError>(__TAURI_INVOKE("sign_out")),
+	/**
+	 *  Signs out: tokens cleared, playback and sync stopped, the provider's logout page opened.
+	 *  `remove_data` also deletes this user's library, audio and credentials from this device.
+	 */
+	signOut: (removeData: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("sign_out", { removeData })),
+	authSetup: () => typedError<AuthSetup, ApiError>(__TAURI_INVOKE("auth_setup")),
+	saveAuthSetup: (settings: AuthSettings) => typedError<AuthSetup, ApiError>(__TAURI_INVOKE("save_auth_setup", { settings })),
+	/**  Signs in through the system browser; answers when the browser comes back (or times out). */
+	signIn: () => typedError<SignedInUser, ApiError>(__TAURI_INVOKE("sign_in")),
+	cancelSignIn: () => typedError<null, ApiError>(__TAURI_INVOKE("cancel_sign_in")),
+	listAccounts: () => typedError<AccountSummary[], ApiError>(__TAURI_INVOKE("list_accounts")),
+	/**
+	 *  Switches to an account that signed in on this device before. Without a kept session
+	 *  (it signed out, or its grant ended) this answers `session_expired`: sign in again.
+	 */
+	switchAccount: (key: string) => typedError<SignedInUser, ApiError>(__TAURI_INVOKE("switch_account", { key })),
 	listRecordings: (request: ListRecordingsRequest) => typedError<RecordingPage, ApiError>(__TAURI_INVOKE("list_recordings", { request })),
 	listRecordingsAfter: (request: RecordingSliceRequest) => typedError<RecordingSlice, ApiError>(__TAURI_INVOKE("list_recordings_after", { request })),
 	getRecording: (id: string) => typedError<RecordingDetails, ApiError>(__TAURI_INVOKE("get_recording", { id })),
@@ -69,10 +84,23 @@ export const commands = {
 export const events = {
 	libraryChanged: makeEvent<LibraryChanged, LibraryChanged>("library-changed"),
 	playerStateChanged: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state-changed"),
+	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
 	syncProgressed: makeEvent<SyncProgressed, SyncProgressed>("sync-progressed"),
 };
 
 /* Types */
+/**  What the account switcher shows. `key` names an account without revealing its subject. */
+export type AccountSummary = {
+	key: string,
+	name: string,
+	email: string | null,
+	/**  The user's picture as a `data:` URL, when the provider gave one. */
+	avatar: string | null,
+	current: boolean,
+	/**  Switching needs no browser: a session is kept for this account. */
+	hasSession: boolean,
+};
+
 /**  The error as the UI receives it. */
 export type ApiError = {
 	code: ErrorCode,
@@ -93,6 +121,25 @@ export type AuditRequest = {
 	/**  Entries older than this id (the last id of the previous page). */
 	before?: number | null,
 	limit?: number | null,
+};
+
+/**  What the setup screen shows and saves. */
+export type AuthSettings = {
+	/**  `tenant.eu.auth0.com`, or a full `https://…/` issuer URL. */
+	domain: string,
+	clientId: string,
+	audience?: string | null,
+	callbackPorts?: number[],
+	offlineDays?: number | null,
+};
+
+/**  What the sign-in setup screen shows. */
+export type AuthSetup = {
+	settings: AuthSettings | null,
+	/**  Where the settings come from; anything but `setup` is read-only here. */
+	source: ConfigSource | null,
+	/**  The callback URLs to register in the Auth0 application. */
+	callbackUrls: string[],
 };
 
 export type BulkAction = "star" | "unstar" | "archive" | "unarchive" | "delete";
@@ -136,6 +183,14 @@ export type CleanupResult = {
 	bytesFreed: number | null,
 };
 
+export type ConfigSource = 
+/**  `CALLDECK_AUTH0_*` environment variables. */
+"environment" | 
+/**  A managed config file (`CALLDECK_CONFIG`, or `/etc/calldeck/auth.json`). */
+"managed_file" | 
+/**  The first-run setup screen. */
+"setup";
+
 export type CountByKey<K> = {
 	key: K,
 	count: number,
@@ -153,7 +208,7 @@ export type ErrorCode = "not_found" | "invalid_input" | "not_signed_in" | "legal
 /**  Twilio could not be reached or answered with something unusable. */
 "twilio_unavailable" | 
 /**  A sync from Twilio is already running for this user. */
-"sync_running" | "twilio_not_connected" | "storage" | "internal";
+"sync_running" | "twilio_not_connected" | "auth_not_configured" | "auth_failed" | "auth_cancelled" | "offline" | "session_expired" | "storage" | "internal";
 
 export type ExportResult = {
 	/**  The names of the files written, in the order asked. */
@@ -319,15 +374,30 @@ export type RecordingSummary = {
 	availableOffline: boolean,
 };
 
+/**
+ *  Who is signed in, or whether they are offline, changed without the UI asking (a session
+ *  ended, the network came back): the UI refetches the session status.
+ */
+export type SessionChanged = Record<string, never>;
+
 export type SessionStatus = {
 	/**  Who is signed in, if anyone. */
 	user: SignedInUser | null,
+	/**  The session was opened without reaching the sign-in service: sync and streaming wait. */
+	offline: boolean,
+	/**  Whether Auth0 sign-in is set up (else the setup screen comes first). */
+	authConfigured: boolean,
+	/**  Why the last session could not be reopened, for the sign-in screen. */
+	notice: string | null,
 };
 
 /**  What the UI may know about the signed-in user. */
 export type SignedInUser = {
 	displayName: string,
 	provider: Provider,
+	email: string | null,
+	/**  Names the account (for the switcher) without revealing the provider's user id. */
+	accountKey: string,
 };
 
 export type SortBy = 

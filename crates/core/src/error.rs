@@ -50,6 +50,8 @@ pub enum Error {
     /// No Twilio credentials are saved for this user.
     #[error("twilio not connected")]
     TwilioNotConnected,
+    #[error("sign-in: {0}")]
+    Auth(#[from] crate::auth::AuthError),
 }
 
 /// Stable, machine-readable error codes. The UI matches on these, never on messages.
@@ -71,6 +73,11 @@ pub enum ErrorCode {
     /// A sync from Twilio is already running for this user.
     SyncRunning,
     TwilioNotConnected,
+    AuthNotConfigured,
+    AuthFailed,
+    AuthCancelled,
+    Offline,
+    SessionExpired,
     Storage,
     Internal,
 }
@@ -92,6 +99,7 @@ impl Error {
             Error::Twilio(_) => ErrorCode::TwilioUnavailable,
             Error::SyncInProgress => ErrorCode::SyncRunning,
             Error::TwilioNotConnected => ErrorCode::TwilioNotConnected,
+            Error::Auth(e) => e.code(),
         }
     }
 
@@ -134,6 +142,7 @@ impl Error {
             Error::SyncInProgress => {
                 "A sync from Twilio is already running. Wait for it to finish.".into()
             }
+            Error::Auth(e) => e.user_message(),
         }
     }
 

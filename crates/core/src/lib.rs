@@ -2,6 +2,7 @@
 //! recording library. The Tauri shell is a thin layer over this crate.
 
 pub mod audit;
+pub mod auth;
 pub mod connection;
 pub mod demo;
 pub mod error;

@@ -47,7 +47,7 @@ async fn plan(scope: &UserScope, query: HotQuery) -> (String, Vec<(i64, i64, Str
     let mut depth = std::collections::HashMap::new();
     let mut text = format!("{sql}\n");
     for s in &steps {
-        let d = depth.get(&s.parent).map_or(0, |d| d + 1);
+        let d: usize = depth.get(&s.parent).map_or(0, |d: &usize| d + 1);
         depth.insert(s.id, d);
         text.push_str(&format!("{}{}\n", "  ".repeat(d), s.detail));
     }

@@ -48,9 +48,10 @@ describe("App", () => {
     const { calls } = backend({ signedIn: true });
     renderApp();
     await screen.findAllByTestId("recording-row");
-    await userEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await userEvent.click(screen.getByRole("button", { name: "Account" }));
+    await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
     expect(await screen.findByTestId("open-demo")).toBeInTheDocument();
     expect(screen.queryByTestId("recording-row"), "no recording of the old session stays on screen").toBeNull();
-    expect(calls.map((c) => c.cmd)).toContain("sign_out");
+    expect(calls.filter((c) => c.cmd === "sign_out").map((c) => c.args)).toEqual([{ removeData: false }]);
   });
 });

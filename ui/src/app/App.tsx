@@ -8,8 +8,10 @@ import { AuditView } from "../features/audit/AuditView";
 import { LibraryView } from "../features/library/LibraryView";
 import { PlayerBar } from "../features/player/PlayerBar";
 import { hasFilters, initialQuery, nextSort, toFilter, type LibraryQuery } from "../features/library/query";
-import { useSession, useSignOut } from "../features/session/api";
+import { AccountMenu } from "../features/session/AccountMenu";
+import { useSession } from "../features/session/api";
 import { SignInScreen } from "../features/session/SignInScreen";
+import { useSessionEvents } from "../features/session/useSessionEvents";
 import { StatsView } from "../features/stats/StatsView";
 import { SyncButton } from "../features/sync/SyncButton";
 import { TwilioSettings } from "../features/sync/TwilioSettings";
@@ -40,10 +42,10 @@ export function App() {
 
 function Shell() {
   const session = useSession();
-  const signOut = useSignOut();
   const libraryPainted = useReportPaint("library");
   const user = session.data?.user ?? null;
   useLibraryEvents(user !== null);
+  useSessionEvents();
 
   if (session.isPending) return <div className="splash" aria-busy="true" />;
   if (session.isError) {
@@ -53,14 +55,18 @@ function Shell() {
       </p>
     );
   }
-  if (!user) return <SignInScreen />;
-  return <Workspace user={user} signingOut={signOut.isPending} onSignOut={() => signOut.mutate()} onFirstPaint={libraryPainted} />;
+  if (!user) return <SignInScreen status={session.data} />;
+  // Another account is another workspace: its filters, open panels and player start afresh
+  // (the query cache was emptied before this account's status was cached).
+  return (
+    <Workspace key={user.accountKey} user={user} offline={session.data.offline} onFirstPaint={libraryPainted} />
+  );
 }
 
-type WorkspaceProps = { user: SignedInUser; signingOut: boolean; onSignOut: () => void; onFirstPaint: () => void };
+type WorkspaceProps = { user: SignedInUser; offline: boolean; onFirstPaint: () => void };
 
-/** The signed-in window. Its state (filters, view) lives and dies with the session. */
-function Workspace({ user, signingOut, onSignOut, onFirstPaint }: WorkspaceProps) {
+/** The signed-in window. Its state (filters, view) lives and dies with the account. */
+function Workspace({ user, offline, onFirstPaint }: WorkspaceProps) {
   const [view, setView] = useState<View>("library");
   const [query, setQuery] = useState<LibraryQuery>(initialQuery);
   const [cleanupOpen, setCleanupOpen] = useState(false);
@@ -88,14 +94,6 @@ function Workspace({ user, signingOut, onSignOut, onFirstPaint }: WorkspaceProps
           }}
         />
         <SyncButton onOpenSettings={() => setView("settings")} />
-        <span className="spacer" />
-        <span className="user" data-testid="signed-in-user">
-          {user.displayName}
-          {user.provider === "demo" && <span className="badge">demo</span>}
-        </span>
-        <button type="button" onClick={onSignOut} disabled={signingOut}>
-          Sign out
-        </button>
       </header>
       <div className="body">
         <Sidebar
@@ -104,6 +102,7 @@ function Workspace({ user, signingOut, onSignOut, onFirstPaint }: WorkspaceProps
           onView={setView}
           onQuery={patchQuery}
           onCleanup={() => setCleanupOpen(true)}
+          account={<AccountMenu user={user} offline={offline} />}
         />
         <main className="main">
           {view === "library" && (

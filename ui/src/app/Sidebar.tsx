@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 import type { Direction, RecordingStatus } from "../bindings";
 import type { LibraryQuery, Scope } from "../features/library/query";
 import { useCategories } from "../features/stats/api";
@@ -10,6 +12,8 @@ type Props = {
   onView: (view: View) => void;
   onQuery: (patch: Partial<LibraryQuery>) => void;
   onCleanup: () => void;
+  /** Who is signed in, at the foot. */
+  account: ReactNode;
 };
 
 const SCOPES: { scope: Scope; label: string }[] = [
@@ -19,7 +23,7 @@ const SCOPES: { scope: Scope; label: string }[] = [
   { scope: "held", label: "On hold" },
 ];
 
-export function Sidebar({ view, query, onView, onQuery, onCleanup }: Props) {
+export function Sidebar({ view, query, onView, onQuery, onCleanup, account }: Props) {
   const categories = useCategories();
   const filter = (patch: Partial<LibraryQuery>) => {
     onQuery(patch);
@@ -142,6 +146,7 @@ export function Sidebar({ view, query, onView, onQuery, onCleanup }: Props) {
           </button>
         </li>
       </ul>
+      {account}
     </nav>
   );
 }

@@ -3,8 +3,12 @@
 //! owner alone inside the user's own folder, which the settings page reports. Never the
 //! database, the settings store, a log line or an error message.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+mod slot;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use slot::{blocking, open_slot, FileSlot, KeyringSlot, MemorySlot, SecretSlot};
 
 use serde::{Deserialize, Serialize};
 
@@ -71,87 +75,22 @@ fn decode(raw: &str) -> Result<TwilioCredentials> {
     }
 }
 
-const SERVICE: &str = "CallDeck";
-
-/// The OS keyring, one entry per user.
+/// Twilio credentials in the user's keyring entry `twilio/{user key}`.
 pub struct KeyringStore {
-    account: String,
+    slot: KeyringSlot,
 }
 
 impl KeyringStore {
     pub fn new(user_key: &str) -> Self {
         Self {
-            account: format!("twilio/{user_key}"),
-        }
-    }
-
-    fn entry(&self) -> Result<keyring::Entry> {
-        keyring::Entry::new(SERVICE, &self.account).map_err(keyring_error)
-    }
-}
-
-enum KeyringProbe {
-    NoEntry,
-    Other,
-}
-
-impl KeyringStore {
-    /// Whether a keyring service answers at all (a missing entry is an answer).
-    fn probe(&self) -> std::result::Result<(), KeyringProbe> {
-        let entry = self.entry().map_err(|_| KeyringProbe::Other)?;
-        match entry.get_password() {
-            Ok(_) => Ok(()),
-            Err(keyring::Error::NoEntry) => Err(KeyringProbe::NoEntry),
-            Err(_) => Err(KeyringProbe::Other),
-        }
-    }
-}
-
-fn keyring_error(e: keyring::Error) -> Error {
-    // Keyring errors name the platform failure, not the secret; keep only the kind.
-    let kind = match e {
-        keyring::Error::PlatformFailure(_) => "platform failure",
-        keyring::Error::NoStorageAccess(_) => "no storage access",
-        keyring::Error::NoEntry => "no entry",
-        keyring::Error::BadEncoding(_) => "bad encoding",
-        keyring::Error::TooLong(..) => "too long",
-        keyring::Error::Invalid(..) => "invalid",
-        keyring::Error::Ambiguous(_) => "ambiguous",
-        _ => "other",
-    };
-    Error::Internal(format!("keyring: {kind}"))
-}
-
-impl CredentialStore for KeyringStore {
-    fn kind(&self) -> StoreKind {
-        StoreKind::Keyring
-    }
-
-    fn load(&self) -> Result<Option<TwilioCredentials>> {
-        match self.entry()?.get_password() {
-            Ok(raw) => decode(&raw).map(Some),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(keyring_error(e)),
-        }
-    }
-
-    fn save(&self, credentials: &TwilioCredentials) -> Result<()> {
-        self.entry()?
-            .set_password(&encode(credentials)?)
-            .map_err(keyring_error)
-    }
-
-    fn delete(&self) -> Result<()> {
-        match self.entry()?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(keyring_error(e)),
+            slot: KeyringSlot::new("twilio", user_key),
         }
     }
 }
 
 /// The explicit fallback: `twilio-credentials.json`, mode 0600, in the user's own folder.
 pub struct FileStore {
-    path: PathBuf,
+    slot: FileSlot,
 }
 
 impl FileStore {
@@ -159,143 +98,74 @@ impl FileStore {
 
     pub fn new(user_root: &Path) -> Self {
         Self {
-            path: user_root.join(Self::FILE_NAME),
+            slot: FileSlot::new(user_root, Self::FILE_NAME),
         }
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl CredentialStore for FileStore {
-    fn kind(&self) -> StoreKind {
-        StoreKind::File
-    }
-
-    fn load(&self) -> Result<Option<TwilioCredentials>> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(raw) => decode(&raw).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    fn save(&self, credentials: &TwilioCredentials) -> Result<()> {
-        use std::io::Write;
-        let dir = self
-            .path
-            .parent()
-            .ok_or_else(|| Error::Internal("credential file has no folder".into()))?;
-        std::fs::create_dir_all(dir)?;
-        let temp = dir.join(format!(
-            ".{}{}",
-            Self::FILE_NAME,
-            crate::storage::PARTIAL_SUFFIX
-        ));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(&temp)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-        file.write_all(encode(credentials)?.as_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temp, &self.path)?;
-        Ok(())
-    }
-
-    fn delete(&self) -> Result<()> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(e.into()),
-        }
+        self.slot.path()
     }
 }
 
 /// Memory only, for tests.
 #[derive(Default)]
 pub struct MemoryStore {
-    value: Mutex<Option<TwilioCredentials>>,
+    slot: MemorySlot,
 }
 
-impl CredentialStore for MemoryStore {
-    fn kind(&self) -> StoreKind {
-        StoreKind::Memory
-    }
+/// Twilio credentials kept in any slot.
+struct SlotStore(Arc<dyn SecretSlot>);
 
-    fn load(&self) -> Result<Option<TwilioCredentials>> {
-        Ok(self
-            .value
-            .lock()
-            .map_err(|_| Error::Internal("credential lock poisoned".into()))?
-            .clone())
-    }
-
-    fn save(&self, credentials: &TwilioCredentials) -> Result<()> {
-        *self
-            .value
-            .lock()
-            .map_err(|_| Error::Internal("credential lock poisoned".into()))? =
-            Some(credentials.clone());
-        Ok(())
-    }
-
-    fn delete(&self) -> Result<()> {
-        *self
-            .value
-            .lock()
-            .map_err(|_| Error::Internal("credential lock poisoned".into()))? = None;
-        Ok(())
-    }
+macro_rules! credentials_in_slot {
+    ($t:ty, $slot:ident => $get:expr) => {
+        impl CredentialStore for $t {
+            fn kind(&self) -> StoreKind {
+                let $slot = self;
+                $get.kind()
+            }
+            fn load(&self) -> Result<Option<TwilioCredentials>> {
+                let $slot = self;
+                $get.load()?.as_deref().map(decode).transpose()
+            }
+            fn save(&self, credentials: &TwilioCredentials) -> Result<()> {
+                let $slot = self;
+                $get.save(&encode(credentials)?)
+            }
+            fn delete(&self) -> Result<()> {
+                let $slot = self;
+                $get.delete()
+            }
+        }
+    };
 }
+
+credentials_in_slot!(KeyringStore, s => s.slot);
+credentials_in_slot!(FileStore, s => s.slot);
+credentials_in_slot!(MemoryStore, s => s.slot);
+credentials_in_slot!(SlotStore, s => s.0);
 
 /// The signed-in user's store: the keyring when a keyring service answers, otherwise the
-/// owner-only file in their folder. Probing talks to D-Bus, so it runs off the async threads.
+/// owner-only file in their folder.
 pub async fn open_store(scope: &UserScope) -> Result<Arc<dyn CredentialStore>> {
-    let key = crate::storage::user_key(scope.user_id());
-    let root = scope.paths().root().to_path_buf();
-    tokio::task::spawn_blocking(move || -> Arc<dyn CredentialStore> {
-        let keyring = KeyringStore::new(&key);
-        let available = match keyring.probe() {
-            Ok(()) | Err(KeyringProbe::NoEntry) => true,
-            Err(KeyringProbe::Other) => false,
-        };
-        if available {
-            Arc::new(keyring)
-        } else {
-            tracing::warn!(
-                "no keyring service: Twilio credentials fall back to an owner-only file"
-            );
-            Arc::new(FileStore::new(&root))
-        }
-    })
-    .await
-    .map_err(|_| Error::Internal("credential store probe failed".into()))
+    let slot = open_slot(
+        "twilio",
+        crate::storage::user_key(scope.user_id()),
+        scope.paths().root().to_path_buf(),
+        FileStore::FILE_NAME,
+    )
+    .await?;
+    Ok(Arc::new(SlotStore(slot)))
 }
 
 /// Loads the saved credentials (off the async threads).
 pub async fn load(store: &Arc<dyn CredentialStore>) -> Result<Option<TwilioCredentials>> {
     let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || store.load())
-        .await
-        .map_err(|_| Error::Internal("credential store task failed".into()))?
+    blocking(move || store.load()).await
 }
 
 pub async fn delete(store: &Arc<dyn CredentialStore>) -> Result<()> {
     let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || store.delete())
-        .await
-        .map_err(|_| Error::Internal("credential store task failed".into()))?
+    blocking(move || store.delete()).await
 }
 
 /// "Checked on save": calls Twilio with the credentials and stores them only if Twilio
@@ -310,9 +180,7 @@ pub async fn verify_and_save(
         .await?;
     let summary = credentials.public_summary();
     let store = Arc::clone(store);
-    tokio::task::spawn_blocking(move || store.save(&credentials))
-        .await
-        .map_err(|_| Error::Internal("credential store task failed".into()))??;
+    blocking(move || store.save(&credentials)).await?;
     Ok(summary)
 }
 

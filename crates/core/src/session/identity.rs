@@ -18,6 +18,7 @@ pub struct VerifiedIdentity {
     pub(crate) subject: String,
     pub(crate) display_name: String,
     pub(crate) provider: Provider,
+    pub(crate) email: Option<String>,
 }
 
 impl VerifiedIdentity {
@@ -26,7 +27,13 @@ impl VerifiedIdentity {
             subject,
             display_name,
             provider,
+            email: None,
         }
+    }
+
+    pub(crate) fn with_email(mut self, email: Option<String>) -> Self {
+        self.email = email;
+        self
     }
 
     /// For tests and benchmarks that need many tenants without a sign-in flow.

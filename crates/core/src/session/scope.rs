@@ -18,6 +18,7 @@ struct ScopeInner {
     user_id: String,
     display_name: String,
     provider: Provider,
+    email: Option<String>,
     paths: UserPaths,
     pool: SqlitePool,
 }
@@ -28,6 +29,9 @@ struct ScopeInner {
 pub struct SignedInUser {
     pub display_name: String,
     pub provider: Provider,
+    pub email: Option<String>,
+    /// Names the account (for the switcher) without revealing the provider's user id.
+    pub account_key: String,
 }
 
 impl UserScope {
@@ -35,6 +39,7 @@ impl UserScope {
         user_id: String,
         display_name: String,
         provider: Provider,
+        email: Option<String>,
         paths: UserPaths,
         pool: SqlitePool,
     ) -> Self {
@@ -43,6 +48,7 @@ impl UserScope {
                 user_id,
                 display_name,
                 provider,
+                email,
                 paths,
                 pool,
             }),
@@ -75,6 +81,8 @@ impl UserScope {
         SignedInUser {
             display_name: self.inner.display_name.clone(),
             provider: self.inner.provider,
+            email: self.inner.email.clone(),
+            account_key: crate::storage::user_key(&self.inner.user_id),
         }
     }
 

@@ -42,6 +42,7 @@ impl Workspace {
             identity.subject,
             identity.display_name,
             identity.provider,
+            identity.email,
             paths,
             pool,
         );

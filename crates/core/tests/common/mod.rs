@@ -14,3 +14,18 @@ pub async fn signed_in(data_dir: &std::path::Path, subject: &str) -> (Workspace,
         .expect("sign in");
     (workspace, scope)
 }
+
+/// `n` distinct ports that were free a moment ago on 127.0.0.1 (bound together, then let go).
+pub async fn free_ports(n: usize) -> Vec<u16> {
+    let mut held = Vec::new();
+    for _ in 0..n {
+        held.push(
+            tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind"),
+        );
+    }
+    held.iter()
+        .map(|l| l.local_addr().expect("addr").port())
+        .collect()
+}

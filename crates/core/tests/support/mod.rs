@@ -32,3 +32,4 @@ pub fn config(base_url: &str) -> ClientConfig {
 pub fn client(base_url: &str) -> TwilioClient {
     TwilioClient::new(credentials(), config(base_url)).expect("client")
 }
+pub mod oidc_provider;

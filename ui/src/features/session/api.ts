@@ -1,11 +1,29 @@
-import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 
-import { commands } from "../../bindings";
+import { commands, type AuthSettings, type SessionStatus, type SignedInUser } from "../../bindings";
 import { unwrap } from "../../lib/command";
 
-export const sessionQuery = queryOptions({
-  queryKey: ["session"],
-  queryFn: () => unwrap(commands.sessionStatus()),
+const SESSION_KEY = ["session"] as const;
+
+/**
+ * Nothing cached for one account may render for another: when the account changes, every
+ * other query goes before the new session reaches the cache (and so before any view of the
+ * new account renders and reads it).
+ */
+function forgetOtherAccount(client: QueryClient, next: SignedInUser | null) {
+  const shown = client.getQueryData<SessionStatus>(SESSION_KEY)?.user ?? null;
+  if (shown?.accountKey === next?.accountKey) return;
+  client.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
+}
+
+const sessionQuery = queryOptions({
+  queryKey: SESSION_KEY,
+  // Every way the status arrives (start-up, a sessionChanged event, a refetch) passes here.
+  queryFn: async ({ client }) => {
+    const status = await unwrap(commands.sessionStatus());
+    forgetOtherAccount(client, status.user);
+    return status;
+  },
   staleTime: Infinity,
 });
 
@@ -13,22 +31,76 @@ export function useSession() {
   return useQuery(sessionQuery);
 }
 
-/** Any change of who is signed in drops every cached query: nothing of one user may show for another. */
-function useSessionChange<T>(run: () => Promise<T>) {
+/** Shows the account a command just opened at once; the refetch then brings the offline flag. */
+async function adoptAccount(client: QueryClient, user: SignedInUser | null) {
+  forgetOtherAccount(client, user);
+  client.setQueryData<SessionStatus>(SESSION_KEY, (status) => status && { ...status, user, notice: null });
+  await client.invalidateQueries({ queryKey: SESSION_KEY });
+}
+
+function useSessionChange<A, T extends SignedInUser | null>(run: (arg: A) => Promise<T>) {
   const client = useQueryClient();
-  return useMutation({
-    mutationFn: run,
-    onSuccess: async () => {
-      client.removeQueries({ predicate: (q) => q.queryKey[0] !== "session" });
-      await client.invalidateQueries({ queryKey: sessionQuery.queryKey });
-    },
-  });
+  return useMutation({ mutationFn: run, onSuccess: (user) => adoptAccount(client, user) });
 }
 
 export function useOpenDemoWorkspace() {
   return useSessionChange(() => unwrap(commands.openDemoWorkspace()));
 }
 
+/** Resolves only when the browser comes back: minutes, or never without `cancelSignIn`. */
+export function useSignIn() {
+  return useSessionChange(() => unwrap(commands.signIn()));
+}
+
+export function cancelSignIn() {
+  return unwrap(commands.cancelSignIn());
+}
+
+export function useSwitchAccount() {
+  return useSessionChange((key: string) => unwrap(commands.switchAccount(key)));
+}
+
 export function useSignOut() {
-  return useSessionChange(() => unwrap(commands.signOut()));
+  return useSessionChange(async (removeData: boolean) => {
+    await unwrap(commands.signOut(removeData));
+    return null;
+  });
+}
+
+const accountsQuery = queryOptions({
+  queryKey: ["accounts"],
+  queryFn: () => unwrap(commands.listAccounts()),
+});
+
+export function useAccounts() {
+  return useQuery(accountsQuery);
+}
+
+const authSetupQuery = queryOptions({
+  queryKey: ["auth-setup"],
+  queryFn: () => unwrap(commands.authSetup()),
+});
+
+export function useAuthSetup() {
+  return useQuery(authSetupQuery);
+}
+
+export function useSaveAuthSetup() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: AuthSettings) => unwrap(commands.saveAuthSetup(settings)),
+    onSuccess: async (setup) => {
+      client.setQueryData(authSetupQuery.queryKey, setup);
+      // `authConfigured` lives in the session status.
+      await client.invalidateQueries({ queryKey: SESSION_KEY });
+    },
+  });
+}
+
+/** The backend says who is signed in (or whether they are offline) changed. */
+export function refreshSession(client: QueryClient) {
+  return Promise.all([
+    client.invalidateQueries({ queryKey: SESSION_KEY }),
+    client.invalidateQueries({ queryKey: accountsQuery.queryKey }),
+  ]);
 }
