@@ -6,7 +6,8 @@
 # Starts Xvfb on a free display when DISPLAY is unset, and tauri-driver (which starts
 # WebKitWebDriver) on free 127.0.0.1 ports; both, and everything they started, are
 # stopped by PID on exit. Screenshots and logs land in target/e2e/. Exits with node's
-# status. E2E_KEEP_WORK=1 keeps the scratch folder (app data dirs, app logs).
+# status. E2E_KEEP_WORK=1 keeps the scratch folder (app data dirs, app logs);
+# E2E_ONLY=tests/e2e/auth.test.mjs runs one file.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -f "$1" ] || [ ! -x "$1" ]; then
@@ -145,7 +146,7 @@ cd "$ROOT"
 # In the background so that a signal to this script is handled at once (bash defers traps
 # while a foreground command runs); cleanup stops it like the others.
 CALLDECK_BIN="$BIN" WEBDRIVER_URL="http://127.0.0.1:$PORT" E2E_OUT_DIR="$OUT" E2E_WORK_DIR="$WORK" \
-  node --test --test-reporter=spec --test-concurrency=1 tests/e2e/ &
+  node --test --test-reporter=spec --test-concurrency=1 ${E2E_ONLY:-tests/e2e/} &
 NODE_PID=$!
 status=0
 wait "$NODE_PID" || status=$?

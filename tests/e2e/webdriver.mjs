@@ -292,3 +292,43 @@ export class Element {
 export function repoPath(...parts) {
   return join(fileURLToPath(new URL('../../', import.meta.url)), ...parts);
 }
+
+/**
+ * node:test steps that build on each other: once one fails, the rest are skipped with the
+ * name of the one that broke, instead of failing for the same reason again.
+ */
+export function stepsOf(test) {
+  let broken = null;
+  return (name, fn) =>
+    test(name, async (t) => {
+      if (broken) return t.skip(`an earlier step failed: ${broken}`);
+      try {
+        await fn(t);
+      } catch (error) {
+        broken = name;
+        throw error;
+      }
+    });
+}
+
+/** Reading and waiting on the page's text; `session()` gives the live session. */
+export function pageText(session) {
+  const domText = (css) =>
+    session().execute(`const e = document.querySelector(arguments[0]); return e ? e.textContent : null;`, [css]);
+  const waitForDomText = (css, needle, message) => {
+    let seen = null;
+    return session().waitFor(
+      async () => {
+        seen = await domText(css);
+        return seen?.includes(needle) ? seen : null;
+      },
+      { message: message ?? `${css} to contain ${JSON.stringify(needle)}`, describe: async () => JSON.stringify(seen) },
+    );
+  };
+  const type = async (css, text) => {
+    const input = await session().waitForElement(css, { message: css });
+    await input.sendKeys(text);
+  };
+  const click = async (css, message) => (await session().waitForElement(css, { message: message ?? css })).click();
+  return { domText, waitForDomText, type, click };
+}
