@@ -381,8 +381,38 @@ fn assert_nowhere(root: &Path, needles: &[String], skip: &[&str]) {
     assert!(files >= 3, "the scan looked at the app's files ({files})");
 }
 
+/// Everything logged, at every level, by any test of this binary from the first call on.
+fn captured_log() -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    static LOG: std::sync::OnceLock<std::sync::Arc<std::sync::Mutex<Vec<u8>>>> =
+        std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || LogWriter(sink.clone()))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        log
+    })
+    .clone()
+}
+
+struct LogWriter(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn no_token_is_written_to_any_file_of_the_app() {
+async fn no_token_is_written_to_any_file_of_the_app_or_its_log() {
+    let log = captured_log();
     let provider = Provider::start(0).await;
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path();
@@ -415,5 +445,14 @@ async fn no_token_is_written_to_any_file_of_the_app() {
     // Where no keyring service exists the refresh token lives, by design, in the owner-only
     // fallback file; every other file must be free of tokens.
     assert_nowhere(data, &needles, &["auth-refresh-token"]);
+    let log = String::from_utf8_lossy(&log.lock().expect("log")).into_owned();
+    assert!(
+        log.contains("signed in"),
+        "the log was captured: {} bytes",
+        log.len()
+    );
+    for needle in &needles {
+        assert!(!log.contains(needle.as_str()), "a token was logged");
+    }
     provider.stop().await;
 }
