@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libasound2-dev
   xvfb xauth webkit2gtk-driver imagemagick xdotool x11-utils
   espeak-ng sox libsox-fmt-mp3 lame
+  pocketsphinx pocketsphinx-en-us pocketsphinx-testdata
   gnome-keyring libsecret-tools dbus dbus-x11
 )
 

@@ -1,4 +1,4 @@
-// The recording library benchmark: builds and runs crates/core/examples/bench_library.rs
+// The recording library benchmark: builds and runs crates/core/examples/bench_library/
 // (release), which generates its data once under target/bench/data/ (1M recordings with a
 // 250k-recording user, and 100k), measures the library's hot commands through calldeck-core
 // and writes its figures; they are merged by name into target/bench/results.json.

@@ -3,8 +3,12 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{diagnostics, export, library, notes, player, retention, session, twilio};
-use crate::events::{LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed};
+use crate::commands::{
+    diagnostics, export, library, notes, player, retention, session, transcripts, twilio,
+};
+use crate::events::{
+    LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed, TranscriptionProgressed,
+};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
@@ -40,6 +44,14 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             retention::run_cleanup,
             retention::list_audit,
             retention::export_audit_csv,
+            transcripts::get_transcript,
+            transcripts::transcribe_recording,
+            transcripts::cancel_transcription,
+            transcripts::ai_settings,
+            transcripts::save_ai_settings,
+            transcripts::get_analysis,
+            transcripts::analyse_audio,
+            transcripts::analyse_with_ai,
             twilio::twilio_status,
             twilio::connect_twilio,
             twilio::disconnect_twilio,
@@ -63,7 +75,8 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             LibraryChanged,
             PlayerStateChanged,
             SessionChanged,
-            SyncProgressed
+            SyncProgressed,
+            TranscriptionProgressed
         ])
 }
 

@@ -29,3 +29,10 @@ pub struct SyncProgressed {
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionChanged {}
+
+/// How far a transcription has got.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptionProgressed {
+    pub progress: calldeck_core::transcripts::TranscribeProgress,
+}

@@ -23,6 +23,7 @@ pub trait Host: Send + Sync {
     fn pick_folder(&self) -> oneshot::Receiver<Option<PathBuf>>;
     /// Opens a web page (the sign-in or sign-out page) in the system browser (RFC 8252).
     fn open_browser(&self, url: &str) -> calldeck_core::Result<()>;
+    fn transcription_progressed(&self, progress: calldeck_core::transcripts::TranscribeProgress);
 }
 
 /// `CALLDECK_BROWSER`: a command run with the URL as its last argument instead of the
@@ -75,6 +76,10 @@ impl<R: Runtime> Host for TauriHost<R> {
             let _ = tx.send(path.and_then(|p| p.into_path().ok()));
         });
         rx
+    }
+
+    fn transcription_progressed(&self, progress: calldeck_core::transcripts::TranscribeProgress) {
+        let _ = (crate::events::TranscriptionProgressed { progress }).emit(&self.app);
     }
 
     fn open_browser(&self, url: &str) -> calldeck_core::Result<()> {

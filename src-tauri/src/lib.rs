@@ -4,6 +4,7 @@ pub mod bindings;
 mod commands;
 mod events;
 mod host;
+mod jobs;
 mod session;
 mod state;
 mod sync_runner;
@@ -103,6 +104,7 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         data_dir,
         auth,
         notice: std::sync::Mutex::new(None),
+        jobs: jobs::Jobs::default(),
         host,
         player,
         sync: Arc::clone(&sync),

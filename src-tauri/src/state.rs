@@ -22,6 +22,8 @@ pub struct AppState {
     pub restored: tokio::sync::watch::Receiver<bool>,
     /// Why the last session could not be reopened (shown once on the sign-in screen).
     pub notice: Mutex<Option<String>>,
+    /// Transcriptions under way, cancellable.
+    pub jobs: crate::jobs::Jobs,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
         if let Ok(scope) = self.workspace.current() {
             let _ = self.player.stop_for_user(scope.user_id()).await;
             let _ = self.sync.cancel();
+            self.jobs.cancel_all();
         }
     }
 

@@ -53,6 +53,18 @@ export const commands = {
 	listAudit: (request: AuditRequest) => typedError<AuditEntry[], ApiError>(__TAURI_INVOKE("list_audit", { request })),
 	/**  Saves the audit log as CSV where the user chooses. `None` when they cancelled. */
 	exportAuditCsv: () => typedError<string | null, ApiError>(__TAURI_INVOKE("export_audit_csv")),
+	getTranscript: (id: string) => typedError<Transcript | null, ApiError>(__TAURI_INVOKE("get_transcript", { id })),
+	/**
+	 *  Transcribes a downloaded recording with the user's engine. Progress arrives as
+	 *  `transcription-progressed` events; `cancel_transcription` stops it.
+	 */
+	transcribeRecording: (id: string) => typedError<Transcript, ApiError>(__TAURI_INVOKE("transcribe_recording", { id })),
+	cancelTranscription: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("cancel_transcription", { id })),
+	aiSettings: () => typedError<AiSettings, ApiError>(__TAURI_INVOKE("ai_settings")),
+	saveAiSettings: (settings: AiSettingsInput) => typedError<AiSettings, ApiError>(__TAURI_INVOKE("save_ai_settings", { settings })),
+	getAnalysis: (id: string) => typedError<CallAnalysis, ApiError>(__TAURI_INVOKE("get_analysis", { id })),
+	analyseAudio: (id: string) => typedError<AudioMetrics, ApiError>(__TAURI_INVOKE("analyse_audio", { id })),
+	analyseWithAi: (id: string) => typedError<AiAnalysis, ApiError>(__TAURI_INVOKE("analyse_with_ai", { id })),
 	twilioStatus: () => typedError<TwilioStatus, ApiError>(__TAURI_INVOKE("twilio_status")),
 	/**  Checks the credentials with Twilio, then keeps them in the credential store. */
 	connectTwilio: (credentials: TwilioCredentialsInput) => typedError<TwilioStatus, ApiError>(__TAURI_INVOKE("connect_twilio", { credentials })),
@@ -86,6 +98,7 @@ export const events = {
 	playerStateChanged: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state-changed"),
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
 	syncProgressed: makeEvent<SyncProgressed, SyncProgressed>("sync-progressed"),
+	transcriptionProgressed: makeEvent<TranscriptionProgressed, TranscriptionProgressed>("transcription-progressed"),
 };
 
 /* Types */
@@ -101,10 +114,56 @@ export type AccountSummary = {
 	hasSession: boolean,
 };
 
+export type AiAnalysis = {
+	summary: string,
+	sentiment: Sentiment,
+	topics: string[],
+	actionItems: string[],
+};
+
+/**  What the settings page shows. */
+export type AiSettings = {
+	engine: Engine,
+	/**  The OpenAI-compatible service, e.g. `https://api.openai.com/v1`. */
+	baseUrl: string | null,
+	transcriptionModel: string,
+	chatModel: string,
+	/**  An API key is saved (it is never shown again). */
+	hasApiKey: boolean,
+	/**  Where the key is kept. */
+	keyStore: StoreKind,
+	/**  The local engine (pocketsphinx) is installed on this computer. */
+	localAvailable: boolean,
+};
+
+/**  What the settings page saves. `api_key`: a new key, or none to keep the saved one. */
+export type AiSettingsInput = {
+	engine: Engine,
+	baseUrl: string | null,
+	transcriptionModel: string | null,
+	chatModel: string | null,
+	apiKey: string | null,
+	/**  Forget the saved key. */
+	clearApiKey?: boolean,
+};
+
 /**  The error as the UI receives it. */
 export type ApiError = {
 	code: ErrorCode,
 	message: string,
+};
+
+export type AudioMetrics = {
+	durationMs: number,
+	/**  Share of the recording (0..1) in which any channel speaks. */
+	talkRatio: number | null,
+	/**  `1 - talk_ratio`: nobody speaks. */
+	silenceRatio: number | null,
+	longestSilenceMs: number,
+	/**  RMS over the speech frames of every channel, in dBFS; [`DB_FLOOR`] without speech. */
+	loudnessDbfs: number | null,
+	peakDbfs: number | null,
+	channels: ChannelMetrics[],
 };
 
 export type AuditEntry = {
@@ -146,6 +205,23 @@ export type BulkAction = "star" | "unstar" | "archive" | "unarchive" | "delete";
 
 export type BulkResult = {
 	changed: number,
+};
+
+/**  What the details panel shows. */
+export type CallAnalysis = {
+	metrics: AudioMetrics | null,
+	ai: AiAnalysis | null,
+	/**  The model that wrote `ai`. */
+	aiModel: string | null,
+	updatedAt: string | null,
+};
+
+export type ChannelMetrics = {
+	/**  0-based; in two-channel call recordings 0 is the agent and 1 the customer. */
+	channel: number,
+	talkMs: number,
+	/**  RMS over this channel's speech frames, in dBFS; [`DB_FLOOR`] without speech. */
+	loudnessDbfs: number | null,
 };
 
 /**  Min and max of each bucket, for one channel; values in -1..=1. */
@@ -201,6 +277,12 @@ export type Direction = "inbound" | "outbound";
 /**  Which recordings a sync downloads. */
 export type DownloadPolicy = { kind: "all" } | { kind: "starred" } | { kind: "lastDays"; days: number } | { kind: "none" };
 
+export type Engine = 
+/**  pocketsphinx on this computer: offline. */
+"local" | 
+/**  An OpenAI-compatible transcription endpoint. */
+"remote";
+
 /**  Stable, machine-readable error codes. The UI matches on these, never on messages. */
 export type ErrorCode = "not_found" | "invalid_input" | "not_signed_in" | "legal_hold" | "no_local_audio" | "no_audio_device" | "not_available_offline" | "audio_unreadable" | 
 /**  Twilio refused the saved or entered credentials. */
@@ -208,7 +290,19 @@ export type ErrorCode = "not_found" | "invalid_input" | "not_signed_in" | "legal
 /**  Twilio could not be reached or answered with something unusable. */
 "twilio_unavailable" | 
 /**  A sync from Twilio is already running for this user. */
-"sync_running" | "twilio_not_connected" | "auth_not_configured" | "auth_failed" | "auth_cancelled" | "offline" | "session_expired" | "storage" | "internal";
+"sync_running" | "twilio_not_connected" | "auth_not_configured" | "auth_failed" | "auth_cancelled" | "offline" | "session_expired" | 
+/**  The AI analysis service refused the API key. */
+"analysis_auth" | 
+/**  The AI analysis service could not be reached, timed out or kept failing. */
+"analysis_unavailable" | 
+/**  The AI analysis service answered with something unusable, or the model declined. */
+"analysis_bad_output" | 
+/**  The transcription service refused the API key. */
+"transcription_auth" | 
+/**  The transcription service could not be reached, was busy, or too slow. */
+"transcription_unavailable" | 
+/**  The transcription was refused or the engine failed on this audio. */
+"transcription_failed" | "cancelled" | "storage" | "internal";
 
 export type ExportResult = {
 	/**  The names of the files written, in the order asked. */
@@ -372,7 +466,24 @@ export type RecordingSummary = {
 	archived: boolean,
 	/**  The audio is in the user's media folder and plays without a network. */
 	availableOffline: boolean,
+	/**
+	 *  When the search found words said in the call: the transcript line, the matched words
+	 *  between U+0002 and U+0003 (the UI highlights them; nothing in it is markup).
+	 */
+	transcriptMatch: string | null,
 };
+
+/**  A stretch of speech on one channel: what the transcript panel shows as a line. */
+export type Segment = {
+	startMs: number,
+	endMs: number,
+	channel: number,
+	speaker: Speaker,
+	text: string,
+	words: Word[],
+};
+
+export type Sentiment = "positive" | "neutral" | "negative" | "mixed";
 
 /**
  *  Who is signed in, or whether they are offline, changed without the UI asking (a session
@@ -405,6 +516,12 @@ export type SortBy =
 "createdAt" | "duration" | "phone";
 
 export type SortOrder = "asc" | "desc";
+
+/**
+ *  Who speaks on a channel. Two-channel call recordings put the agent on one channel and
+ *  the customer on the other; a mono recording is one mixed channel.
+ */
+export type Speaker = "agent" | "customer" | "mixed";
 
 /**  Which kind of store holds the credentials: the settings page shows it. */
 export type StoreKind = 
@@ -468,6 +585,28 @@ export type TimestampedNote = {
 	updatedAt: string,
 };
 
+/**  How far one transcription has got: the UI shows it beside the recording. */
+export type TranscribeProgress = {
+	recordingId: string,
+	stage: TranscribeStage,
+	/**  The channel being transcribed (two-channel calls go one channel at a time). */
+	channel: number,
+	channels: number,
+};
+
+export type TranscribeStage = "decoding" | "transcribing" | "saving" | "done";
+
+export type Transcript = {
+	engine: Engine,
+	createdAt: string,
+	segments: Segment[],
+};
+
+/**  How far a transcription has got. */
+export type TranscriptionProgressed = {
+	progress: TranscribeProgress,
+};
+
 /**  The non-secret part of the saved credentials. */
 export type TwilioAccountSummary = {
 	accountSid: string,
@@ -493,6 +632,13 @@ export type Waveform = {
 	buckets: number,
 	/**  One entry per channel (two for dual-channel recordings: agent left, caller right). */
 	channels: ChannelPeaks[],
+};
+
+/**  One recognised word, with its timing in the recording. */
+export type Word = {
+	startMs: number,
+	endMs: number,
+	text: string,
 };
 
 /* Tauri Specta runtime */

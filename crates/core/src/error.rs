@@ -52,6 +52,82 @@ pub enum Error {
     TwilioNotConnected,
     #[error("sign-in: {0}")]
     Auth(#[from] crate::auth::AuthError),
+    /// Asking the AI analysis service failed; the variant says how (never with the key).
+    #[error("analysis: {0}")]
+    Analysis(#[from] crate::analysis::AnalysisError),
+    /// Speech to text failed; the variant says how (never with a key in it).
+    #[error("transcription: {0}")]
+    Transcription(#[from] TranscriptionError),
+    /// Stopped on request (the person cancelled, or the app is closing).
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// How a transcription failed. The strings are detail for the log; what a person sees comes
+/// from [`TranscriptionError::user_message`].
+#[derive(Debug, thiserror::Error)]
+pub enum TranscriptionError {
+    /// 401 or 403 from the transcription service.
+    #[error("the service refused the API key")]
+    KeyRefused,
+    #[error("no answer in time")]
+    TimedOut,
+    /// Unreachable, or still failing (429, 5xx) after the retries.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Any other 4xx. `message` is the service's own words, kept only when short, plain and
+    /// free of the key.
+    #[error("request rejected with status {status}")]
+    Rejected {
+        status: u16,
+        message: Option<String>,
+    },
+    /// A 2xx whose body is not the expected JSON.
+    #[error("unusable answer: {0}")]
+    BadResponse(String),
+    /// The offline engine could not be run or failed.
+    #[error("local engine failed: {0}")]
+    EngineFailed(String),
+}
+
+impl TranscriptionError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            TranscriptionError::KeyRefused => ErrorCode::TranscriptionAuth,
+            TranscriptionError::TimedOut | TranscriptionError::Unavailable(_) => {
+                ErrorCode::TranscriptionUnavailable
+            }
+            TranscriptionError::Rejected { .. }
+            | TranscriptionError::BadResponse(_)
+            | TranscriptionError::EngineFailed(_) => ErrorCode::TranscriptionFailed,
+        }
+    }
+
+    pub fn user_message(&self) -> String {
+        match self {
+            TranscriptionError::KeyRefused => {
+                "The transcription service refused the API key. Check the key in Settings → Transcripts.".into()
+            }
+            TranscriptionError::TimedOut => {
+                "The transcription service did not answer in time. Please try again later.".into()
+            }
+            TranscriptionError::Unavailable(_) => {
+                "The transcription service could not be reached or is busy. Please try again later.".into()
+            }
+            TranscriptionError::Rejected { status, message: Some(m) } => {
+                format!("The transcription service turned the request down (HTTP {status}): {m}")
+            }
+            TranscriptionError::Rejected { status, message: None } => {
+                format!("The transcription service turned the request down (HTTP {status}).")
+            }
+            TranscriptionError::BadResponse(_) => {
+                "The transcription service sent an answer CallDeck could not understand.".into()
+            }
+            TranscriptionError::EngineFailed(_) => {
+                "The offline transcriber (pocketsphinx) failed on this recording.".into()
+            }
+        }
+    }
 }
 
 /// Stable, machine-readable error codes. The UI matches on these, never on messages.
@@ -78,6 +154,19 @@ pub enum ErrorCode {
     AuthCancelled,
     Offline,
     SessionExpired,
+    /// The AI analysis service refused the API key.
+    AnalysisAuth,
+    /// The AI analysis service could not be reached, timed out or kept failing.
+    AnalysisUnavailable,
+    /// The AI analysis service answered with something unusable, or the model declined.
+    AnalysisBadOutput,
+    /// The transcription service refused the API key.
+    TranscriptionAuth,
+    /// The transcription service could not be reached, was busy, or too slow.
+    TranscriptionUnavailable,
+    /// The transcription was refused or the engine failed on this audio.
+    TranscriptionFailed,
+    Cancelled,
     Storage,
     Internal,
 }
@@ -100,6 +189,9 @@ impl Error {
             Error::SyncInProgress => ErrorCode::SyncRunning,
             Error::TwilioNotConnected => ErrorCode::TwilioNotConnected,
             Error::Auth(e) => e.code(),
+            Error::Analysis(e) => e.code(),
+            Error::Transcription(e) => e.code(),
+            Error::Cancelled => ErrorCode::Cancelled,
         }
     }
 
@@ -143,6 +235,9 @@ impl Error {
                 "A sync from Twilio is already running. Wait for it to finish.".into()
             }
             Error::Auth(e) => e.user_message(),
+            Error::Analysis(e) => e.user_message(),
+            Error::Transcription(e) => e.user_message(),
+            Error::Cancelled => "Cancelled.".into(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! CallDeck's behaviour, testable without a webview: sessions, per-user storage and the
 //! recording library. The Tauri shell is a thin layer over this crate.
 
+pub mod analysis;
 pub mod audit;
 pub mod auth;
 pub mod connection;
@@ -13,6 +14,7 @@ pub mod secrets;
 pub mod session;
 pub mod storage;
 pub mod sync;
+pub mod transcripts;
 pub mod twilio;
 
 pub use error::{ApiError, Error, ErrorCode, Result};

@@ -8,4 +8,5 @@ pub mod notes;
 pub mod player;
 pub mod retention;
 pub mod session;
+pub mod transcripts;
 pub mod twilio;

@@ -14,10 +14,11 @@ import { SignInScreen } from "../features/session/SignInScreen";
 import { useSessionEvents } from "../features/session/useSessionEvents";
 import { StatsView } from "../features/stats/StatsView";
 import { SyncButton } from "../features/sync/SyncButton";
-import { TwilioSettings } from "../features/sync/TwilioSettings";
 import { ToastProvider } from "../features/toast/ToastProvider";
+import { useTranscriptionEvents } from "../features/transcript/useTranscriptionEvents";
 import { describeError } from "../lib/command";
 import { SearchBox } from "./SearchBox";
+import { SettingsView } from "./SettingsView";
 import { Sidebar, type View } from "./Sidebar";
 import { useLibraryEvents } from "./useLibraryEvents";
 
@@ -70,6 +71,7 @@ function Workspace({ user, offline, onFirstPaint }: WorkspaceProps) {
   const [view, setView] = useState<View>("library");
   const [query, setQuery] = useState<LibraryQuery>(initialQuery);
   const [cleanupOpen, setCleanupOpen] = useState(false);
+  useTranscriptionEvents();
 
   const patchQuery = useCallback((patch: Partial<LibraryQuery>) => setQuery((q) => ({ ...q, ...patch })), []);
   const onSort = useCallback((by: SortBy) => setQuery((q) => ({ ...q, ...nextSort(q, by) })), []);
@@ -116,7 +118,7 @@ function Workspace({ user, offline, onFirstPaint }: WorkspaceProps) {
           )}
           {view === "stats" && <StatsView />}
           {view === "audit" && <AuditView />}
-          {view === "settings" && <TwilioSettings />}
+          {view === "settings" && <SettingsView />}
         </main>
       </div>
       <PlayerBar />

@@ -44,8 +44,8 @@ export function SearchBox({ value, onSearch }: Props) {
         ref={input}
         type="search"
         value={text}
-        placeholder="Search numbers or names"
-        aria-label="Search numbers or names"
+        placeholder="Search numbers, names or words said"
+        aria-label="Search numbers, names or words said in calls"
         data-testid="search-input"
         maxLength={100}
         onChange={(e) => setText(e.target.value)}

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
+import { listenWhileMounted } from "./listenWhileMounted";
 import { events } from "../bindings";
 import { invalidateLibrary } from "../features/library/api";
 
@@ -9,18 +10,8 @@ export function useLibraryEvents(enabled: boolean) {
   const client = useQueryClient();
   useEffect(() => {
     if (!enabled) return;
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    events.libraryChanged
-      .listen(() => void invalidateLibrary(client))
-      .then((unlisten) => {
-        if (cancelled) unlisten();
-        else stop = unlisten;
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
+    return listenWhileMounted(() =>
+      events.libraryChanged.listen(() => void invalidateLibrary(client)),
+    );
   }, [client, enabled]);
 }

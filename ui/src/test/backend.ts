@@ -11,18 +11,20 @@ import type {
 } from "../bindings";
 import { details, summary } from "./fixtures";
 import { DEMO_USER, sessionDouble, type SessionOptions } from "./session";
+import { transcriptsDouble, type TranscriptsOptions } from "./transcripts";
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 
-export type BackendOptions = SessionOptions & {
-  /** Recordings in each user's library. */
-  total?: number;
-  failList?: boolean;
-  /** Answers a command with this error instead of running it. */
-  failWith?: Record<string, ApiError>;
-  /** The player's state before any command (e.g. an error to show). */
-  player?: Partial<PlayerState>;
-};
+export type BackendOptions = SessionOptions &
+  TranscriptsOptions & {
+    /** Recordings in each user's library. */
+    total?: number;
+    failList?: boolean;
+    /** Answers a command with this error instead of running it. */
+    failWith?: Record<string, ApiError>;
+    /** The player's state before any command (e.g. an error to show). */
+    player?: Partial<PlayerState>;
+  };
 
 /**
  * A user's own recordings. Every account's calls carry its name (contact "<name> caller <n>")
@@ -78,6 +80,7 @@ export function backend(opts: BackendOptions = {}) {
     if (!r) throw { code: "not_found", message: "That recording could not be found." };
     return r;
   };
+  const words = transcriptsDouble(opts, find);
 
   mockIPC(
     (cmd, args) => {
@@ -85,21 +88,24 @@ export function backend(opts: BackendOptions = {}) {
       calls.push({ cmd, args: a });
       const failure = opts.failWith?.[cmd];
       if (failure) throw failure;
-      const sessionCommand = session.commands[cmd];
-      if (sessionCommand) return sessionCommand(a);
+      const delegated = session.commands[cmd] ?? words.commands[cmd];
+      if (delegated) return delegated(a);
       switch (cmd) {
         case "list_recordings_after": {
           if (opts.failList) throw { code: "storage", message: "The local library could not be read or written." };
           const req = a.request as RecordingSliceRequest;
           const f = req.filter ?? {};
-          let list = mine().filter(
-            (r) =>
-              (f.starred == null || r.starred === f.starred) &&
-              (f.archived == null || r.archived === f.archived) &&
-              (!f.search ||
-                r.phoneNumber.includes(f.search.replace(/\D/g, "") || "\u0000") ||
-                (r.contactName ?? "").toLowerCase().includes(f.search.toLowerCase())),
-          );
+          let list = mine()
+            .map((r) => ({ ...r, transcriptMatch: f.search ? words.matchOf(r.id, f.search) : null }))
+            .filter(
+              (r) =>
+                (f.starred == null || r.starred === f.starred) &&
+                (f.archived == null || r.archived === f.archived) &&
+                (!f.search ||
+                  r.phoneNumber.includes(f.search.replace(/\D/g, "") || "\u0000") ||
+                  (r.contactName ?? "").toLowerCase().includes(f.search.toLowerCase()) ||
+                  r.transcriptMatch !== null),
+            );
           const dir = req.sortOrder === "asc" ? 1 : -1;
           const key = (r: RecordingSummary) =>
             req.sortBy === "duration" ? r.durationSecs : req.sortBy === "phone" ? r.phoneNumber : r.recordedAt;
@@ -209,6 +215,7 @@ export function backend(opts: BackendOptions = {}) {
     { shouldMockEvents: true },
   );
   const sessionChanged = () => emit("session-changed", {});
+  const playerChanged = () => emit("player-state-changed", { state: player });
   return {
     calls,
     /** The demo workspace's recordings. */
@@ -222,6 +229,14 @@ export function backend(opts: BackendOptions = {}) {
       session.endSession(notice);
       await sessionChanged();
     },
+    /** The player moves on its own (playback running), and says so as the backend does. */
+    playerMoves: (patch: Partial<PlayerState>) => {
+      setPlayer(patch);
+      return playerChanged();
+    },
+    finishTranscription: words.finishTranscription,
+    transcriptionProgress: words.progress,
+    savedApiKey: words.savedKey,
     setOffline: async (offline: boolean) => {
       session.setOffline(offline);
       await sessionChanged();

@@ -351,6 +351,7 @@ impl Auth {
         if remove_data {
             let store = secrets::open_store(&scope).await?;
             secrets::delete(&store).await?;
+            crate::transcripts::delete_api_key(&scope).await?;
         }
         let root = scope.paths().root().to_path_buf();
         drop(scope);

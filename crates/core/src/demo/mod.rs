@@ -3,6 +3,7 @@
 
 mod audio;
 mod seed;
+mod speech;
 
 pub use audio::conversation_wav;
 pub use seed::{demo_recordings, DEMO_RECORDING_COUNT};
@@ -64,10 +65,28 @@ async fn seed_library(scope: &UserScope, now_ms: i64) -> Result<()> {
         .step_by(spacing)
         .take(DEMO_AUDIO_FILES)
         .collect();
+    // The newest calls with audio are spoken ones (when espeak-ng is here), so a
+    // transcription has words to find.
+    let mut newest = with_audio.clone();
+    newest.sort_by_key(|&i| std::cmp::Reverse(recordings[i].recorded_at_ms));
+    let spoken: Vec<usize> = newest.into_iter().take(speech::SPOKEN_CALLS).collect();
     for &i in &with_audio {
         let r = &mut recordings[i];
         let channels = u16::try_from(r.channels).unwrap_or(1);
-        let bytes = conversation_wav(i as u64, r.duration_secs, channels)?;
+        let said = match spoken.iter().position(|&s| s == i) {
+            Some(n) => tokio::task::spawn_blocking(move || speech::spoken_call_wav(n, channels))
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        let bytes = match said {
+            Some((bytes, secs)) => {
+                r.duration_secs = secs;
+                bytes
+            }
+            None => conversation_wav(i as u64, r.duration_secs, channels)?,
+        };
         let name = format!("{}_{}.wav", r.sid, r.recorded_at_ms / 1000);
         write_atomic(&scope.paths().media_file(&name)?, &bytes).await?;
         r.local_file = Some(name);

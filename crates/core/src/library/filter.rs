@@ -77,7 +77,7 @@ impl SortOrder {
 pub(crate) enum Search {
     /// The digits of a number typed in any notation.
     Phone(String),
-    /// Part of a contact's name, lowercased.
+    /// Part of a contact's name, or words said in the call; lowercased.
     Name(String),
 }
 
@@ -156,6 +156,14 @@ impl RecordingFilter {
             .is_some_and(|s| s.needle().chars().count() >= 3)
     }
 
+    /// The text of a name search, which also looks in transcripts.
+    pub(crate) fn words_searched(&self) -> Option<String> {
+        match self.search.as_deref().and_then(Search::parse)? {
+            Search::Name(text) => Some(text),
+            Search::Phone(_) => None,
+        }
+    }
+
     /// Appends ` AND …` conditions over the `recordings` table (aliased `r`).
     pub(crate) fn push_conditions(&self, q: &mut QueryBuilder<'_, Sqlite>) {
         if let Some(status) = self.status {
@@ -190,15 +198,32 @@ impl RecordingFilter {
                 .push_bind(end.timestamp_millis());
         }
         if let Some(search) = self.search.as_deref().and_then(Search::parse) {
+            // A name search also finds the words in the user's transcripts.
+            let words = match &search {
+                Search::Name(text) => crate::transcripts::word_query(text),
+                Search::Phone(_) => None,
+            };
             // The trigram index needs three characters; shorter text is matched directly.
             if self.uses_search_index() {
                 q.push(" AND r.id IN (SELECT rowid FROM recordings_search WHERE recordings_search MATCH ")
-                    .push_bind(fts_phrase(search.column(), search.needle()))
-                    .push(")");
+                    .push_bind(fts_phrase(search.column(), search.needle()));
+                if let Some(words) = words {
+                    q.push(
+                        " UNION SELECT rowid FROM transcript_search WHERE transcript_search MATCH ",
+                    )
+                    .push_bind(words);
+                }
+                q.push(")");
             } else {
-                q.push(format_args!(" AND lower(r.{}) LIKE ", search.column()))
+                q.push(format_args!(" AND (lower(r.{}) LIKE ", search.column()))
                     .push_bind(like_pattern(search.needle()))
                     .push(" ESCAPE '\\'");
+                if let Some(words) = words {
+                    q.push(" OR r.id IN (SELECT rowid FROM transcript_search WHERE transcript_search MATCH ")
+                        .push_bind(words)
+                        .push(")");
+                }
+                q.push(")");
             }
         }
     }

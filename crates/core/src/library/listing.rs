@@ -98,6 +98,30 @@ fn push_order(q: &mut QueryBuilder<'_, Sqlite>, by: SortBy, order: SortOrder) {
     ));
 }
 
+/// The summaries, each with the transcript line that matched a word search, if any.
+async fn with_snippets(
+    scope: &UserScope,
+    filter: &RecordingFilter,
+    rows: Vec<SummaryRow>,
+) -> Result<Vec<RecordingSummary>> {
+    let found = match filter.words_searched() {
+        Some(text) => {
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            crate::transcripts::snippets(scope, &text, &ids).await?
+        }
+        None => Default::default(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let id = r.id;
+            let mut summary = r.into_summary();
+            summary.transcript_match = found.get(&id).cloned();
+            summary
+        })
+        .collect())
+}
+
 /// The SQL of a numbered page (`prefix` is empty, or `EXPLAIN QUERY PLAN `).
 fn page_query<'a>(
     scope: &UserScope,
@@ -139,7 +163,7 @@ pub async fn list_recordings(
         "listed recordings"
     );
     Ok(RecordingPage {
-        items: rows.into_iter().map(SummaryRow::into_summary).collect(),
+        items: with_snippets(scope, &request.filter, rows).await?,
         total,
         page,
         limit,
@@ -203,7 +227,7 @@ pub async fn list_recordings_after(
         Some(_) => None,
     };
     Ok(RecordingSlice {
-        items: rows.into_iter().map(SummaryRow::into_summary).collect(),
+        items: with_snippets(scope, &request.filter, rows).await?,
         next_cursor,
         total,
     })

@@ -46,6 +46,9 @@ pub struct RecordingSummary {
     pub archived: bool,
     /// The audio is in the user's media folder and plays without a network.
     pub available_offline: bool,
+    /// When the search found words said in the call: the transcript line, the matched words
+    /// between U+0002 and U+0003 (the UI highlights them; nothing in it is markup).
+    pub transcript_match: Option<String>,
 }
 
 /// Everything the details panel shows about one recording.

@@ -77,6 +77,7 @@ impl SummaryRow {
             starred: self.starred,
             archived: self.archived,
             available_offline: self.available_offline,
+            transcript_match: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 
+pub mod chat_fake;
 pub mod spec;
 pub mod twilio_fake;
 
@@ -33,3 +34,4 @@ pub fn client(base_url: &str) -> TwilioClient {
     TwilioClient::new(credentials(), config(base_url)).expect("client")
 }
 pub mod oidc_provider;
+pub mod openai_fake;

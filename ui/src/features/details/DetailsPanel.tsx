@@ -15,6 +15,8 @@ import { LegalHold } from "./LegalHold";
 import { TimestampedNotes } from "./TimestampedNotes";
 import { useTwilioStatus } from "../sync/api";
 import { DownloadNow } from "../sync/DownloadNow";
+import { AnalysisPanel } from "../analysis/AnalysisPanel";
+import { TranscriptPanel } from "../transcript/TranscriptPanel";
 
 type Props = { id: string; onClose: () => void; onDeleted: () => void };
 
@@ -104,6 +106,8 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
             <dt>Recording</dt>
             <dd className="mono small">{data.summary.id}</dd>
           </dl>
+          <TranscriptPanel details={data} />
+          <AnalysisPanel details={data} />
           <DetailsEditor details={data} />
           <LegalHold id={id} held={data.legalHold} />
           <TimestampedNotes recordingId={id} durationSecs={data.summary.durationSecs} />

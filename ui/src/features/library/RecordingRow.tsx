@@ -2,6 +2,7 @@ import { memo, type MouseEvent } from "react";
 
 import type { RecordingSummary } from "../../bindings";
 import { formatDateTime, formatDuration, formatPhone, formatShortDateTime } from "../../lib/format";
+import { TranscriptMatch } from "./TranscriptMatch";
 
 const ignoreChange = () => undefined;
 
@@ -18,7 +19,10 @@ type Props = {
 
 export const RecordingRow = memo(function RecordingRow({ recording: r, index, active, checked, compact, onOpen, onCheck, onToggleStar }: Props) {
   const stop = (e: MouseEvent) => e.stopPropagation();
-  const classes = [active && "selected", checked && "checked", r.archived && "archived"].filter(Boolean).join(" ");
+  const classes = [active && "selected", checked && "checked", r.archived && "archived", r.transcriptMatch && "with-match"]
+    .filter(Boolean)
+    .join(" ");
+  const name = r.contactName ?? <span className="muted">—</span>;
   return (
     <tr
       data-testid="recording-row"
@@ -58,7 +62,16 @@ export const RecordingRow = memo(function RecordingRow({ recording: r, index, ac
       <td className="nowrap mono" data-testid="row-number">
         {formatPhone(r.phoneNumber)}
       </td>
-      <td className="ellipsis">{r.contactName ?? <span className="muted">—</span>}</td>
+      <td className="ellipsis">
+        {r.transcriptMatch ? (
+          <>
+            <span className="row-name">{name}</span>
+            <TranscriptMatch snippet={r.transcriptMatch} />
+          </>
+        ) : (
+          name
+        )}
+      </td>
       <td className="nowrap">
         <span className={`direction ${r.direction}`}>{r.direction === "inbound" ? "↘ in" : "↗ out"}</span>
       </td>

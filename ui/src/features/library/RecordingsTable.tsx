@@ -5,6 +5,8 @@ import type { RecordingSummary, SortBy, SortOrder } from "../../bindings";
 import { RecordingRow } from "./RecordingRow";
 
 export const ROW_HEIGHT = 35;
+/** A row whose call said the searched words: a second line shows where (see library.css). */
+export const MATCH_ROW_HEIGHT = 52;
 
 type Props = {
   recordings: RecordingSummary[];
@@ -32,7 +34,9 @@ export function RecordingsTable(props: Props) {
   const virtualizer = useVirtualizer({
     count: recordings.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    // Exact sizes, so no row is measured; getItemKey is new each render, which makes the
+    // virtualiser recompute them when a search adds or removes snippets.
+    estimateSize: (index) => (recordings[index]?.transcriptMatch ? MATCH_ROW_HEIGHT : ROW_HEIGHT),
     overscan: 12,
     initialRect: { width: 1000, height: 700 },
     getItemKey: (index) => recordings[index]?.id ?? index,

@@ -43,6 +43,22 @@ export function seek(positionMs: number) {
   return run(commands.playerSeek(to));
 }
 
+/**
+ * Plays `recordingId` from `positionMs`: loads it first unless it is the one in the player,
+ * and resumes a paused one, since picking a place to listen from means listening.
+ */
+export async function playFrom(recordingId: string, positionMs: number) {
+  const { state } = getPlayer();
+  const loaded = state.recordingId === recordingId && state.status !== "stopped" && state.status !== "ended";
+  if (!loaded) {
+    await play(recordingId);
+    const after = getPlayer();
+    if (after.commandError || after.state.recordingId !== recordingId) return;
+  }
+  await seek(positionMs);
+  if (getPlayer().state.status === "paused") await run(commands.playerResume());
+}
+
 export function skip(deltaMs: number) {
   return run(commands.playerSkip(deltaMs));
 }

@@ -63,6 +63,14 @@ export function usePlayer(): PlayerSnapshot {
   return useSyncExternalStore(subscribe, getPlayer, getPlayer);
 }
 
+/**
+ * One value derived from the player, re-rendering only when it changes: a transcript follows
+ * the position (ten updates a second) but redraws only when the current line changes.
+ */
+export function usePlayerSelect<T extends string | number | boolean | null>(select: (snapshot: PlayerSnapshot) => T): T {
+  return useSyncExternalStore(subscribe, () => select(getPlayer()), () => select(getPlayer()));
+}
+
 /** The volume as a number (the backend sends null for a value JSON cannot carry). */
 export const volumeOf = (state: PlayerState) => state.volume ?? 1;
 export const speedOf = (state: PlayerState) => state.speed ?? 1;

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
+import { listenWhileMounted } from "../../app/listenWhileMounted";
 import { events } from "../../bindings";
 import { refreshSession } from "./api";
 
@@ -11,18 +12,8 @@ import { refreshSession } from "./api";
 export function useSessionEvents() {
   const client = useQueryClient();
   useEffect(() => {
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    events.sessionChanged
-      .listen(() => void refreshSession(client))
-      .then((unlisten) => {
-        if (cancelled) unlisten();
-        else stop = unlisten;
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
+    return listenWhileMounted(() =>
+      events.sessionChanged.listen(() => void refreshSession(client)),
+    );
   }, [client]);
 }

@@ -14,6 +14,8 @@
 //! pool and settings the app uses, and is the p95 of `--iterations` runs after a warm-up.
 //! The figures are written as a JSON list of `{name, value, unit, target, detail}`.
 
+mod transcripts;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -31,7 +33,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 /// Bump when the generated data changes shape, so cached databases are rebuilt.
-const DATA_VERSION: u32 = 2;
+const DATA_VERSION: u32 = 4;
 /// The benchmark's "now": 2026-11-20T12:00:00Z. Recordings span the three years before it.
 const NOW_MS: i64 = 1_795_176_000_000;
 const SPAN_MS: i64 = 3 * 365 * 86_400_000;
@@ -206,7 +208,7 @@ async fn generate(
             };
             let digits: String = c.number.chars().filter(char::is_ascii_digit).collect();
             let s = sid(i);
-            sqlx::query(INSERT)
+            let row = sqlx::query(INSERT)
                 .bind(&users[u])
                 .bind(&s)
                 .bind(format!("CA{}", &s[2..]))
@@ -239,7 +241,11 @@ async fn generate(
                 .bind(at)
                 .bind(at)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .last_insert_rowid();
+            if rng.gen_bool(transcripts::TRANSCRIBED_SHARE) {
+                transcripts::insert(&mut tx, &mut rng, &users[u], row, duration).await?;
+            }
             i += 1;
         }
         tx.commit().await?;
@@ -517,6 +523,19 @@ async fn run(out_file: &Path, iterations: usize) -> Result<(), Box<dyn std::erro
         &t,
         30.0,
         &format!("list_recordings with search \"okafo\" ({total} matches), page 1 and total"),
+        ds,
+    ));
+    let word_request = search(transcripts::SEARCHED_WORD);
+    let t = measure(iterations, || list_recordings(&heavy, &word_request)).await?;
+    let total = list_recordings(&heavy, &word_request).await?.total;
+    out.push(figure(
+        "search_transcript_word_p95_ms_heavy",
+        &t,
+        100.0,
+        &format!(
+            "list_recordings with search {:?}: words said in calls ({total} matches), page 1 with snippets and total; transcripts on 40 % of the recordings",
+            transcripts::SEARCHED_WORD
+        ),
         ds,
     ));
     let broad_request = search("555");

@@ -1,0 +1,131 @@
+//! A recording's analysis in the user's library: the local metrics and the AI analysis,
+//! each computed on request and kept until the next request replaces it.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::{analyse, audio_metrics, AiAnalysis, AudioMetrics, ChatConfig};
+use crate::error::{Error, Result};
+use crate::library::from_ms;
+use crate::session::UserScope;
+use crate::transcripts::{get_transcript, local_audio, recording_row, remote_service, Speaker};
+
+/// What the details panel shows.
+#[derive(Debug, Clone, Default, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CallAnalysis {
+    pub metrics: Option<AudioMetrics>,
+    pub ai: Option<AiAnalysis>,
+    /// The model that wrote `ai`.
+    pub ai_model: Option<String>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// metrics JSON, AI JSON, AI model, updated at.
+type AnalysisRow = (Option<String>, Option<String>, Option<String>, i64);
+
+pub async fn get_analysis(scope: &UserScope, sid: &str) -> Result<CallAnalysis> {
+    let id = recording_row(scope, sid).await?;
+    let row: Option<AnalysisRow> = sqlx::query_as(
+        "SELECT metrics, ai, ai_model, updated_at_ms FROM analyses WHERE recording_id = ?1 AND user_id = ?2",
+    )
+    .bind(id)
+    .bind(scope.user_id())
+    .fetch_optional(scope.pool())
+    .await?;
+    let Some((metrics, ai, ai_model, updated)) = row else {
+        return Ok(CallAnalysis::default());
+    };
+    Ok(CallAnalysis {
+        metrics: metrics.and_then(|m| serde_json::from_str(&m).ok()),
+        ai: ai.and_then(|a| serde_json::from_str(&a).ok()),
+        ai_model,
+        updated_at: Some(from_ms(updated)),
+    })
+}
+
+async fn store(
+    scope: &UserScope,
+    id: i64,
+    column: &str,
+    json: String,
+    model: Option<&str>,
+    now_ms: i64,
+) -> Result<()> {
+    // `column` is one of two fixed names, never input.
+    let sql = format!(
+        "INSERT INTO analyses (recording_id, user_id, {column}, ai_model, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (recording_id) DO UPDATE SET {column} = excluded.{column},
+           ai_model = coalesce(excluded.ai_model, analyses.ai_model), updated_at_ms = excluded.updated_at_ms"
+    );
+    sqlx::query(&sql)
+        .bind(id)
+        .bind(scope.user_id())
+        .bind(json)
+        .bind(model)
+        .bind(now_ms)
+        .execute(scope.pool())
+        .await?;
+    Ok(())
+}
+
+/// Talk and silence, per-channel talk time and loudness, from the downloaded audio.
+pub async fn analyse_audio(scope: &UserScope, sid: &str, now_ms: i64) -> Result<AudioMetrics> {
+    let id = recording_row(scope, sid).await?;
+    let path = local_audio(scope, sid).await?;
+    let metrics = tokio::task::spawn_blocking(move || audio_metrics(&path))
+        .await
+        .map_err(|_| Error::Internal("analysis task failed".into()))??;
+    let json = serde_json::to_string(&metrics).map_err(|e| Error::Internal(e.to_string()))?;
+    store(scope, id, "metrics", json, None, now_ms).await?;
+    Ok(metrics)
+}
+
+/// The transcript as the model reads it: one line a segment, with who speaks.
+fn transcript_text(segments: &[crate::transcripts::Segment]) -> String {
+    segments
+        .iter()
+        .map(|s| {
+            let who = match s.speaker {
+                Speaker::Agent => "Agent",
+                Speaker::Customer => "Customer",
+                Speaker::Mixed => "Speaker",
+            };
+            format!(
+                "[{}:{:02}] {who}: {}",
+                s.start_ms / 60_000,
+                s.start_ms / 1000 % 60,
+                s.text
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Summary, sentiment, topics and action items from the transcript, through the user's
+/// OpenAI-compatible chat endpoint.
+pub async fn analyse_with_ai(
+    scope: &UserScope,
+    sid: &str,
+    cancel: &CancellationToken,
+    now_ms: i64,
+) -> Result<AiAnalysis> {
+    let id = recording_row(scope, sid).await?;
+    let transcript = get_transcript(scope, sid)
+        .await?
+        .filter(|t| !t.segments.is_empty())
+        .ok_or_else(|| {
+            Error::invalid("Transcribe this call first: the analysis reads its transcript.")
+        })?;
+    let service = remote_service(scope).await?;
+    let config = ChatConfig::new(
+        service.base_url.as_str(),
+        &service.chat_model,
+        service.api_key,
+    )?;
+    let ai = analyse(&config, &transcript_text(&transcript.segments), cancel).await?;
+    let json = serde_json::to_string(&ai).map_err(|e| Error::Internal(e.to_string()))?;
+    store(scope, id, "ai", json, Some(&service.chat_model), now_ms).await?;
+    Ok(ai)
+}

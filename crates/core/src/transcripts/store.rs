@@ -1,0 +1,236 @@
+//! Transcripts in the user's library: saved whole (a new transcript replaces the old one in
+//! one transaction), read back in time order, and found by word through `transcript_search`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Segment, Speaker, Word};
+use crate::error::{Error, Result};
+use crate::library::from_ms;
+use crate::session::UserScope;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum Engine {
+    /// pocketsphinx on this computer: offline.
+    Local,
+    /// An OpenAI-compatible transcription endpoint.
+    Remote,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Transcript {
+    pub engine: Engine,
+    pub created_at: DateTime<Utc>,
+    pub segments: Vec<Segment>,
+}
+
+fn speaker_str(s: Speaker) -> &'static str {
+    match s {
+        Speaker::Agent => "agent",
+        Speaker::Customer => "customer",
+        Speaker::Mixed => "mixed",
+    }
+}
+
+fn speaker_of(s: &str) -> Speaker {
+    match s {
+        "agent" => Speaker::Agent,
+        "customer" => Speaker::Customer,
+        _ => Speaker::Mixed,
+    }
+}
+
+/// The library's row id of one of the user's recordings; another user's is `not_found`.
+pub(crate) async fn recording_row(scope: &UserScope, sid: &str) -> Result<i64> {
+    sqlx::query_scalar("SELECT id FROM recordings WHERE user_id = ?1 AND sid = ?2")
+        .bind(scope.user_id())
+        .bind(sid)
+        .fetch_optional(scope.pool())
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+pub async fn save_transcript(
+    scope: &UserScope,
+    sid: &str,
+    engine: Engine,
+    segments: &[Segment],
+    now_ms: i64,
+) -> Result<()> {
+    let id = recording_row(scope, sid).await?;
+    let mut tx = scope.pool().begin().await?;
+    sqlx::query("DELETE FROM transcripts WHERE recording_id = ?1 AND user_id = ?2")
+        .bind(id)
+        .bind(scope.user_id())
+        .execute(&mut *tx)
+        .await?;
+    let text = segments
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    sqlx::query(
+        "INSERT INTO transcripts (recording_id, user_id, engine, text, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .bind(id)
+    .bind(scope.user_id())
+    .bind(engine)
+    .bind(text)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    for s in segments {
+        let words = serde_json::to_string(&s.words).map_err(|e| Error::Internal(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO transcript_segments (recording_id, user_id, start_ms, end_ms, channel, speaker, text, words)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(id)
+        .bind(scope.user_id())
+        .bind(i64::from(s.start_ms))
+        .bind(i64::from(s.end_ms.max(s.start_ms)))
+        .bind(i64::from(s.channel.min(7)))
+        .bind(speaker_str(s.speaker))
+        .bind(&s.text)
+        .bind(words)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SegmentRow {
+    start_ms: i64,
+    end_ms: i64,
+    channel: i64,
+    speaker: String,
+    text: String,
+    words: String,
+}
+
+pub async fn get_transcript(scope: &UserScope, sid: &str) -> Result<Option<Transcript>> {
+    let id = recording_row(scope, sid).await?;
+    let head: Option<(Engine, i64)> = sqlx::query_as(
+        "SELECT engine, created_at_ms FROM transcripts WHERE recording_id = ?1 AND user_id = ?2",
+    )
+    .bind(id)
+    .bind(scope.user_id())
+    .fetch_optional(scope.pool())
+    .await?;
+    let Some((engine, created)) = head else {
+        return Ok(None);
+    };
+    let rows: Vec<SegmentRow> = sqlx::query_as(
+        "SELECT start_ms, end_ms, channel, speaker, text, words FROM transcript_segments
+         WHERE recording_id = ?1 AND user_id = ?2 ORDER BY start_ms, channel, id",
+    )
+    .bind(id)
+    .bind(scope.user_id())
+    .fetch_all(scope.pool())
+    .await?;
+    let clamp = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    Ok(Some(Transcript {
+        engine,
+        created_at: from_ms(created),
+        segments: rows
+            .into_iter()
+            .map(|r| Segment {
+                start_ms: clamp(r.start_ms),
+                end_ms: clamp(r.end_ms),
+                channel: u8::try_from(r.channel.clamp(0, 7)).unwrap_or(0),
+                speaker: speaker_of(&r.speaker),
+                text: r.text,
+                words: serde_json::from_str::<Vec<Word>>(&r.words).unwrap_or_default(),
+            })
+            .collect(),
+    }))
+}
+
+/// An FTS5 query for the words a user typed: each word a quoted token, the last one a
+/// prefix (search as you type). Only letters and digits reach the index, so no operator,
+/// column filter or quote in the text has any effect.
+pub(crate) fn word_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("\"{}\"", w.to_lowercase()))
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    Some(
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == last {
+                    format!("{w}*")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Marks around the matched words in a snippet; the UI highlights between them.
+pub const MATCH_START: char = '\u{2}';
+pub const MATCH_END: char = '\u{3}';
+
+/// For each of `ids` (library row ids) that has a transcript line matching `text`, the best
+/// line as a snippet with the matched words marked.
+pub(crate) async fn snippets(
+    scope: &UserScope,
+    text: &str,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>> {
+    let mut out = std::collections::HashMap::new();
+    let Some(query) = word_query(text) else {
+        return Ok(out);
+    };
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = sqlx::QueryBuilder::new(format!(
+        "SELECT rowid, snippet(transcript_search, 0, '{MATCH_START}', '{MATCH_END}', '…', 10)
+         FROM transcript_search WHERE transcript_search MATCH "
+    ));
+    q.push_bind(query)
+        .push(" AND rowid IN (SELECT recording_id FROM transcripts WHERE user_id = ")
+        .push_bind(scope.user_id().to_owned())
+        .push(" AND recording_id IN (");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push("))");
+    let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(scope.pool()).await?;
+    for (id, snippet) in rows {
+        out.entry(id).or_insert(snippet);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::word_query;
+
+    #[test]
+    fn typed_words_become_quoted_tokens_and_syntax_stays_data() {
+        assert_eq!(word_query("go forw").as_deref(), Some("\"go\" \"forw\"*"));
+        assert_eq!(
+            word_query("x\" OR user_id:* NEAR(a b) -c").as_deref(),
+            Some("\"x\" \"or\" \"user\" \"id\" \"near\" \"a\" \"b\" \"c\"*")
+        );
+        assert_eq!(
+            word_query(" * ( ) \" "),
+            None,
+            "nothing searchable is no search"
+        );
+    }
+}
