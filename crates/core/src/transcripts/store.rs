@@ -197,7 +197,7 @@ pub(crate) async fn snippets(
         return Ok(out);
     }
     let mut q = sqlx::QueryBuilder::new(format!(
-        "SELECT rowid, snippet(transcript_search, 0, '{MATCH_START}', '{MATCH_END}', '…', 10)
+        "SELECT rowid, snippet(transcript_search, 0, '{MATCH_START}', '{MATCH_END}', '…', 6)
          FROM transcript_search WHERE transcript_search MATCH "
     ));
     q.push_bind(query)
