@@ -27,27 +27,31 @@ CREATE INDEX transcript_segments_by_recording ON transcript_segments (recording_
 
 -- Words, not substrings: unicode61 tokens, diacritics folded. One document a transcript,
 -- its rowid the recording's, so a match is a recording id with no lookup (as for
--- recordings_search); the outer query checks it is the session user's.
+-- recordings_search). The user id is indexed too, so a query narrows to the session user's
+-- documents inside the index; the outer query still checks every row's user_id.
 CREATE VIRTUAL TABLE transcript_search USING fts5 (
     text,
+    user_id,
     content = 'transcripts',
     content_rowid = 'recording_id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER transcript_search_insert AFTER INSERT ON transcripts BEGIN
-    INSERT INTO transcript_search (rowid, text) VALUES (new.recording_id, new.text);
+    INSERT INTO transcript_search (rowid, text, user_id)
+    VALUES (new.recording_id, new.text, new.user_id);
 END;
 
 CREATE TRIGGER transcript_search_delete AFTER DELETE ON transcripts BEGIN
-    INSERT INTO transcript_search (transcript_search, rowid, text)
-    VALUES ('delete', old.recording_id, old.text);
+    INSERT INTO transcript_search (transcript_search, rowid, text, user_id)
+    VALUES ('delete', old.recording_id, old.text, old.user_id);
 END;
 
-CREATE TRIGGER transcript_search_update AFTER UPDATE OF text ON transcripts BEGIN
-    INSERT INTO transcript_search (transcript_search, rowid, text)
-    VALUES ('delete', old.recording_id, old.text);
-    INSERT INTO transcript_search (rowid, text) VALUES (new.recording_id, new.text);
+CREATE TRIGGER transcript_search_update AFTER UPDATE OF text, user_id ON transcripts BEGIN
+    INSERT INTO transcript_search (transcript_search, rowid, text, user_id)
+    VALUES ('delete', old.recording_id, old.text, old.user_id);
+    INSERT INTO transcript_search (rowid, text, user_id)
+    VALUES (new.recording_id, new.text, new.user_id);
 END;
 
 CREATE TABLE analyses (

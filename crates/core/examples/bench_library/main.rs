@@ -33,7 +33,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 /// Bump when the generated data changes shape, so cached databases are rebuilt.
-const DATA_VERSION: u32 = 4;
+const DATA_VERSION: u32 = 5;
 /// The benchmark's "now": 2026-11-20T12:00:00Z. Recordings span the three years before it.
 const NOW_MS: i64 = 1_795_176_000_000;
 const SPAN_MS: i64 = 3 * 365 * 86_400_000;

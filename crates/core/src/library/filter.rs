@@ -164,8 +164,9 @@ impl RecordingFilter {
         }
     }
 
-    /// Appends ` AND …` conditions over the `recordings` table (aliased `r`).
-    pub(crate) fn push_conditions(&self, q: &mut QueryBuilder<'_, Sqlite>) {
+    /// Appends ` AND …` conditions over the `recordings` table (aliased `r`) of `user_id`'s
+    /// library (the caller has already required `r.user_id`).
+    pub(crate) fn push_conditions(&self, q: &mut QueryBuilder<'_, Sqlite>, user_id: &str) {
         if let Some(status) = self.status {
             q.push(" AND r.status = ").push_bind(status);
         }
@@ -200,7 +201,7 @@ impl RecordingFilter {
         if let Some(search) = self.search.as_deref().and_then(Search::parse) {
             // A name search also finds the words in the user's transcripts.
             let words = match &search {
-                Search::Name(text) => crate::transcripts::word_query(text),
+                Search::Name(text) => crate::transcripts::word_query(text, user_id),
                 Search::Phone(_) => None,
             };
             // The trigram index needs three characters; shorter text is matched directly.

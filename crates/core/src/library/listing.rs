@@ -131,7 +131,7 @@ fn page_query<'a>(
     let limit = clamp_limit(request.limit);
     let page = request.page.unwrap_or(1).max(1);
     let mut q = select(scope, &request.filter, prefix);
-    request.filter.push_conditions(&mut q);
+    request.filter.push_conditions(&mut q, scope.user_id());
     push_order(
         &mut q,
         request.sort_by.unwrap_or_default(),
@@ -182,7 +182,7 @@ fn slice_query<'a>(
         request.sort_order.unwrap_or_default(),
     );
     let mut q = select(scope, &request.filter, prefix);
-    request.filter.push_conditions(&mut q);
+    request.filter.push_conditions(&mut q, scope.user_id());
     if let Some(raw) = &request.after {
         let cursor = Cursor::decode(raw, by, order)?;
         let (column, op) = (
@@ -252,7 +252,7 @@ fn count_query<'a>(
             "{prefix}SELECT count(*) FROM {from} WHERE r.user_id = "
         ));
         q.push_bind(scope.user_id().to_owned());
-        filter.push_conditions(&mut q);
+        filter.push_conditions(&mut q, scope.user_id());
         q
     }
 }

@@ -151,10 +151,11 @@ pub async fn get_transcript(scope: &UserScope, sid: &str) -> Result<Option<Trans
     }))
 }
 
-/// An FTS5 query for the words a user typed: each word a quoted token, the last one a
-/// prefix (search as you type). Only letters and digits reach the index, so no operator,
-/// column filter or quote in the text has any effect.
-pub(crate) fn word_query(text: &str) -> Option<String> {
+/// An FTS5 query for the words a user typed, within `user_id`'s documents: each word a
+/// quoted token (the last one a prefix: search as you type) in the `text` column, and the
+/// user id a quoted phrase in the `user_id` column. Only letters and digits of the typed
+/// text reach the index, so no operator, column filter or quote in it has any effect.
+pub(crate) fn word_query(text: &str, user_id: &str) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -162,20 +163,22 @@ pub(crate) fn word_query(text: &str) -> Option<String> {
         .map(|w| format!("\"{}\"", w.to_lowercase()))
         .collect();
     let last = words.len().checked_sub(1)?;
-    Some(
-        words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                if i == last {
-                    format!("{w}*")
-                } else {
-                    w.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    let words = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last {
+                format!("{w}*")
+            } else {
+                w.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!(
+        "text : ({words}) AND user_id : \"{}\"",
+        user_id.replace('"', "\"\"")
+    ))
 }
 
 /// Marks around the matched words in a snippet; the UI highlights between them.
@@ -190,7 +193,7 @@ pub(crate) async fn snippets(
     ids: &[i64],
 ) -> Result<std::collections::HashMap<i64, String>> {
     let mut out = std::collections::HashMap::new();
-    let Some(query) = word_query(text) else {
+    let Some(query) = word_query(text, scope.user_id()) else {
         return Ok(out);
     };
     if ids.is_empty() {
@@ -222,13 +225,18 @@ mod tests {
 
     #[test]
     fn typed_words_become_quoted_tokens_and_syntax_stays_data() {
-        assert_eq!(word_query("go forw").as_deref(), Some("\"go\" \"forw\"*"));
         assert_eq!(
-            word_query("x\" OR user_id:* NEAR(a b) -c").as_deref(),
-            Some("\"x\" \"or\" \"user\" \"id\" \"near\" \"a\" \"b\" \"c\"*")
+            word_query("go forw", "auth0|a").as_deref(),
+            Some("text : (\"go\" \"forw\"*) AND user_id : \"auth0|a\"")
         );
         assert_eq!(
-            word_query(" * ( ) \" "),
+            word_query("x\" OR user_id:* NEAR(a b) -c", "u\"1").as_deref(),
+            Some(
+                "text : (\"x\" \"or\" \"user\" \"id\" \"near\" \"a\" \"b\" \"c\"*) AND user_id : \"u\"\"1\""
+            )
+        );
+        assert_eq!(
+            word_query(" * ( ) \" ", "u"),
             None,
             "nothing searchable is no search"
         );
