@@ -19,6 +19,9 @@ use crate::session::{Provider, UserScope, VerifiedIdentity, Workspace};
 use crate::storage::{user_key, UserPaths};
 use crate::twilio::Secret;
 
+mod sign_out;
+mod tokens;
+
 const REFRESH_PURPOSE: &str = "auth0-refresh";
 const REFRESH_FILE: &str = "auth-refresh-token";
 /// How long the browser has to come back with an answer.
@@ -279,117 +282,6 @@ impl Auth {
         {
             tracing::warn!(%error, "could not update the accounts list");
         }
-    }
-
-    /// The access token, refreshed first when it is about to expire. One refresh at a time:
-    /// concurrent callers wait for it and share its result.
-    pub async fn access_token(&self, now_ms: i64) -> Result<Secret> {
-        let mut guard = self.active.lock().await;
-        let active = guard.as_mut().ok_or(Error::NotSignedIn)?;
-        if let Some((token, expires)) = &active.access {
-            if expires - now_ms > REFRESH_MARGIN_MS {
-                return Ok(token.clone());
-            }
-        }
-        let config = self.require_config().await?;
-        let slot = active.slot.clone();
-        let stored = blocking(move || slot.load())
-            .await?
-            .ok_or(Error::Auth(AuthError::SessionExpired))?;
-        match oidc::refresh(
-            &config,
-            &self.http,
-            &Secret::new(stored),
-            &active.subject,
-            to_utc(now_ms),
-        )
-        .await
-        {
-            Ok(grant) => {
-                save_refresh(&active.slot, grant.refresh_token).await?;
-                active.access = Some((grant.access_token.clone(), grant.expires_at_ms));
-                self.offline.store(false, Ordering::Relaxed);
-                let subject = active.subject.clone();
-                drop(guard);
-                accounts::update(&self.data_dir, &subject, |a| a.last_online_ms = now_ms).await?;
-                Ok(grant.access_token)
-            }
-            Err(AuthError::Unreachable(why)) => {
-                self.offline.store(true, Ordering::Relaxed);
-                Err(AuthError::Unreachable(why).into())
-            }
-            Err(AuthError::SessionExpired) => {
-                let (slot, subject) = (active.slot.clone(), active.subject.clone());
-                *guard = None;
-                drop(guard);
-                self.forget_grant(&slot, &subject).await;
-                Err(AuthError::SessionExpired.into())
-            }
-            Err(other) => Err(other.into()),
-        }
-    }
-
-    /// Signs the current user out of CallDeck: their refresh token is deleted and the
-    /// account needs the browser to come back. With `remove_data`, their folder (library,
-    /// media, settings) and Twilio credentials go too. Returns the provider's logout URL.
-    pub async fn sign_out(
-        &self,
-        workspace: &Workspace,
-        remove_data: bool,
-        return_to: Option<&str>,
-    ) -> Result<Option<url::Url>> {
-        self.cancel_sign_in();
-        let Ok(scope) = workspace.current() else {
-            return Ok(None);
-        };
-        let subject = scope.user_id().to_owned();
-        let oidc_user = scope.provider() == Provider::Oidc;
-        if oidc_user {
-            let slot = self.slot_for(&subject).await?;
-            self.forget_grant(&slot, &subject).await;
-        }
-        if remove_data {
-            let store = secrets::open_store(&scope).await?;
-            secrets::delete(&store).await?;
-            crate::transcripts::delete_api_key(&scope).await?;
-        }
-        let root = scope.paths().root().to_path_buf();
-        drop(scope);
-        *self.active.lock().await = None;
-        self.offline.store(false, Ordering::Relaxed);
-        workspace.sign_out().await;
-        if remove_data {
-            accounts::remove(&self.data_dir, &subject).await?;
-            match tokio::fs::remove_dir_all(&root).await {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
-            tracing::info!("removed a user's data from this device");
-        }
-        if !oidc_user {
-            return Ok(None);
-        }
-        Ok(match (self.config().await, return_to) {
-            (Some(config), Some(to)) => oidc::logout_url(&config, to),
-            _ => None,
-        })
-    }
-
-    /// The accounts for the switcher, the current one marked.
-    pub async fn accounts(&self, workspace: &Workspace) -> Vec<AccountSummary> {
-        let current = workspace.current().ok().map(|s| s.user_id().to_owned());
-        let list = accounts::all(&self.data_dir).await;
-        list.into_iter()
-            .map(|a| AccountSummary {
-                key: user_key(&a.subject),
-                current: current.as_deref() == Some(a.subject.as_str()),
-                has_session: !a.signed_out,
-                name: a.name,
-                email: a.email,
-                avatar: a.avatar,
-            })
-            .collect()
     }
 }
 
