@@ -272,7 +272,9 @@ mod tests {
         let t = "hello there\nwell the Refund, for your order number twelve is on its way today";
         assert_eq!(
             snippet_of(t, &typed_words("refund orde")).as_deref(),
-            Some(format!("well the {S}Refund,{E} for your {S}order{E} number twelve is …").as_str())
+            Some(
+                format!("well the {S}Refund,{E} for your {S}order{E} number twelve is …").as_str()
+            )
         );
         assert_eq!(snippet_of(t, &typed_words("pizza")), None);
     }
