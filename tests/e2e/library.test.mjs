@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, stat } from 'node:fs/promi
 import { isAbsolute, join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher } from './webdriver.mjs';
+import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher, stepsOf } from './webdriver.mjs';
 
 const BIN = process.env.CALLDECK_BIN;
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
@@ -19,18 +19,7 @@ const $ = (id) => `[data-testid="${id}"]`;
 
 // The steps share one app session, in order: after a failure the later ones are skipped
 // (each would otherwise wait out its timeout on a screen it never reached).
-let broken = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) return t.skip(`an earlier step failed: ${broken}`);
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      throw error;
-    }
-  });
-}
+const step = stepsOf(test);
 // The table is virtualised: it renders the rows in view (plus a few), not all 200.
 const MIN_RENDERED_ROWS = 10;
 const DEMO_TOTAL = '200';

@@ -10,7 +10,7 @@ import { isAbsolute, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher } from './webdriver.mjs';
+import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher, stepsOf } from './webdriver.mjs';
 
 const BIN = process.env.CALLDECK_BIN;
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
@@ -19,18 +19,7 @@ const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
 const $ = (id) => `[data-testid="${id}"]`;
 const NO_DEVICE = 'No audio output device found; playback runs silently';
 
-let broken = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) return t.skip(`an earlier step failed: ${broken}`);
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      throw error;
-    }
-  });
-}
+const step = stepsOf(test);
 
 /** "1:02" or "1:02:03" as seconds. */
 const seconds = (text) => text.trim().split(':').reduce((total, part) => total * 60 + Number(part), 0);

@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from './twilio-fake.mjs';
-import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher } from './webdriver.mjs';
+import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher, pageText, stepsOf } from './webdriver.mjs';
 
 const BIN = process.env.CALLDECK_BIN;
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
@@ -17,18 +17,7 @@ const NEW_RECORDINGS = 12;
 
 const $ = (id) => `[data-testid="${id}"]`;
 
-let broken = null;
-function step(name, fn) {
-  test(name, async (t) => {
-    if (broken) return t.skip(`an earlier step failed: ${broken}`);
-    try {
-      await fn(t);
-    } catch (error) {
-      broken = name;
-      throw error;
-    }
-  });
-}
+const step = stepsOf(test);
 
 describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
   let session;
@@ -36,22 +25,7 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
   let appLog;
   const recordings = makeRecordings(NEW_RECORDINGS);
 
-  const domText = (css) =>
-    session.execute(`const e = document.querySelector(arguments[0]); return e ? e.textContent : null;`, [css]);
-  const waitForDomText = (css, needle, message) => {
-    let seen = null;
-    return session.waitFor(
-      async () => {
-        seen = await domText(css);
-        return seen?.includes(needle) ? seen : null;
-      },
-      { message: message ?? `${css} to contain ${JSON.stringify(needle)}`, describe: async () => JSON.stringify(seen) },
-    );
-  };
-  const type = async (css, text) => {
-    const input = await session.waitForElement(css, { message: css });
-    await input.sendKeys(text);
-  };
+  const { domText, waitForDomText, type } = pageText(() => session);
 
   before(async () => {
     assert.ok(BIN && isAbsolute(BIN), 'CALLDECK_BIN must be the absolute path of the app binary; use tests/e2e/run.sh');
