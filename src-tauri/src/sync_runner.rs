@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use calldeck_core::connection::{load_settings, new_recordings_notice, TwilioConnection};
+use calldeck_core::secrets::CredentialStore;
 use calldeck_core::sync::{self, ProgressFn, SyncOptions, SyncProgress, SyncResult};
 use calldeck_core::twilio::ClientConfig;
 use calldeck_core::{now_ms, Error, Result, UserScope};
@@ -18,6 +19,9 @@ pub struct SyncRunner {
     progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
     finished: Arc<dyn Fn(&SyncResult) + Send + Sync>,
     current: Mutex<Option<CancellationToken>>,
+    /// The signed-in user's credential store, by user id: opening one probes the keyring over
+    /// D-Bus, which every Twilio command would otherwise repeat.
+    store: Mutex<Option<(String, Arc<dyn CredentialStore>)>>,
 }
 
 impl SyncRunner {
@@ -34,11 +38,25 @@ impl SyncRunner {
             progress,
             finished,
             current: Mutex::new(None),
+            store: Mutex::new(None),
         }
     }
 
     pub async fn connection(&self, scope: &UserScope) -> Result<TwilioConnection> {
-        TwilioConnection::open(scope, self.config.clone()).await
+        let cached = self
+            .store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .filter(|(user, _)| user == scope.user_id())
+            .map(|(_, store)| Arc::clone(store));
+        if let Some(store) = cached {
+            return Ok(TwilioConnection::with_store(store, self.config.clone()));
+        }
+        let store = calldeck_core::secrets::open_store(scope).await?;
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((scope.user_id().to_owned(), Arc::clone(&store)));
+        Ok(TwilioConnection::with_store(store, self.config.clone()))
     }
 
     /// One sync now, with the user's download policy. A second one while this runs answers

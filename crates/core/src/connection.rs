@@ -103,7 +103,7 @@ impl TwilioConnection {
         })
     }
 
-    /// For tests: a given store.
+    /// With a store already open (the shell keeps one per signed-in user; tests pass their own).
     pub fn with_store(store: Arc<dyn CredentialStore>, config: ClientConfig) -> Self {
         Self { store, config }
     }
