@@ -8,16 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { isAbsolute, join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from './twilio-fake.mjs';
-import { newSession, pageText, repoPath, stepsOf, tauriCapabilities, waitForDriver, writeLauncher } from './webdriver.mjs';
+import { launchApp, pageText, repoPath, stepsOf } from './webdriver.mjs';
 
-const BIN = process.env.CALLDECK_BIN;
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
 const ALICE_CALLS = 5;
 
@@ -54,27 +51,19 @@ describe('Auth0 sign-in with two users (loopback OpenID provider)', { timeout: 1
   let session;
   let provider;
   let fake;
-  let appLog;
+  let app;
   let loginFile;
   const { domText, waitForDomText, type, click } = pageText(() => session);
   const aliceCalls = makeRecordings(ALICE_CALLS);
   const signInAs = (name) => writeFile(loginFile, name);
 
   before(async () => {
-    assert.ok(BIN && isAbsolute(BIN), 'CALLDECK_BIN must be the absolute path of the app binary; use tests/e2e/run.sh');
     provider = await startProvider();
     fake = await startTwilioFake(aliceCalls);
-    const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'auth-'));
-    const dataDir = join(work, 'data');
-    await mkdir(dataDir);
-    appLog = join(work, 'app.log');
-    loginFile = join(work, 'login.txt');
-    await signInAs('alice');
-    const launcher = await writeLauncher(
-      join(work, 'calldeck.sh'),
-      BIN,
-      {
-        CALLDECK_DATA_DIR: dataDir,
+    app = await launchApp('auth', async (work) => {
+      loginFile = join(work, 'login.txt');
+      await signInAs('alice');
+      return {
         CALLDECK_TWILIO_BASE_URL: fake.baseUrl,
         CALLDECK_AUTH0_DOMAIN: provider.issuer,
         CALLDECK_AUTH0_CLIENT_ID: 'calldeck-test',
@@ -82,23 +71,17 @@ describe('Auth0 sign-in with two users (loopback OpenID provider)', { timeout: 1
         CALLDECK_AUTH0_PORTS: (await freePorts(3)).join(','),
         CALLDECK_BROWSER: `${process.execPath} ${repoPath('tests', 'oidc', 'browser.mjs')}`,
         OIDC_BROWSER_LOGIN_FILE: loginFile,
-      },
-      appLog,
-    );
-    await waitForDriver(DRIVER);
-    session = await newSession(DRIVER, tauriCapabilities(launcher));
+      };
+    });
+    session = app.session;
   });
 
   after(async () => {
     try {
-      await session?.delete();
+      await app?.close();
     } finally {
       provider?.stop();
       await fake?.close();
-      if (appLog) {
-        await mkdir(OUT, { recursive: true });
-        await copyFile(appLog, join(OUT, 'auth-app.log')).catch(() => {});
-      }
     }
   });
 

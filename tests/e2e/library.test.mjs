@@ -5,14 +5,11 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
-import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher, stepsOf } from './webdriver.mjs';
+import { launchApp, repoPath, stepsOf } from './webdriver.mjs';
 
-const BIN = process.env.CALLDECK_BIN;
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
 
 const $ = (id) => `[data-testid="${id}"]`;
@@ -29,7 +26,7 @@ const seconds = (text) => text.trim().split(':').reduce((total, part) => total *
 
 describe('library (demo workspace)', { timeout: 180_000 }, () => {
   let session;
-  let appLog;
+  let app;
   let rows;
   let exportDir;
 
@@ -67,29 +64,17 @@ describe('library (demo workspace)', { timeout: 180_000 }, () => {
     );
 
   before(async () => {
-    assert.ok(BIN && isAbsolute(BIN), `CALLDECK_BIN must be the absolute path of the app binary (got ${JSON.stringify(BIN)}); use tests/e2e/run.sh`);
-    const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'library-'));
-    const dataDir = join(work, 'data');
-    await mkdir(dataDir);
-    // Every save/folder dialog of the app answers with this folder (see src-tauri host.rs).
-    exportDir = join(work, 'exports');
-    await mkdir(exportDir);
-    appLog = join(work, 'app.log');
-    // A fresh data folder for this session only, and the app's stdout kept in a log.
-    const launcher = await writeLauncher(join(work, 'calldeck.sh'), BIN, { CALLDECK_DATA_DIR: dataDir, CALLDECK_EXPORT_DIR: exportDir }, appLog);
-    await waitForDriver(DRIVER);
-    session = await newSession(DRIVER, tauriCapabilities(launcher));
+    app = await launchApp('library', async (work) => {
+      // Every save/folder dialog of the app answers with this folder (see src-tauri host.rs).
+      exportDir = join(work, 'exports');
+      await mkdir(exportDir);
+      return { CALLDECK_EXPORT_DIR: exportDir };
+    });
+    session = app.session;
   });
 
   after(async () => {
-    try {
-      await session?.delete();
-    } finally {
-      if (appLog) {
-        await mkdir(OUT, { recursive: true });
-        await copyFile(appLog, join(OUT, 'library-app.log')).catch(() => {});
-      }
-    }
+    await app?.close();
   });
 
   step('a fresh start shows the sign-in screen, which opens the demo workspace', async () => {
@@ -141,7 +126,7 @@ describe('library (demo workspace)', { timeout: 180_000 }, () => {
     // The startup benchmark (scripts/bench.sh) times the process until this line.
     const log = await session.waitFor(
       async () => {
-        const text = await readFile(appLog, 'utf8').catch(() => '');
+        const text = await readFile(app.appLog, 'utf8').catch(() => '');
         return text.includes('first_paint') ? text : null;
       },
       { message: 'a stdout line containing first_paint', timeoutMs: 5_000 },

@@ -5,15 +5,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { tmpdir } from 'node:os';
+
+import { join } from 'node:path';
+
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher, stepsOf } from './webdriver.mjs';
+import { launchApp, repoPath, stepsOf } from './webdriver.mjs';
 
-const BIN = process.env.CALLDECK_BIN;
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
 
 const $ = (id) => `[data-testid="${id}"]`;
@@ -26,7 +24,7 @@ const seconds = (text) => text.trim().split(':').reduce((total, part) => total *
 
 describe('player (demo workspace)', { timeout: 180_000 }, () => {
   let session;
-  let appLog;
+  let app;
   let id;
 
   /** The DOM text of the first element matching `css` ('' when there is none). */
@@ -42,25 +40,12 @@ describe('player (demo workspace)', { timeout: 180_000 }, () => {
   const status = () => session.execute(`return document.querySelector('[data-testid="player-bar"]')?.dataset.status ?? null;`);
 
   before(async () => {
-    assert.ok(BIN && isAbsolute(BIN), `CALLDECK_BIN must be the absolute path of the app binary (got ${JSON.stringify(BIN)}); use tests/e2e/run.sh`);
-    const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'player-'));
-    const dataDir = join(work, 'data');
-    await mkdir(dataDir);
-    appLog = join(work, 'app.log');
-    const launcher = await writeLauncher(join(work, 'calldeck.sh'), BIN, { CALLDECK_DATA_DIR: dataDir }, appLog);
-    await waitForDriver(DRIVER);
-    session = await newSession(DRIVER, tauriCapabilities(launcher));
+    app = await launchApp('player');
+    session = app.session;
   });
 
   after(async () => {
-    try {
-      await session?.delete();
-    } finally {
-      if (appLog) {
-        await mkdir(OUT, { recursive: true });
-        await copyFile(appLog, join(OUT, 'player-app.log')).catch(() => {});
-      }
-    }
+    await app?.close();
   });
 
   step('opens the demo workspace', async () => {

@@ -3,15 +3,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { tmpdir } from 'node:os';
+
+import { join } from 'node:path';
 
 import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from './twilio-fake.mjs';
-import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher, pageText, stepsOf } from './webdriver.mjs';
+import { launchApp, pageText, repoPath, stepsOf } from './webdriver.mjs';
 
-const BIN = process.env.CALLDECK_BIN;
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
 const NEW_RECORDINGS = 12;
 
@@ -22,37 +19,22 @@ const step = stepsOf(test);
 describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
   let session;
   let fake;
-  let appLog;
+  let app;
   const recordings = makeRecordings(NEW_RECORDINGS);
 
   const { domText, waitForDomText, type } = pageText(() => session);
 
   before(async () => {
-    assert.ok(BIN && isAbsolute(BIN), 'CALLDECK_BIN must be the absolute path of the app binary; use tests/e2e/run.sh');
     fake = await startTwilioFake(recordings);
-    const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'sync-'));
-    const dataDir = join(work, 'data');
-    await mkdir(dataDir);
-    appLog = join(work, 'app.log');
-    const launcher = await writeLauncher(
-      join(work, 'calldeck.sh'),
-      BIN,
-      { CALLDECK_DATA_DIR: dataDir, CALLDECK_TWILIO_BASE_URL: fake.baseUrl },
-      appLog,
-    );
-    await waitForDriver(DRIVER);
-    session = await newSession(DRIVER, tauriCapabilities(launcher));
+    app = await launchApp('sync', { CALLDECK_TWILIO_BASE_URL: fake.baseUrl });
+    session = app.session;
   });
 
   after(async () => {
     try {
-      await session?.delete();
+      await app?.close();
     } finally {
       await fake?.close();
-      if (appLog) {
-        await mkdir(OUT, { recursive: true });
-        await copyFile(appLog, join(OUT, 'sync-app.log')).catch(() => {});
-      }
     }
   });
 

@@ -4,14 +4,11 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import { tmpdir } from 'node:os';
 
-import { newSession, pageText, repoPath, stepsOf, tauriCapabilities, waitForDriver, writeLauncher } from './webdriver.mjs';
+import { join } from 'node:path';
 
-const BIN = process.env.CALLDECK_BIN;
-const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+import { launchApp, pageText, repoPath, stepsOf } from './webdriver.mjs';
+
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
 
 const $ = (id) => `[data-testid="${id}"]`;
@@ -23,31 +20,18 @@ const seconds = (mmss) => {
 
 describe('transcripts (local engine) and word search', { timeout: 180_000 }, () => {
   let session;
-  let appLog;
+  let app;
   let id;
   let word;
   const { domText, waitForDomText, type, click } = pageText(() => session);
 
   before(async () => {
-    assert.ok(BIN && isAbsolute(BIN), 'CALLDECK_BIN must be the absolute path of the app binary; use tests/e2e/run.sh');
-    const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), 'transcripts-'));
-    const dataDir = join(work, 'data');
-    await mkdir(dataDir);
-    appLog = join(work, 'app.log');
-    const launcher = await writeLauncher(join(work, 'calldeck.sh'), BIN, { CALLDECK_DATA_DIR: dataDir }, appLog);
-    await waitForDriver(DRIVER);
-    session = await newSession(DRIVER, tauriCapabilities(launcher));
+    app = await launchApp('transcripts');
+    session = app.session;
   });
 
   after(async () => {
-    try {
-      await session?.delete();
-    } finally {
-      if (appLog) {
-        await mkdir(OUT, { recursive: true });
-        await copyFile(appLog, join(OUT, 'transcripts-app.log')).catch(() => {});
-      }
-    }
+    await app?.close();
   });
 
   step('a spoken demo call is transcribed locally', async () => {

@@ -7,8 +7,9 @@
 //   await s.screenshot('target/e2e/shot.png');
 //   await s.delete();
 
-import { mkdir, writeFile, chmod } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -331,4 +332,36 @@ export function pageText(session) {
   };
   const click = async (css, message) => (await session().waitForElement(css, { message: message ?? css })).click();
   return { domText, waitForDomText, type, click };
+}
+
+/**
+ * Starts the app for one test file, as tests/e2e/run.sh sets it up: a scratch folder with a
+ * fresh data folder, a launcher with `env` (or `env(work)`, for settings that need the
+ * scratch folder) and the app's output in a log, then a WebDriver session. `close()` ends
+ * the session and copies the log to target/e2e/<name>-app.log.
+ */
+export async function launchApp(name, env = {}) {
+  const bin = process.env.CALLDECK_BIN;
+  if (!bin || !isAbsolute(bin)) {
+    throw new Error(`CALLDECK_BIN must be the absolute path of the app binary (got ${JSON.stringify(bin)}); use tests/e2e/run.sh`);
+  }
+  const driver = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+  const out = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
+  const work = await mkdtemp(join(process.env.E2E_WORK_DIR ?? tmpdir(), `${name}-`));
+  const dataDir = join(work, 'data');
+  await mkdir(dataDir);
+  const appLog = join(work, 'app.log');
+  const extra = typeof env === 'function' ? await env(work) : env;
+  const launcher = await writeLauncher(join(work, 'calldeck.sh'), bin, { CALLDECK_DATA_DIR: dataDir, ...extra }, appLog);
+  await waitForDriver(driver);
+  const session = await newSession(driver, tauriCapabilities(launcher));
+  const close = async () => {
+    try {
+      await session.delete();
+    } finally {
+      await mkdir(out, { recursive: true });
+      await copyFile(appLog, join(out, `${name}-app.log`)).catch(() => {});
+    }
+  };
+  return { session, work, dataDir, appLog, close };
 }
