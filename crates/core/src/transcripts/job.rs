@@ -31,6 +31,12 @@ pub struct TranscribeProgress {
     pub channels: u8,
 }
 
+/// The user's engine, checked and ready to run.
+enum Ready {
+    Local(LocalEngine),
+    Remote(Box<RemoteEngine>),
+}
+
 /// The path of a recording's downloaded audio; `no_local_audio` if it is not downloaded.
 pub(crate) async fn local_audio(scope: &UserScope, sid: &str) -> Result<std::path::PathBuf> {
     let file: Option<Option<String>> =
@@ -61,17 +67,15 @@ pub async fn transcribe_recording(
     let path = local_audio(scope, sid).await?;
     let engine = chosen_engine(scope).await?;
     // Configuration problems show before minutes of decoding, not after.
-    let local = match engine {
-        Engine::Local => Some(LocalEngine::find().ok_or_else(|| {
+    let ready = match engine {
+        Engine::Local => Ready::Local(LocalEngine::find().ok_or_else(|| {
             Error::invalid(
                 "The local engine is not installed (Debian packages pocketsphinx and pocketsphinx-en-us). Install them or choose the remote engine in Settings.",
             )
         })?),
-        Engine::Remote => None,
-    };
-    let remote = match engine {
-        Engine::Remote => Some(RemoteEngine::for_service(&remote_service(scope).await?)?),
-        Engine::Local => None,
+        Engine::Remote => Ready::Remote(Box::new(RemoteEngine::for_service(
+            &remote_service(scope).await?,
+        )?)),
     };
     progress(TranscribeStage::Decoding, 0, 1);
     let decoded = tokio::task::spawn_blocking(move || audio::channels_16k(&path))
@@ -82,18 +86,17 @@ pub async fn transcribe_recording(
     for (i, samples) in decoded.iter().enumerate().take(8) {
         let channel = u8::try_from(i).unwrap_or(0);
         progress(TranscribeStage::Transcribing, channel, channels);
-        let segments = match (&local, &remote) {
-            (Some(engine), _) => {
+        let segments = match &ready {
+            Ready::Local(engine) => {
                 engine
                     .transcribe(samples, channel, channels, cancel)
                     .await?
             }
-            (_, Some(engine)) => {
+            Ready::Remote(engine) => {
                 engine
                     .transcribe(samples, channel, channels, cancel)
                     .await?
             }
-            _ => Vec::new(),
         };
         per_channel.push(segments);
     }
