@@ -200,15 +200,8 @@ impl Auth {
             .ok_or(Error::Auth(AuthError::SessionExpired))?;
         let config = self.require_config().await?;
         let slot = self.slot_for(subject).await?;
-        let stored = {
-            let slot = slot.clone();
-            blocking(move || slot.load()).await?
-        }
-        .ok_or(Error::Auth(AuthError::SessionExpired))?;
-        let refresh_token = Secret::new(stored);
-        match oidc::refresh(&config, &self.http, &refresh_token, subject, to_utc(now_ms)).await {
+        match self.refresh_grant(&config, &slot, subject, now_ms).await {
             Ok(grant) => {
-                save_refresh(&slot, grant.refresh_token).await?;
                 let (name, email) = match &grant.claims {
                     Some(c) => (display_name(c), c.email.clone()),
                     None => (account.name.clone(), account.email.clone()),
@@ -228,7 +221,7 @@ impl Auth {
                 self.open(workspace, subject.to_owned(), name, email, active, now_ms)
                     .await
             }
-            Err(AuthError::Unreachable(why)) => {
+            Err(Error::Auth(AuthError::Unreachable(why))) => {
                 let allowed = i64::from(config.offline_days) * DAY_MS;
                 if now_ms - account.last_online_ms > allowed {
                     return Err(AuthError::OfflineTooLong {
@@ -252,11 +245,7 @@ impl Auth {
                 )
                 .await
             }
-            Err(AuthError::SessionExpired) => {
-                self.forget_grant(&slot, subject).await;
-                Err(AuthError::SessionExpired.into())
-            }
-            Err(other) => Err(other.into()),
+            Err(other) => Err(other),
         }
     }
 

@@ -2,8 +2,12 @@
 //! saved before use, an ended grant forgotten.
 
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
-use super::{accounts, blocking, oidc, save_refresh, to_utc, Auth, AuthError, REFRESH_MARGIN_MS};
+use super::{
+    accounts, blocking, oidc, save_refresh, to_utc, Auth, AuthConfig, AuthError, Grant, SecretSlot,
+    REFRESH_MARGIN_MS,
+};
 use crate::error::{Error, Result};
 use crate::twilio::Secret;
 
@@ -19,21 +23,11 @@ impl Auth {
             }
         }
         let config = self.require_config().await?;
-        let slot = active.slot.clone();
-        let stored = blocking(move || slot.load())
-            .await?
-            .ok_or(Error::Auth(AuthError::SessionExpired))?;
-        match oidc::refresh(
-            &config,
-            &self.http,
-            &Secret::new(stored),
-            &active.subject,
-            to_utc(now_ms),
-        )
-        .await
+        match self
+            .refresh_grant(&config, &active.slot, &active.subject, now_ms)
+            .await
         {
             Ok(grant) => {
-                save_refresh(&active.slot, grant.refresh_token).await?;
                 active.access = Some((grant.access_token.clone(), grant.expires_at_ms));
                 self.offline.store(false, Ordering::Relaxed);
                 let subject = active.subject.clone();
@@ -41,15 +35,47 @@ impl Auth {
                 accounts::update(&self.data_dir, &subject, |a| a.last_online_ms = now_ms).await?;
                 Ok(grant.access_token)
             }
-            Err(AuthError::Unreachable(why)) => {
+            Err(Error::Auth(AuthError::Unreachable(why))) => {
                 self.offline.store(true, Ordering::Relaxed);
                 Err(AuthError::Unreachable(why).into())
             }
-            Err(AuthError::SessionExpired) => {
-                let (slot, subject) = (active.slot.clone(), active.subject.clone());
+            Err(Error::Auth(AuthError::SessionExpired)) => {
                 *guard = None;
-                drop(guard);
-                self.forget_grant(&slot, &subject).await;
+                Err(AuthError::SessionExpired.into())
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// One refresh with the stored refresh token: the rotated token is saved before the
+    /// grant is used, and a grant the provider ended (or no stored token) is forgotten.
+    pub(super) async fn refresh_grant(
+        &self,
+        config: &AuthConfig,
+        slot: &Arc<dyn SecretSlot>,
+        subject: &str,
+        now_ms: i64,
+    ) -> Result<Grant> {
+        let stored = {
+            let slot = slot.clone();
+            blocking(move || slot.load()).await?
+        }
+        .ok_or(Error::Auth(AuthError::SessionExpired))?;
+        match oidc::refresh(
+            config,
+            &self.http,
+            &Secret::new(stored),
+            subject,
+            to_utc(now_ms),
+        )
+        .await
+        {
+            Ok(mut grant) => {
+                save_refresh(slot, grant.refresh_token.take()).await?;
+                Ok(grant)
+            }
+            Err(AuthError::SessionExpired) => {
+                self.forget_grant(slot, subject).await;
                 Err(AuthError::SessionExpired.into())
             }
             Err(other) => Err(other.into()),
