@@ -468,7 +468,9 @@ async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
     fake.state
         .media_len
         .store(MEDIA_LEN as u64, Ordering::SeqCst);
-    fake.state.page_delay_ms.store(2, Ordering::SeqCst);
+    // Pages 10 ms apart: the sync lists ahead of its commits, so a kill a few milliseconds
+    // after page n must still find pages left to commit.
+    fake.state.page_delay_ms.store(10, Ordering::SeqCst);
     fake.state.media_chunk_delay_ms.store(1, Ordering::SeqCst);
     let url = fake.base_url.clone();
 

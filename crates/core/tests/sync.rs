@@ -275,3 +275,41 @@ async fn refused_credentials_stop_the_sync_with_a_clear_error() {
     assert_eq!(err.code(), calldeck_core::ErrorCode::TwilioAuth);
     assert_eq!(count(&scope).await, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recordings_are_listed_during_the_calls_but_only_a_few_pages_ahead() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_ws, scope) = signed_in(dir.path(), "auth0|ahead").await;
+    let fake = FakeTwilio::start(generate(100, NOW_MS, 60_000)).await;
+    // 10 pages of calls and 10 of recordings, each page 25 ms.
+    fake.state.page_delay_ms.store(25, Ordering::SeqCst);
+    let state = Arc::clone(&fake.state);
+    let during_calls: Arc<Mutex<Vec<u32>>> = Arc::default();
+    let sink = Arc::clone(&during_calls);
+    let result = sync::sync_recordings(
+        &scope,
+        &client(&fake.base_url),
+        &options(10),
+        &CancellationToken::new(),
+        Some(Arc::new(move |p: &SyncProgress| {
+            if p.phase == sync::SyncPhase::Calls && p.call_pages >= 8 {
+                let listed = state.recording_list_requests.load(Ordering::SeqCst);
+                sink.lock().expect("lock").push(listed);
+            }
+        })),
+    )
+    .await
+    .expect("sync");
+    assert_eq!((result.new, result.pages), (100, 10), "{result:?}");
+    let during = during_calls.lock().expect("lock").clone();
+    assert!(!during.is_empty(), "the calls took at least 8 pages");
+    assert!(
+        during.iter().all(|&n| (1..=3).contains(&n)),
+        "while the calls are listed, the recordings are too, but at most three pages \
+         (two waiting, one in hand): {during:?}"
+    );
+    assert_eq!(
+        fake.state.recording_list_requests.load(Ordering::SeqCst),
+        10
+    );
+}

@@ -4,12 +4,13 @@
 //! One sync at a time per user; cancellable; progress through a callback.
 
 mod downloads;
+mod listing;
 mod remote_delete;
 pub mod state;
 mod stream;
 mod upsert;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -27,8 +28,9 @@ pub use stream::play_from_twilio;
 
 use crate::error::{Error, Result};
 use crate::session::UserScope;
-use crate::twilio::model::{call_party, call_sid, CallParty, RemoteRecording};
+use crate::twilio::model::RemoteRecording;
 use crate::twilio::{TwilioClient, TwilioError, MAX_PAGE_SIZE};
+use listing::{Listed, RecordingsLister};
 use state::RunCursor;
 use upsert::Joined;
 
@@ -218,7 +220,7 @@ async fn run(
     // Where this run starts: the run a crash or cancel interrupted, or a new one.
     let saved = state::load(scope).await?;
     let page_size = options.page_size.clamp(1, MAX_PAGE_SIZE);
-    let (from_day, mut next_url) = match saved.run_cursor.as_deref() {
+    let (from_day, next_url) = match saved.run_cursor.as_deref() {
         Some(link) => match client.resolve_page_link(link) {
             Ok(url) => (saved.run_from(), url),
             Err(_) => {
@@ -239,50 +241,45 @@ async fn run(
         }
     };
 
+    // The recordings are listed from now on, ahead of the commits; they wait for the calls.
+    let mut lister = RecordingsLister::start(client, next_url, cancel);
+
     // Calls for the same window (a day earlier: a call can start before midnight and its
     // recording be created after), joined in memory: no request per recording.
     let calls_from = from_day.and_then(|d| d.checked_sub_days(Days::new(1)));
-    let mut calls: HashMap<String, CallParty> = HashMap::new();
-    let mut call_url = Some(client.calls_url(calls_from, page_size));
     report(&prog);
-    while let Some(url) = call_url.take() {
-        let Some(page) = or_cancel(cancel, client.calls_page(url)).await else {
-            result.cancelled = true;
-            return Ok(result);
-        };
-        let page = page?;
-        for call in page.calls.unwrap_or_default() {
-            if let Some(sid) = call_sid(&call) {
-                calls.insert(sid, call_party(&call));
-            }
-        }
-        prog.call_pages += 1;
-        report(&prog);
-        if let Some(link) = page.next_page_uri.filter(|l| !l.is_empty()) {
-            call_url = Some(client.resolve_page_link(&link)?);
-        }
-    }
+    let calls = listing::list_calls(
+        client,
+        client.calls_url(calls_from, page_size),
+        cancel,
+        || {
+            prog.call_pages += 1;
+            report(&prog);
+        },
+    )
+    .await?;
+    let Some(calls) = calls else {
+        result.cancelled = true;
+        return Ok(result);
+    };
 
     prog.phase = SyncPhase::Recordings;
     report(&prog);
     loop {
-        if cancel.is_cancelled() {
-            result.cancelled = true;
-            break;
-        }
-        let Some(page) = or_cancel(cancel, client.recordings_page(next_url.clone())).await else {
-            result.cancelled = true;
-            break;
+        let listed = lister
+            .next()
+            .await
+            .ok_or_else(|| Error::Internal("the recordings listing stopped".into()))??;
+        let page = match listed {
+            Listed::Page(page) if !cancel.is_cancelled() => page,
+            _ => {
+                result.cancelled = true;
+                break;
+            }
         };
-        let page = page?;
-        let link = page.next_page_uri.filter(|l| !l.is_empty());
-        let following = link
-            .as_deref()
-            .map(|l| client.resolve_page_link(l))
-            .transpose()?;
         let mut joined = Vec::new();
         let mut high_ms: Option<i64> = None;
-        for wire in page.recordings.unwrap_or_default() {
+        for wire in page.recordings {
             match RemoteRecording::try_from(wire) {
                 Ok(recording) => {
                     high_ms = Some(
@@ -305,7 +302,7 @@ async fn run(
             }
         }
         let received = joined.len();
-        let cursor = match (&following, link) {
+        let cursor = match (&page.following, page.link) {
             (Some(_), Some(next)) => RunCursor::Next {
                 from_day,
                 next,
@@ -324,11 +321,11 @@ async fn run(
         prog.pages += 1;
         prog.recordings += u32::try_from(received).unwrap_or(u32::MAX);
         report(&prog);
-        match following {
-            Some(url) => next_url = url,
-            None => break,
+        if page.following.is_none() {
+            break;
         }
     }
+    drop(lister);
 
     if !result.cancelled && options.download != DownloadPolicy::None {
         let candidates = download_candidates(scope, options.download, options.now_ms).await?;
