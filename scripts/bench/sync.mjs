@@ -1,4 +1,4 @@
-// The sync and downloads benchmark: builds and runs crates/core/examples/bench_sync.rs
+// The sync and downloads benchmark: builds and runs crates/core/examples/bench_sync/
 // (release), which starts the loopback Twilio fake (tests/support/twilio_fake.rs) in a child
 // process, syncs 10,000 recordings and their calls, reruns, downloads 500 files, and runs the
 // peer — the official `twilio` Python SDK (PyPI, installed into target/bench/venv) listing
