@@ -7,8 +7,8 @@ mod fixtures;
 use std::collections::BTreeSet;
 
 use calldeck_core::library::{
-    count_recordings, list_recordings, Direction, ListRecordingsRequest, RecordingFilter,
-    RecordingStatus, SortBy, SortOrder,
+    count_recordings, list_recordings, list_recordings_after, Direction, ListRecordingsRequest,
+    RecordingFilter, RecordingSliceRequest, RecordingStatus, SortBy, SortOrder,
 };
 use calldeck_core::{Error, UserScope};
 use common::{signed_in, NOW_MS};
@@ -51,6 +51,39 @@ async fn assert_filter(scope: &UserScope, models: &[Model], filter: &RecordingFi
         page.total as usize,
         expected.len(),
         "{why}: the page's total must equal the real number of matches"
+    );
+    // A search counts its matches within the page query: a page past the end carries no
+    // row to count with, and the first cursor slice carries the total too.
+    let past_end = list_recordings(
+        scope,
+        &ListRecordingsRequest {
+            filter: filter.clone(),
+            page: Some(u32::try_from(expected.len() / 50 + 2).expect("pages")),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list past the end");
+    assert!(past_end.items.is_empty(), "{why}: past the end");
+    assert_eq!(
+        past_end.total as usize,
+        expected.len(),
+        "{why}: total past the end"
+    );
+    let first = list_recordings_after(
+        scope,
+        &RecordingSliceRequest {
+            filter: filter.clone(),
+            limit: Some(9),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("first slice");
+    assert_eq!(
+        first.total.map(|t| t as usize),
+        Some(expected.len()),
+        "{why}: the first slice's total"
     );
 }
 

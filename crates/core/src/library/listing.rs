@@ -78,17 +78,70 @@ fn from_recordings(filter: &RecordingFilter) -> &'static str {
     }
 }
 
+/// Whether a page also counts the matches. With a search, the page and the count would
+/// each walk the same matches (every user's, since the trigram index is shared, probing each
+/// row for its owner); a window count lets one walk give both.
+fn counts_in_page(filter: &RecordingFilter) -> bool {
+    filter.uses_search_index()
+}
+
+/// A row of a page that also counts the matches.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    row: SummaryRow,
+    matches: i64,
+}
+
 fn select<'a>(
     scope: &UserScope,
     filter: &RecordingFilter,
     prefix: &str,
 ) -> QueryBuilder<'a, Sqlite> {
     let from = from_recordings(filter);
+    let matches = if counts_in_page(filter) {
+        ", count(*) OVER () AS matches"
+    } else {
+        ""
+    };
     let mut q = QueryBuilder::new(format!(
-        "{prefix}SELECT {SUMMARY_COLUMNS} FROM {from} WHERE r.user_id = "
+        "{prefix}SELECT {SUMMARY_COLUMNS}{matches} FROM {from} WHERE r.user_id = "
     ));
     q.push_bind(scope.user_id().to_owned());
     q
+}
+
+/// Runs a page or slice query, with the total: from the rows' window count when the query
+/// has one (`None` when no row came back to carry it), else from `count` run alongside.
+async fn fetch_with_total(
+    scope: &UserScope,
+    filter: &RecordingFilter,
+    mut query: QueryBuilder<'_, Sqlite>,
+    want_total: bool,
+) -> Result<(Vec<SummaryRow>, Option<u32>)> {
+    let to_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    if counts_in_page(filter) {
+        let rows: Vec<CountedRow> = query.build_query_as().fetch_all(scope.pool()).await?;
+        let total = rows.first().map(|r| to_u32(r.matches));
+        return Ok((rows.into_iter().map(|r| r.row).collect(), total));
+    }
+    // The page and the total on two of the pool's connections at once.
+    let (rows, total) = tokio::try_join!(
+        async {
+            query
+                .build_query_as::<SummaryRow>()
+                .fetch_all(scope.pool())
+                .await
+                .map_err(Error::from)
+        },
+        async {
+            match want_total {
+                true => count_recordings(scope, filter).await.map(Some),
+                false => Ok(None),
+            }
+        },
+    )?;
+    Ok((rows, total))
 }
 
 fn push_order(q: &mut QueryBuilder<'_, Sqlite>, by: SortBy, order: SortOrder) {
@@ -149,18 +202,14 @@ pub async fn list_recordings(
 ) -> Result<RecordingPage> {
     let limit = clamp_limit(request.limit);
     let page = request.page.unwrap_or(1).max(1);
-    // The page and the total on two of the pool's connections at once: with a search, each
-    // walks the same matches, and a second core halves the wait.
-    let (rows, total) = tokio::try_join!(
-        async {
-            page_query(scope, request, "")
-                .build_query_as::<SummaryRow>()
-                .fetch_all(scope.pool())
-                .await
-                .map_err(crate::Error::from)
-        },
-        count_recordings(scope, &request.filter),
-    )?;
+    let (rows, total) =
+        fetch_with_total(scope, &request.filter, page_query(scope, request, ""), true).await?;
+    // An empty page past the end still tells how many there are.
+    let total = match total {
+        Some(total) => total,
+        None if page > 1 => count_recordings(scope, &request.filter).await?,
+        None => 0,
+    };
     tracing::info!(
         user_id = scope.user_id(),
         page,
@@ -218,23 +267,14 @@ pub async fn list_recordings_after(
         request.sort_by.unwrap_or_default(),
         request.sort_order.unwrap_or_default(),
     );
+    let first = request.after.is_none();
     let slice = slice_query(scope, request, "")?;
-    let (mut rows, total) = tokio::try_join!(
-        async {
-            let mut slice = slice;
-            slice
-                .build_query_as::<SummaryRow>()
-                .fetch_all(scope.pool())
-                .await
-                .map_err(crate::Error::from)
-        },
-        async {
-            match request.after {
-                None => count_recordings(scope, &request.filter).await.map(Some),
-                Some(_) => Ok(None),
-            }
-        },
-    )?;
+    let (mut rows, total) = fetch_with_total(scope, &request.filter, slice, first).await?;
+    // The first slice has the total, 0 when nothing matches; later ones have none.
+    let total = match first {
+        true => Some(total.unwrap_or(0)),
+        false => None,
+    };
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next_cursor = if more {
