@@ -1,5 +1,5 @@
 // The sync and downloads benchmark: builds and runs crates/core/examples/bench_sync/
-// (release), which starts the loopback Twilio fake (tests/support/twilio_fake.rs) in a child
+// (release), which starts the loopback Twilio fake (crates/core/tests/support/twilio_fake/) in a child
 // process, syncs 10,000 recordings and their calls, reruns, downloads 500 files, and runs the
 // peer — the official `twilio` Python SDK (PyPI, installed into target/bench/venv) listing
 // the same recordings from the same fake (scripts/bench/twilio_peer.py). Its figures are

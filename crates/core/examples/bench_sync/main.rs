@@ -4,7 +4,7 @@
 //!   cargo run --release -p calldeck-core --example bench_sync --features test-support -- \
 //!       [--out target/bench/sync.json] [--peer-python PYTHON --peer-script twilio_peer.py]
 //!
-//! The fake (`tests/support/twilio_fake.rs`) runs in a child process (this binary with
+//! The fake (`tests/support/twilio_fake/`) runs in a child process (this binary with
 //! `--serve-fake`), so that its memory is not counted in the sync's, and so that the peer —
 //! the official `twilio` Python SDK (`scripts/bench/twilio_peer.py`) — lists the very same
 //! 10,000 recordings from the same server in the same run. Figures:
@@ -23,7 +23,7 @@
 //! detail}`.
 
 #[allow(dead_code, clippy::all)]
-#[path = "../../tests/support/twilio_fake.rs"]
+#[path = "../../tests/support/twilio_fake/mod.rs"]
 mod twilio_fake;
 
 mod floor;
