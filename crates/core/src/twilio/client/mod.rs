@@ -2,20 +2,22 @@
 //! a configurable base URL, timeouts, retries with backoff, and a hard rule that the
 //! credentials go to the configured API host and nowhere else.
 
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use reqwest::header::{HeaderMap, CONTENT_LENGTH, LOCATION, RETRY_AFTER};
-use reqwest::{Method, Response, StatusCode, Url};
+use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
-use tokio::io::AsyncWriteExt;
 
 use super::credentials::TwilioCredentials;
 use super::error::{hint, TwilioError};
-use super::wire::{AccountWire, CallsPage, ErrorWire, RecordingWire, RecordingsPage};
+use super::wire::{AccountWire, CallsPage, RecordingWire, RecordingsPage};
 use crate::ids::RecordingSid;
+
+mod media;
+mod transport;
+
+use transport::{check_status, read_limited};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
 /// Twilio's maximum page size.
@@ -258,83 +260,6 @@ impl TwilioClient {
         }
     }
 
-    /// Opens `<recording>.mp3` for reading: redirects followed by hand (to the API host with
-    /// credentials, anywhere else without them), the status checked, the announced size
-    /// checked against the limit. Returns the response and its `Content-Length`.
-    pub async fn open_media(
-        &self,
-        sid: &RecordingSid,
-    ) -> Result<(reqwest::Response, Option<u64>), TwilioError> {
-        let mut url = self.account_url(&format!("Recordings/{sid}.mp3"));
-        let mut response = self.send(Method::GET, url.clone(), true).await?;
-        let mut hops = 0;
-        while response.status().is_redirection() {
-            hops += 1;
-            if hops > 5 {
-                return Err(TwilioError::BadResponse("too many redirects".into()));
-            }
-            let next = location(&url, response.headers())?;
-            let authorised = same_origin(&next, &self.inner.base);
-            url = next;
-            response = self.send(Method::GET, url.clone(), authorised).await?;
-        }
-        let response = check_status(response).await?;
-        let expected = content_length(response.headers());
-        if expected.is_some_and(|n| n > self.inner.config.max_media_bytes) {
-            return Err(TwilioError::BadResponse(
-                "the media file is too large".into(),
-            ));
-        }
-        Ok((response, expected))
-    }
-
-    /// The next piece of an opened media response, or `None` at its end.
-    pub async fn media_chunk(
-        &self,
-        response: &mut reqwest::Response,
-    ) -> Result<Option<bytes::Bytes>, TwilioError> {
-        response
-            .chunk()
-            .await
-            .map_err(|e| TwilioError::Network(hint(without_url(e))))
-    }
-
-    /// Downloads `<recording>.mp3` into `dest` (which the caller makes atomic), checking the
-    /// size against `Content-Length`, and fsyncs it.
-    pub async fn download_media(
-        &self,
-        sid: &RecordingSid,
-        dest: &Path,
-    ) -> Result<u64, TwilioError> {
-        let (mut response, expected) = self.open_media(sid).await?;
-        let limit = self.inner.config.max_media_bytes;
-        let io = |e: std::io::Error| TwilioError::Io(hint(e));
-        let mut file = tokio::fs::File::create(dest).await.map_err(io)?;
-        let mut written: u64 = 0;
-        while let Some(chunk) = self.media_chunk(&mut response).await? {
-            written += chunk.len() as u64;
-            if written > limit {
-                return Err(TwilioError::BadResponse(
-                    "the media file is too large".into(),
-                ));
-            }
-            file.write_all(&chunk).await.map_err(io)?;
-        }
-        if let Some(expected) = expected {
-            if expected != written {
-                return Err(TwilioError::BadResponse(format!(
-                    "the media file was truncated ({written} of {expected} bytes)"
-                )));
-            }
-        }
-        if written == 0 {
-            return Err(TwilioError::BadResponse("the media file is empty".into()));
-        }
-        file.flush().await.map_err(io)?;
-        file.sync_all().await.map_err(io)?;
-        Ok(written)
-    }
-
     async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, TwilioError> {
         let response = self.send(Method::GET, url, true).await?;
         if response.status().is_redirection() {
@@ -350,156 +275,4 @@ impl TwilioClient {
         }
         serde_json::from_slice(&body).map_err(|e| TwilioError::BadResponse(hint(e)))
     }
-
-    /// Sends one request, retrying 429, 5xx and network failures with exponential backoff
-    /// (or the server's `Retry-After`). Credentials are attached only when asked for, and
-    /// only ever to the configured API host.
-    async fn send(
-        &self,
-        method: Method,
-        url: Url,
-        authorised: bool,
-    ) -> Result<Response, TwilioError> {
-        let cfg = &self.inner.config;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(TwilioError::ForeignLink);
-        }
-        let authorised = authorised && same_origin(&url, &self.inner.base);
-        let timeout = if url.path().ends_with(".json") {
-            cfg.request_timeout
-        } else {
-            cfg.media_timeout
-        };
-        let mut attempt: u32 = 0;
-        loop {
-            let mut request = self
-                .inner
-                .http
-                .request(method.clone(), url.clone())
-                .timeout(timeout);
-            if authorised {
-                let (user, pass) = self.inner.creds.basic();
-                request = request.basic_auth(user, Some(pass));
-            }
-            let wait = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let retryable =
-                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-                    if !retryable || attempt >= cfg.max_retries {
-                        return Ok(response);
-                    }
-                    retry_after(response.headers(), cfg.retry_after_max)
-                        .unwrap_or_else(|| backoff(cfg, attempt))
-                }
-                Err(e)
-                    if attempt < cfg.max_retries
-                        && (e.is_connect() || e.is_timeout() || e.is_request()) =>
-                {
-                    tracing::debug!(error = %hint(without_url(e)), attempt, "retrying Twilio request");
-                    backoff(cfg, attempt)
-                }
-                Err(e) => return Err(TwilioError::Network(hint(without_url(e)))),
-            };
-            attempt += 1;
-            tracing::debug!(
-                wait_ms = wait.as_millis() as u64,
-                attempt,
-                "backing off before retrying Twilio"
-            );
-            tokio::time::sleep(wait).await;
-        }
-    }
-}
-
-fn without_url(e: reqwest::Error) -> reqwest::Error {
-    e.without_url()
-}
-
-fn backoff(cfg: &ClientConfig, attempt: u32) -> Duration {
-    let exp = cfg.backoff_base.saturating_mul(1u32 << attempt.min(16));
-    let capped = exp.min(cfg.backoff_max);
-    // Up to 25% jitter, so parallel downloads do not retry in lockstep.
-    let jitter = rand::random::<f64>() * 0.25;
-    capped
-        .mul_f64(1.0 + jitter)
-        .min(cfg.backoff_max.max(cfg.backoff_base))
-}
-
-/// `Retry-After` as seconds or an HTTP date, capped.
-fn retry_after(headers: &HeaderMap, max: Duration) -> Option<Duration> {
-    let raw = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    let wait = if let Ok(secs) = raw.parse::<u64>() {
-        Duration::from_secs(secs)
-    } else if let Ok(secs) = raw.parse::<f64>() {
-        Duration::try_from_secs_f64(secs).ok()?
-    } else {
-        let at = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
-        let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-        Duration::from_millis(u64::try_from(ms).unwrap_or(0))
-    };
-    Some(wait.min(max))
-}
-
-fn content_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn location(current: &Url, headers: &HeaderMap) -> Result<Url, TwilioError> {
-    let raw = headers
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| TwilioError::BadResponse("a redirect without a location".into()))?;
-    let next = current.join(raw).map_err(|_| {
-        TwilioError::BadResponse("a redirect to something that is not a URL".into())
-    })?;
-    if !matches!(next.scheme(), "http" | "https") {
-        return Err(TwilioError::ForeignLink);
-    }
-    Ok(next)
-}
-
-async fn check_status(response: Response) -> Result<Response, TwilioError> {
-    let status = response.status();
-    if status.is_success() {
-        return Ok(response);
-    }
-    // Twilio's error body helps the log (code 20003, 20404, 20429); never shown as is.
-    let detail = read_limited(response, 64 * 1024)
-        .await
-        .ok()
-        .and_then(|b| serde_json::from_slice::<ErrorWire>(&b).ok())
-        .and_then(|e| e.code);
-    tracing::debug!(status = status.as_u16(), twilio_code = ?detail, "Twilio answered with an error");
-    Err(match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => TwilioError::Unauthorized,
-        StatusCode::NOT_FOUND => TwilioError::NotFound,
-        StatusCode::TOO_MANY_REQUESTS => TwilioError::RateLimited,
-        s if s.is_server_error() => TwilioError::Unavailable { status: s.as_u16() },
-        s => TwilioError::UnexpectedStatus { status: s.as_u16() },
-    })
-}
-
-async fn read_limited(mut response: Response, max: usize) -> Result<Vec<u8>, TwilioError> {
-    if content_length(response.headers()).is_some_and(|n| n > max as u64) {
-        return Err(TwilioError::BadResponse("the response is too large".into()));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| TwilioError::BadResponse(hint(without_url(e))))?
-    {
-        if body.len() + chunk.len() > max {
-            return Err(TwilioError::BadResponse("the response is too large".into()));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
