@@ -1,6 +1,7 @@
 //! The user's catalogue of recordings.
 
 mod cleanup;
+mod cursor;
 pub(crate) mod db;
 mod export;
 mod filter;
