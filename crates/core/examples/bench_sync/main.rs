@@ -26,12 +26,15 @@
 #[path = "../../tests/support/twilio_fake/mod.rs"]
 mod twilio_fake;
 
+mod fake_process;
 mod floor;
+mod peer;
 
-use std::io::{BufRead, Write};
+use fake_process::{fake_floor, serve_fake, FakeServer};
+use peer::run_peer;
+
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -61,74 +64,6 @@ fn log(message: &str) {
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
-}
-
-/// `--serve-fake`: runs the fake until stdin closes; prints its URL on stdout.
-fn serve_fake() -> Result<(), BoxError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let fake =
-            twilio_fake::FakeTwilio::start(twilio_fake::generate(RECORDINGS, NOW_MS, SPACING_MS))
-                .await;
-        fake.state
-            .media_len
-            .store(MEDIA_LEN as u64, Ordering::SeqCst);
-        {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "URL {}", fake.base_url)?;
-            out.flush()?;
-        }
-        // Until the parent closes our stdin (or dies).
-        tokio::task::spawn_blocking(|| {
-            let mut sink = String::new();
-            while std::io::stdin()
-                .lock()
-                .read_line(&mut sink)
-                .is_ok_and(|n| n > 0)
-            {
-                sink.clear();
-            }
-        })
-        .await?;
-        drop(fake);
-        Ok(())
-    })
-}
-
-/// The fake in a child process; killed when dropped.
-struct FakeServer {
-    child: std::process::Child,
-    url: String,
-}
-
-impl FakeServer {
-    fn start() -> Result<Self, BoxError> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg("--serve-fake")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut line = String::new();
-        std::io::BufReader::new(stdout).read_line(&mut line)?;
-        let url = line
-            .trim()
-            .strip_prefix("URL ")
-            .ok_or_else(|| format!("the fake did not start: {line:?}"))?
-            .to_owned();
-        Ok(Self { child, url })
-    }
-}
-
-impl Drop for FakeServer {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn client(url: &str) -> Result<TwilioClient, BoxError> {
@@ -202,86 +137,6 @@ async fn sync_timed(
         .and_then(|at| *at)
         .map_or(0.0, |at| at.duration_since(t).as_secs_f64());
     Ok((result, secs, calls_secs))
-}
-
-/// The fake's own share: every page of both lists fetched as raw bytes, one after the other,
-/// from the same first URLs as a sync and following the same `next_page_uri` links.
-async fn fake_floor(client: &TwilioClient) -> Result<f64, BoxError> {
-    let http = reqwest::Client::new();
-    let t = Instant::now();
-    for first in [
-        client.recordings_url(None, 1000),
-        client.calls_url(None, 1000),
-    ] {
-        let mut url = Some(first);
-        while let Some(current) = url.take() {
-            let bytes = http
-                .get(current)
-                .basic_auth(twilio_fake::ACCOUNT_SID, Some(twilio_fake::AUTH_TOKEN))
-                .send()
-                .await?
-                .error_for_status()?
-                .bytes()
-                .await?;
-            if let Some(link) = next_link(&bytes) {
-                url = Some(client.resolve_page_link(&link)?);
-            }
-        }
-    }
-    Ok(t.elapsed().as_secs_f64())
-}
-
-/// The page's `next_page_uri`, found in the fake's compact JSON without parsing the page.
-fn next_link(page: &[u8]) -> Option<String> {
-    let key = b"\"next_page_uri\":\"";
-    let at = page.windows(key.len()).position(|w| w == key)? + key.len();
-    let len = page[at..].iter().position(|&b| b == b'"')?;
-    String::from_utf8(page[at..at + len].to_vec()).ok()
-}
-
-struct Peer {
-    records_per_s: f64,
-    detail: Value,
-}
-
-/// The official Python SDK listing the same recordings from the same fake.
-fn run_peer(python: &Path, script: &Path, url: &str) -> Result<Peer, BoxError> {
-    let mut best: Option<(f64, Value)> = None;
-    for _ in 0..PEER_RUNS {
-        let output = Command::new(python)
-            .arg(script)
-            .args([
-                url,
-                twilio_fake::ACCOUNT_SID,
-                twilio_fake::AUTH_TOKEN,
-                "1000",
-            ])
-            .stdin(Stdio::null())
-            .output()?;
-        if !output.status.success() {
-            return Err(format!(
-                "the peer failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            )
-            .into());
-        }
-        let report: Value = serde_json::from_slice(&output.stdout)?;
-        let records = report["records"].as_u64().unwrap_or(0);
-        if records != RECORDINGS {
-            return Err(format!("the peer listed {records} of {RECORDINGS} recordings").into());
-        }
-        let rate = report["records_per_s"].as_f64().ok_or("peer: no rate")?;
-        log(&format!("peer run: {rate:.0} recordings/s ({report})"));
-        if best.as_ref().is_none_or(|(b, _)| rate > *b) {
-            best = Some((rate, report));
-        }
-    }
-    let (records_per_s, detail) = best.ok_or("no peer run")?;
-    Ok(Peer {
-        records_per_s,
-        detail,
-    })
 }
 
 async fn run(
