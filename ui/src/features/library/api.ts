@@ -1,5 +1,4 @@
 import {
-  infiniteQueryOptions,
   keepPreviousData,
   queryOptions,
   useInfiniteQuery,
@@ -21,7 +20,6 @@ import {
   type SortOrder,
 } from "../../bindings";
 import { unwrap } from "../../lib/command";
-import { initialQuery, toFilter } from "./query";
 
 /** A slice of the infinite list; the backend allows at most 50. */
 export const SLICE_SIZE = 50;
@@ -44,41 +42,17 @@ export async function invalidateLibrary(client: QueryClient) {
   ]);
 }
 
-function recordingSlicesQuery(params: ListParams) {
-  return infiniteQueryOptions({
+export function useRecordingSlices(params: ListParams) {
+  return useInfiniteQuery({
     queryKey: recordingKeys.slices(params),
     queryFn: ({ pageParam }) =>
       unwrap(commands.listRecordingsAfter({ ...params, after: pageParam, limit: SLICE_SIZE })),
     initialPageParam: null as string | null,
     getNextPageParam: (last: RecordingSlice) => last.nextCursor,
-  });
-}
-
-export function useRecordingSlices(params: ListParams) {
-  return useInfiniteQuery({
-    ...recordingSlicesQuery(params),
     // As the original list did: poll every 30 s while visible (and on focus, by default).
     refetchInterval: 30_000,
     placeholderData: keepPreviousData,
   });
-}
-
-/** The list a signed-in window opens on: the whole library, in the initial order. */
-const openingListParams: ListParams = {
-  filter: toFilter(initialQuery),
-  sortBy: initialQuery.sortBy,
-  sortOrder: initialQuery.sortOrder,
-};
-
-/**
- * Asks for the opening list's first slice as soon as a session is known, so that its rows
- * travel while the window renders and the library paints with them at once.
- */
-export function prefetchOpeningList(client: QueryClient): void {
-  const opening = recordingSlicesQuery(openingListParams);
-  // Already listed for this account (a later status of the same session): nothing to do.
-  if (client.getQueryState(opening.queryKey)) return;
-  void client.prefetchInfiniteQuery(opening);
 }
 
 export function recordingQuery(id: string) {

@@ -2,7 +2,6 @@ import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient }
 
 import { commands, type AuthSettings, type SessionStatus, type SignedInUser } from "../../bindings";
 import { unwrap } from "../../lib/command";
-import { prefetchOpeningList } from "../library/api";
 
 const SESSION_KEY = ["session"] as const;
 
@@ -23,9 +22,6 @@ const sessionQuery = queryOptions({
   queryFn: async ({ client }) => {
     const status = await unwrap(commands.sessionStatus());
     forgetOtherAccount(client, status.user);
-    // The library is the first view of every account: its rows are asked for now, not
-    // after the window has rendered and painted without them.
-    if (status.user) prefetchOpeningList(client);
     return status;
   },
   staleTime: Infinity,
