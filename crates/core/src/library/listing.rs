@@ -136,9 +136,10 @@ async fn fetch_with_total(
                 .map_err(Error::from)
         },
         async {
-            match want_total {
-                true => count_recordings(scope, filter).await.map(Some),
-                false => Ok(None),
+            if want_total {
+                count_recordings(scope, filter).await.map(Some)
+            } else {
+                Ok(None)
             }
         },
     )?;
@@ -272,10 +273,7 @@ pub async fn list_recordings_after(
     let slice = slice_query(scope, request, "")?;
     let (mut rows, total) = fetch_with_total(scope, &request.filter, slice, first).await?;
     // The first slice has the total, 0 when nothing matches; later ones have none.
-    let total = match first {
-        true => Some(total.unwrap_or(0)),
-        false => None,
-    };
+    let total = first.then(|| total.unwrap_or(0));
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next_cursor = if more {
