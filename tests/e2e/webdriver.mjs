@@ -163,9 +163,21 @@ export class Session {
     );
   }
 
-  /** Takes a screenshot after two animation frames and writes it as PNG to `file`. */
+  /**
+   * Takes a screenshot after two animation frames and writes it as PNG to `file`. WebKit's
+   * automation answers a screenshot after the page's next presentation update, and a page
+   * drawn without accelerated compositing sends none while idle (the sign-in screen waited
+   * 60 s for one): a repaint that changes no pixel, scheduled just after the request, is
+   * that update.
+   */
   async screenshot(file) {
     await this.nextFrames(2);
+    await this.execute(
+      `setTimeout(() => {
+         const s = document.documentElement.style;
+         s.outline = s.outline ? '' : '1px solid transparent';
+       }, 100);`,
+    );
     const base64 = await this.command('GET', '/screenshot');
     const png = Buffer.from(base64, 'base64');
     if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47) {
