@@ -21,10 +21,9 @@ const AHEAD: usize = 2;
 /// One recordings page as listed, with where the listing goes on from it.
 pub(super) struct ListedPage {
     pub recordings: Vec<RecordingWire>,
-    /// Twilio's relative link to the next page, as the resume point stores it.
+    /// Twilio's relative link to the next page, as the resume point stores it; the lister
+    /// has already checked that it resolves to the API host. `None` on the last page.
     pub link: Option<String>,
-    /// That link resolved against the API host.
-    pub following: Option<Url>,
 }
 
 pub(super) enum Listed {
@@ -63,11 +62,10 @@ impl RecordingsLister {
                             .transpose()
                         {
                             Ok(following) => {
-                                url.clone_from(&following);
+                                url = following;
                                 Ok(Listed::Page(ListedPage {
                                     recordings: page.recordings.unwrap_or_default(),
                                     link,
-                                    following,
                                 }))
                             }
                             Err(e) => Err(e.into()),

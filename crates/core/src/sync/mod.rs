@@ -302,13 +302,14 @@ async fn run(
             }
         }
         let received = joined.len();
-        let cursor = match (&page.following, page.link) {
-            (Some(_), Some(next)) => RunCursor::Next {
+        let last = page.link.is_none();
+        let cursor = match page.link {
+            Some(next) => RunCursor::Next {
                 from_day,
                 next,
                 high_ms,
             },
-            _ => RunCursor::Done { high_ms },
+            None => RunCursor::Done { high_ms },
         };
         let outcome = upsert::commit_page(scope, joined, &cursor, options.now_ms).await?;
         let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
@@ -321,7 +322,7 @@ async fn run(
         prog.pages += 1;
         prog.recordings += u32::try_from(received).unwrap_or(u32::MAX);
         report(&prog);
-        if page.following.is_none() {
+        if last {
             break;
         }
     }
