@@ -22,6 +22,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             session::sign_out,
             session::auth_setup,
             session::save_auth_setup,
+            session::accounts_needing_sign_in,
             session::sign_in,
             session::cancel_sign_in,
             session::list_accounts,

@@ -157,10 +157,18 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
 /// Reopens whoever was signed in when the app closed: the demo, or an OpenID account through
 /// a refresh (or offline, within the allowed days). Otherwise the sign-in screen, with why.
 async fn restore_last_session(state: &AppState) {
+    if let Err(error) = state.auth.upgrade_layout().await {
+        tracing::error!(%error, "could not move the data folder to today's layout");
+    }
     let result = match state.workspace.last_session().await {
         Some(last) if last.provider == calldeck_core::session::Provider::Oidc => state
             .auth
-            .resume(&state.workspace, &last.subject, now_ms())
+            .resume(
+                &state.workspace,
+                &last.account,
+                calldeck_core::auth::Reopen::AtStart,
+                now_ms(),
+            )
             .await
             .map(|_| ()),
         _ => demo::restore(&state.workspace, now_ms()).await.map(|_| ()),

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use calldeck_core::now_ms;
 use calldeck_core::session::Provider;
-use calldeck_core::{now_ms, Error, ErrorCode};
 use tauri::Manager;
 use tauri_specta::Event;
 
@@ -14,11 +14,15 @@ use crate::events::SessionChanged;
 use crate::state::AppState;
 
 const EVERY: Duration = Duration::from_secs(30);
+/// While offline the provider is asked more often, so a session it ended meanwhile ends
+/// soon after it answers again.
+const EVERY_OFFLINE: Duration = Duration::from_secs(10);
 
 pub async fn keep_fresh<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
     let mut was_offline = None;
     loop {
-        tokio::time::sleep(EVERY).await;
+        let offline = app.state::<AppState>().auth.is_offline();
+        tokio::time::sleep(if offline { EVERY_OFFLINE } else { EVERY }).await;
         let state = app.state::<AppState>();
         let Ok(scope) = state.workspace.current() else {
             continue;
@@ -26,16 +30,13 @@ pub async fn keep_fresh<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
         if scope.provider() != Provider::Oidc {
             continue;
         }
-        let outcome = state.auth.access_token(now_ms()).await;
-        if let Err(Error::Auth(e)) = &outcome {
-            if e.code() == ErrorCode::SessionExpired {
-                state.set_notice(Some(e.user_message()));
-                state.before_switch().await;
-                state.workspace.sign_out().await;
-                let _ = SessionChanged {}.emit(&app);
-                was_offline = None;
-                continue;
-            }
+        if let Some(ended) = state.auth.confirm_session(now_ms()).await {
+            state.set_notice(Some(calldeck_core::ApiError::from(ended).message));
+            state.before_switch().await;
+            state.workspace.sign_out().await;
+            let _ = SessionChanged {}.emit(&app);
+            was_offline = None;
+            continue;
         }
         let offline = state.auth.is_offline();
         if was_offline != Some(offline) {

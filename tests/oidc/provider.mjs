@@ -83,6 +83,14 @@ class SharedMemoryAdapter {
   }
 }
 
+// Ends every grant at once, as an administrator revoking sessions would.
+function revokeAll() {
+  for (const grantId of [...grantMembers.keys()]) {
+    for (const key of grantMembers.get(grantId) ?? []) store.delete(key);
+    grantMembers.delete(grantId);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Accounts: any login name is an account.
 function displayName(id) {
@@ -240,12 +248,31 @@ async function main() {
 
   let keys = [await newSigningKey()];
   let current; // { provider, handle }, swapped on rotation
+  // Test controls: every token request's form fields (tests check where a refresh token
+  // went), a delay before the token endpoint answers, and a switch that drops every
+  // non-test connection as an unreachable host would.
+  const tokenRequests = [];
+  let tokenDelayMs = 0;
+  let unreachable = false;
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     process.stderr.write(`${req.method} ${url.pathname}\n`); // never the query: it can hold codes
     try {
       if (url.pathname === '/__test/health' && req.method === 'GET') return json(res, 200, { ok: true });
+      if (url.pathname === '/__test/token-requests' && req.method === 'GET') return json(res, 200, tokenRequests);
+      if (url.pathname === '/__test/token-delay' && req.method === 'POST') {
+        tokenDelayMs = Number(url.searchParams.get('ms') ?? 0);
+        return json(res, 200, { ms: tokenDelayMs });
+      }
+      if (url.pathname === '/__test/reachable' && req.method === 'POST') {
+        unreachable = url.searchParams.get('on') === 'false';
+        return json(res, 200, { reachable: !unreachable });
+      }
+      if (url.pathname === '/__test/revoke-all' && req.method === 'POST') {
+        revokeAll();
+        return json(res, 200, { ok: true });
+      }
       if (url.pathname === '/__test/rotate-keys' && req.method === 'POST') {
         keys = [await newSigningKey(), keys[0]];
         current = makeProvider(keys);
@@ -260,6 +287,16 @@ async function main() {
       if (url.pathname.startsWith('/avatar/') && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'image/png' });
         return res.end(AVATAR);
+      }
+      if (unreachable) return req.socket.destroy();
+      if (url.pathname === '/oauth/token' && req.method === 'POST') {
+        // Read here and handed on as req.body, which oidc-provider accepts in place of the stream.
+        const chunks = [];
+        for await (const chunk of req) chunks.push(chunk);
+        req.body = Buffer.concat(chunks).toString();
+        tokenRequests.push(Object.fromEntries(new URLSearchParams(req.body)));
+        if (tokenDelayMs > 0) await new Promise((r) => setTimeout(r, tokenDelayMs));
+        if (unreachable) return req.socket.destroy();
       }
       auth0Compat(req, url);
       return current.handle(req, res);

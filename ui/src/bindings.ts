@@ -16,6 +16,11 @@ export const commands = {
 	signOut: (removeData: boolean) => typedError<null, ApiError>(__TAURI_INVOKE("sign_out", { removeData })),
 	authSetup: () => typedError<AuthSetup, ApiError>(__TAURI_INVOKE("auth_setup")),
 	saveAuthSetup: (settings: AuthSettings) => typedError<AuthSetup, ApiError>(__TAURI_INVOKE("save_auth_setup", { settings })),
+	/**
+	 *  The accounts on this device that these settings would not reopen (they signed in through
+	 *  another issuer or client), by name, for the setup screen to list before saving.
+	 */
+	accountsNeedingSignIn: (settings: AuthSettings) => typedError<string[], ApiError>(__TAURI_INVOKE("accounts_needing_sign_in", { settings })),
 	/**  Signs in through the system browser; answers when the browser comes back (or times out). */
 	signIn: () => typedError<SignedInUser, ApiError>(__TAURI_INVOKE("sign_in")),
 	cancelSignIn: () => typedError<null, ApiError>(__TAURI_INVOKE("cancel_sign_in")),
@@ -102,6 +107,20 @@ export const events = {
 };
 
 /* Types */
+/**  Where an account stands for the switcher. */
+export type AccountStatus = 
+/**  Signed in now, in this window. */
+"current" | 
+/**  A session is kept: switching needs no browser while the provider confirms it. */
+"session_kept" | 
+/**  Signed out (or the provider ended the session): switching opens the browser. */
+"signed_out" | 
+/**
+ *  Signed in through another provider or application than the sign-in settings now
+ *  name: nothing is sent anywhere until those settings name it again.
+ */
+"other_provider";
+
 /**  What the account switcher shows. `key` names an account without revealing its subject. */
 export type AccountSummary = {
 	key: string,
@@ -112,6 +131,12 @@ export type AccountSummary = {
 	current: boolean,
 	/**  Switching needs no browser: a session is kept for this account. */
 	hasSession: boolean,
+	status: AccountStatus,
+	/**
+	 *  The sign-in domain the account belongs to (its issuer's host), for telling apart
+	 *  accounts of two providers.
+	 */
+	providerHost: string,
 };
 
 export type AiAnalysis = {

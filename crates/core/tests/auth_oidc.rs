@@ -8,10 +8,11 @@ mod support;
 
 use std::path::Path;
 
-use calldeck_core::auth::{oidc, Auth, AuthConfig, AuthError, AuthSettings, ConfigSource};
+use calldeck_core::auth::{oidc, Auth, AuthConfig, AuthError, AuthSettings, ConfigSource, Reopen};
 use calldeck_core::library::{count_recordings, insert_recordings, RecordingFilter};
 use calldeck_core::secrets::{self, SecretSlot};
-use calldeck_core::storage::{user_key, UserPaths};
+use calldeck_core::session::AccountId;
+use calldeck_core::storage::UserPaths;
 use calldeck_core::{Error, ErrorCode, Workspace};
 use common::free_ports;
 use fixtures::{recording, sid, DAY_MS};
@@ -39,16 +40,17 @@ async fn configured(data: &Path, issuer: &str) -> Auth {
     Auth::new(data).expect("auth")
 }
 
-async fn refresh_slot(data: &Path, subject: &str) -> std::sync::Arc<dyn SecretSlot> {
-    let paths = UserPaths::for_subject(data, subject);
-    secrets::open_slot(
-        "auth0-refresh",
-        user_key(subject),
-        paths.root().to_path_buf(),
-        "auth-refresh-token",
-    )
-    .await
-    .expect("slot")
+/// The key of `subject`'s account at the test provider.
+fn key(issuer: &str, subject: &str) -> String {
+    AccountId::oidc(issuer, "calldeck-test", subject).key()
+}
+
+async fn refresh_slot(data: &Path, issuer: &str, subject: &str) -> std::sync::Arc<dyn SecretSlot> {
+    let key = key(issuer, subject);
+    let paths = UserPaths::for_key(data, &key);
+    secrets::open_slot(secrets::REFRESH_TOKEN, &key, paths.root())
+        .await
+        .expect("slot")
 }
 
 fn stored(slot: &std::sync::Arc<dyn SecretSlot>) -> Option<String> {
@@ -72,9 +74,14 @@ async fn two_users_sign_in_and_out_and_each_sees_only_their_own_library() {
         .await
         .expect("alice signs in");
     assert_eq!(
-        alice.user_id(),
+        alice.account().subject,
         "alice",
-        "the user id is the ID token's sub"
+        "the account's subject is the ID token's sub"
+    );
+    assert_eq!(
+        alice.user_id(),
+        key(&provider.issuer, "alice"),
+        "the user id is the key of (issuer, client, sub)"
     );
     let user = alice.signed_in_user();
     assert_eq!(user.email.as_deref(), Some("alice@example.test"));
@@ -92,7 +99,7 @@ async fn two_users_sign_in_and_out_and_each_sees_only_their_own_library() {
     .await
     .expect("insert");
     assert!(
-        stored(&refresh_slot(data, "alice").await).is_some(),
+        stored(&refresh_slot(data, &provider.issuer, "alice").await).is_some(),
         "the refresh token is kept"
     );
     let token = auth
@@ -117,14 +124,23 @@ async fn two_users_sign_in_and_out_and_each_sees_only_their_own_library() {
     assert!(query.contains(&("returnTo".into(), "http://127.0.0.1:1/signed-out".into())));
     assert!(ws.current().is_err(), "nobody is signed in after sign-out");
     assert!(
-        stored(&refresh_slot(data, "alice").await).is_none(),
+        stored(&refresh_slot(data, &provider.issuer, "alice").await).is_none(),
         "sign-out clears the tokens"
     );
     assert!(
-        UserPaths::for_subject(data, "alice").database().exists(),
+        UserPaths::for_key(data, &key(&provider.issuer, "alice"))
+            .database()
+            .exists(),
         "local data stays"
     );
-    let resumed = auth.resume(&ws, "alice", now_ms()).await;
+    let resumed = auth
+        .resume(
+            &ws,
+            &key(&provider.issuer, "alice"),
+            Reopen::AtStart,
+            now_ms(),
+        )
+        .await;
     assert!(
         matches!(resumed, Err(Error::Auth(AuthError::SessionExpired))),
         "a signed-out account needs the browser again"
@@ -134,7 +150,7 @@ async fn two_users_sign_in_and_out_and_each_sees_only_their_own_library() {
         .sign_in(&ws, browser("bob"), None, now_ms())
         .await
         .expect("bob signs in");
-    assert_eq!(bob.user_id(), "bob");
+    assert_eq!(bob.account().subject, "bob");
     assert_eq!(
         count_recordings(&bob, &RecordingFilter::default())
             .await
@@ -164,7 +180,9 @@ async fn two_users_sign_in_and_out_and_each_sees_only_their_own_library() {
         .await
         .expect("sign out removing data");
     assert!(
-        !UserPaths::for_subject(data, "bob").root().exists(),
+        !UserPaths::for_key(data, &key(&provider.issuer, "bob"))
+            .root()
+            .exists(),
         "bob's data is removed on request"
     );
     assert_eq!(
@@ -185,16 +203,21 @@ async fn refresh_rotates_and_a_reused_refresh_token_ends_the_grant_without_losin
     auth.sign_in(&ws, browser("carol"), None, now_ms())
         .await
         .expect("sign in");
-    let slot = refresh_slot(data, "carol").await;
+    let slot = refresh_slot(data, &provider.issuer, "carol").await;
     let first = stored(&slot).expect("first refresh token");
 
     // A restart: a new Auth reopens the session with a refresh, which rotates the token.
     let auth = Auth::new(data).expect("auth");
     let scope = auth
-        .resume(&ws, "carol", now_ms() + 1000)
+        .resume(
+            &ws,
+            &key(&provider.issuer, "carol"),
+            Reopen::AtStart,
+            now_ms() + 1000,
+        )
         .await
         .expect("resume online");
-    assert_eq!(scope.user_id(), "carol");
+    assert_eq!(scope.account().subject, "carol");
     assert!(!auth.is_offline());
     let second = stored(&slot).expect("rotated token");
     assert_ne!(
@@ -205,21 +228,33 @@ async fn refresh_rotates_and_a_reused_refresh_token_ends_the_grant_without_losin
     // Someone replays the old token: the provider revokes the whole grant.
     slot.save(&first).expect("plant the old token");
     let replay = auth
-        .resume(&ws, "carol", now_ms() + 2000)
+        .resume(
+            &ws,
+            &key(&provider.issuer, "carol"),
+            Reopen::AtStart,
+            now_ms() + 2000,
+        )
         .await
         .expect_err("reuse refused");
     assert_eq!(code_of(&replay), ErrorCode::SessionExpired);
     slot.save(&second).expect("put the newest back");
     let after = Auth::new(data)
         .expect("auth")
-        .resume(&ws, "carol", now_ms() + 3000)
+        .resume(
+            &ws,
+            &key(&provider.issuer, "carol"),
+            Reopen::AtStart,
+            now_ms() + 3000,
+        )
         .await;
     assert!(
         after.is_err(),
         "the grant is gone, even for the newest token: {after:?}"
     );
     assert!(
-        UserPaths::for_subject(data, "carol").database().exists(),
+        UserPaths::for_key(data, &key(&provider.issuer, "carol"))
+            .database()
+            .exists(),
         "local data stays"
     );
     provider.stop().await;
@@ -269,16 +304,26 @@ async fn key_rotation_at_the_provider_keeps_logins_and_refresh_working() {
         .await
         .expect("sign in before rotation");
     provider.control("rotate-keys").await;
-    auth.resume(&ws, "erin", now_ms() + 1000)
-        .await
-        .expect("refresh after rotation");
+    auth.resume(
+        &ws,
+        &key(&provider.issuer, "erin"),
+        Reopen::AtStart,
+        now_ms() + 1000,
+    )
+    .await
+    .expect("refresh after rotation");
     auth.sign_in(&ws, browser("frank"), None, now_ms() + 2000)
         .await
         .expect("a new login after rotation");
     provider.control("drop-old-keys").await;
-    auth.resume(&ws, "erin", now_ms() + 3000)
-        .await
-        .expect("refresh once the old key is gone");
+    auth.resume(
+        &ws,
+        &key(&provider.issuer, "erin"),
+        Reopen::AtStart,
+        now_ms() + 3000,
+    )
+    .await
+    .expect("refresh once the old key is gone");
     provider.stop().await;
 }
 
@@ -327,18 +372,29 @@ async fn offline_at_start_opens_the_library_for_the_allowed_days_only() {
     auth.sign_in(&ws, browser("heidi"), None, now_ms())
         .await
         .expect("sign in");
+    let issuer = provider.issuer.clone();
     provider.stop().await;
 
     let auth = Auth::new(data).expect("auth");
     let scope = auth
-        .resume(&ws, "heidi", now_ms() + 3 * DAY_MS)
+        .resume(
+            &ws,
+            &key(&issuer, "heidi"),
+            Reopen::AtStart,
+            now_ms() + 3 * DAY_MS,
+        )
         .await
         .expect("offline start");
-    assert_eq!(scope.user_id(), "heidi");
+    assert_eq!(scope.account().subject, "heidi");
     assert!(auth.is_offline(), "the session says it is offline");
     let late = Auth::new(data)
         .expect("auth")
-        .resume(&ws, "heidi", now_ms() + 15 * DAY_MS)
+        .resume(
+            &ws,
+            &key(&issuer, "heidi"),
+            Reopen::AtStart,
+            now_ms() + 15 * DAY_MS,
+        )
         .await;
     assert!(
         matches!(
@@ -421,7 +477,7 @@ async fn no_token_is_written_to_any_file_of_the_app_or_its_log() {
     auth.sign_in(&ws, browser("ivan"), None, now_ms())
         .await
         .expect("sign in");
-    let slot = refresh_slot(data, "ivan").await;
+    let slot = refresh_slot(data, &provider.issuer, "ivan").await;
     let mut needles = vec![
         stored(&slot).expect("refresh token"),
         auth.access_token(now_ms())
@@ -430,9 +486,14 @@ async fn no_token_is_written_to_any_file_of_the_app_or_its_log() {
             .expose()
             .to_owned(),
     ];
-    auth.resume(&ws, "ivan", now_ms() + 1000)
-        .await
-        .expect("refresh");
+    auth.resume(
+        &ws,
+        &key(&provider.issuer, "ivan"),
+        Reopen::AtStart,
+        now_ms() + 1000,
+    )
+    .await
+    .expect("refresh");
     needles.push(stored(&slot).expect("rotated refresh token"));
     needles.push(
         auth.access_token(now_ms() + 1000)

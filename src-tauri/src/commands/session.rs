@@ -77,6 +77,17 @@ pub async fn save_auth_setup(
     Ok(auth_setup_of(&state).await)
 }
 
+/// The accounts on this device that these settings would not reopen (they signed in through
+/// another issuer or client), by name, for the setup screen to list before saving.
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_needing_sign_in(
+    state: State<'_, AppState>,
+    settings: AuthSettings,
+) -> Result<Vec<String>, ApiError> {
+    Ok(calldeck_core::auth::settings::accounts_needing_sign_in(&state.data_dir, &settings).await)
+}
+
 /// Signs in through the system browser; answers when the browser comes back (or times out).
 #[tauri::command]
 #[specta::specta]

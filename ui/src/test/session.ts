@@ -8,6 +8,8 @@ export type TestAccount = {
   avatar?: string | null;
   /** False: it signed out (or its grant ended), so switching to it answers `session_expired`. */
   hasSession?: boolean;
+  /** It signed in through another provider than the settings now name. */
+  otherProvider?: boolean;
 };
 
 export type SessionOptions = {
@@ -39,7 +41,13 @@ type Hooks = {
   onRemoveData: (accountKey: string) => void;
 };
 
-const known = (a: TestAccount): Required<TestAccount> => ({ email: null, avatar: null, hasSession: true, ...a });
+const known = (a: TestAccount): Required<TestAccount> => ({
+  email: null,
+  avatar: null,
+  hasSession: true,
+  otherProvider: false,
+  ...a,
+});
 
 /** Who is signed in, the accounts of this device and the sign-in settings, as the Rust side keeps them. */
 export function sessionDouble(opts: SessionOptions, hooks: Hooks) {
@@ -115,7 +123,22 @@ export function sessionDouble(opts: SessionOptions, hooks: Hooks) {
       return null;
     },
     list_accounts: (): AccountSummary[] =>
-      accounts.map((a) => ({ ...a, current: user?.accountKey === a.key })),
+      accounts.map(({ otherProvider, ...a }) => {
+        const current = user?.accountKey === a.key;
+        const status = current
+          ? "current"
+          : otherProvider
+            ? "other_provider"
+            : a.hasSession
+              ? "session_kept"
+              : "signed_out";
+        return { ...a, current, status, providerHost: "acme.auth0.com" };
+      }),
+    accounts_needing_sign_in: (a) => {
+      const next = a.settings as AuthSettings;
+      const same = auth && auth.settings.domain === next.domain && auth.settings.clientId === next.clientId;
+      return same ? [] : accounts.filter((x) => !x.otherProvider).map((x) => x.name);
+    },
     switch_account: (a) => {
       const account = accounts.find((x) => x.key === a.key);
       if (!account) throw refuse("not_found", "That account is not on this device.");

@@ -1,16 +1,24 @@
 //! The accounts that signed in on this device, for the account switcher and for offline
 //! start. Holds no secret (tokens live in the keyring): who, and when they were last seen
-//! online. `accounts.json` in the app's data folder.
+//! online. `accounts.json` in the app's data folder. An account is its issuer, client and
+//! subject (see `session::AccountId`), never the subject alone.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::session::AccountId;
 use crate::storage::write_atomic;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownAccount {
+    /// The issuer and client the account signed in through; `None` only in a file written
+    /// before accounts were keyed by issuer, until the start-up migration fills them in.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub client_id: Option<String>,
     pub subject: String,
     pub name: String,
     pub email: Option<String>,
@@ -25,6 +33,36 @@ pub struct KnownAccount {
     pub signed_out: bool,
 }
 
+impl KnownAccount {
+    /// Who the account is; `None` for an entry still in the old layout.
+    pub fn id(&self) -> Option<AccountId> {
+        Some(AccountId::oidc(
+            self.issuer.as_deref()?,
+            self.client_id.as_deref()?,
+            &self.subject,
+        ))
+    }
+
+    pub fn key(&self) -> Option<String> {
+        self.id().map(|id| id.key())
+    }
+}
+
+/// Where an account stands for the switcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Signed in now, in this window.
+    Current,
+    /// A session is kept: switching needs no browser while the provider confirms it.
+    SessionKept,
+    /// Signed out (or the provider ended the session): switching opens the browser.
+    SignedOut,
+    /// Signed in through another provider or application than the sign-in settings now
+    /// name: nothing is sent anywhere until those settings name it again.
+    OtherProvider,
+}
+
 /// What the account switcher shows. `key` names an account without revealing its subject.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -37,6 +75,10 @@ pub struct AccountSummary {
     pub current: bool,
     /// Switching needs no browser: a session is kept for this account.
     pub has_session: bool,
+    pub status: AccountStatus,
+    /// The sign-in domain the account belongs to (its issuer's host), for telling apart
+    /// accounts of two providers.
+    pub provider_host: String,
 }
 
 fn file(data_dir: &Path) -> PathBuf {
@@ -59,44 +101,40 @@ async fn write(data_dir: &Path, accounts: &[KnownAccount]) -> Result<()> {
     write_atomic(&file(data_dir), &bytes).await
 }
 
-pub async fn find(data_dir: &Path, subject: &str) -> Option<KnownAccount> {
-    all(data_dir)
-        .await
-        .into_iter()
-        .find(|a| a.subject == subject)
+fn is(a: &KnownAccount, key: &str) -> bool {
+    a.key().as_deref() == Some(key)
 }
 
-pub async fn find_by_key(data_dir: &Path, key: &str) -> Option<KnownAccount> {
-    all(data_dir)
-        .await
-        .into_iter()
-        .find(|a| crate::storage::user_key(&a.subject) == key)
+pub async fn find(data_dir: &Path, key: &str) -> Option<KnownAccount> {
+    all(data_dir).await.into_iter().find(|a| is(a, key))
 }
 
-/// Adds or replaces the account with the same subject.
+/// Adds or replaces the account with the same key.
 pub async fn upsert(data_dir: &Path, account: KnownAccount) -> Result<()> {
+    let key = account.key();
     let mut list = all(data_dir).await;
-    list.retain(|a| a.subject != account.subject);
+    list.retain(|a| a.key() != key);
     list.push(account);
     list.sort_by_key(|a| std::cmp::Reverse(a.last_signed_in_ms));
     write(data_dir, &list).await
 }
 
-pub async fn update(
-    data_dir: &Path,
-    subject: &str,
-    f: impl FnOnce(&mut KnownAccount),
-) -> Result<()> {
+pub async fn update(data_dir: &Path, key: &str, f: impl FnOnce(&mut KnownAccount)) -> Result<()> {
     let mut list = all(data_dir).await;
-    if let Some(a) = list.iter_mut().find(|a| a.subject == subject) {
+    if let Some(a) = list.iter_mut().find(|a| is(a, key)) {
         f(a);
         write(data_dir, &list).await?;
     }
     Ok(())
 }
 
-pub async fn remove(data_dir: &Path, subject: &str) -> Result<()> {
+pub async fn remove(data_dir: &Path, key: &str) -> Result<()> {
     let mut list = all(data_dir).await;
-    list.retain(|a| a.subject != subject);
+    list.retain(|a| !is(a, key));
     write(data_dir, &list).await
+}
+
+/// Replaces the whole list (the layout migration).
+pub(crate) async fn replace_all(data_dir: &Path, list: &[KnownAccount]) -> Result<()> {
+    write(data_dir, list).await
 }

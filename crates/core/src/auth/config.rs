@@ -78,7 +78,12 @@ impl AuthConfig {
         } else {
             settings.callback_ports.clone()
         };
-        let offline_days = settings.offline_days.unwrap_or(DEFAULT_OFFLINE_DAYS);
+        let mut offline_days = settings.offline_days.unwrap_or(DEFAULT_OFFLINE_DAYS);
+        // Whoever sits at the sign-in screen may shorten offline use, never lengthen it:
+        // only an administrator's configuration can allow more than the default.
+        if source == ConfigSource::Setup {
+            offline_days = offline_days.min(DEFAULT_OFFLINE_DAYS);
+        }
         if offline_days > 365 {
             return Err(Error::invalid(
                 "Offline use can be allowed for at most 365 days.",
@@ -184,6 +189,27 @@ pub async fn load(data_dir: &Path) -> Option<AuthConfig> {
     }
 }
 
+/// The accounts on this device that settings like these would not reopen (they signed in
+/// through another issuer or client), by name: the setup screen lists them before saving.
+/// Changing the settings never moves anyone's data or tokens.
+pub async fn accounts_needing_sign_in(data_dir: &Path, settings: &AuthSettings) -> Vec<String> {
+    let Ok(next) = AuthConfig::from_settings(settings.clone(), ConfigSource::Setup) else {
+        return Vec::new();
+    };
+    super::accounts::all(data_dir)
+        .await
+        .into_iter()
+        .filter(|a| {
+            a.id()
+                .is_some_and(|id| !id.issued_by(next.issuer.as_str(), &next.client_id))
+        })
+        .map(|a| {
+            a.email
+                .map_or(a.name.clone(), |e| format!("{} ({e})", a.name))
+        })
+        .collect()
+}
+
 /// Saves what the setup screen entered. Refused when a managed configuration is in force.
 pub async fn save(data_dir: &Path, settings: AuthSettings) -> Result<AuthConfig> {
     if let Some(current) = load(data_dir).await {
@@ -219,6 +245,21 @@ mod tests {
                 .as_str(),
             "http://127.0.0.1:4000/"
         );
+    }
+
+    #[test]
+    fn the_setup_screen_cannot_allow_longer_offline_use_than_the_default() {
+        let settings = AuthSettings {
+            domain: "tenant.eu.auth0.com".into(),
+            client_id: "abc".into(),
+            audience: None,
+            callback_ports: Vec::new(),
+            offline_days: Some(365),
+        };
+        let setup = AuthConfig::from_settings(settings.clone(), ConfigSource::Setup).expect("ok");
+        assert_eq!(setup.offline_days, DEFAULT_OFFLINE_DAYS);
+        let managed = AuthConfig::from_settings(settings, ConfigSource::ManagedFile).expect("ok");
+        assert_eq!(managed.offline_days, 365, "an administrator may allow more");
     }
 
     #[test]

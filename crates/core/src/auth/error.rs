@@ -24,17 +24,24 @@ pub enum AuthError {
     OfflineTooLong { days: u32 },
     #[error("no free callback port: {0}")]
     NoFreePort(String),
+    #[error("the account belongs to another issuer or client than the settings name")]
+    OtherProvider,
+    #[error("switching accounts needs the identity provider: {0}")]
+    SwitchNeedsProvider(String),
+    #[error("the session ended while a token was being renewed")]
+    Ended,
 }
 
 impl AuthError {
     pub fn code(&self) -> ErrorCode {
         match self {
             AuthError::NotConfigured => ErrorCode::AuthNotConfigured,
-            AuthError::Unreachable(_) => ErrorCode::Offline,
+            AuthError::Unreachable(_) | AuthError::SwitchNeedsProvider(_) => ErrorCode::Offline,
             AuthError::Cancelled => ErrorCode::AuthCancelled,
-            AuthError::SessionExpired | AuthError::OfflineTooLong { .. } => {
-                ErrorCode::SessionExpired
-            }
+            AuthError::SessionExpired
+            | AuthError::OfflineTooLong { .. }
+            | AuthError::OtherProvider
+            | AuthError::Ended => ErrorCode::SessionExpired,
             AuthError::Refused(_)
             | AuthError::InvalidToken(_)
             | AuthError::StateMismatch
@@ -73,6 +80,13 @@ impl AuthError {
             AuthError::NoFreePort(_) => {
                 "CallDeck could not open its sign-in callback port. Close other copies of CallDeck and try again.".into()
             }
+            AuthError::OtherProvider => {
+                "This account signed in with another sign-in service than the one set up now. It opens again when the sign-in settings name that service; your local library is still here.".into()
+            }
+            AuthError::SwitchNeedsProvider(_) => {
+                "Switching accounts needs the sign-in service, which CallDeck cannot reach. Try again when you are online.".into()
+            }
+            AuthError::Ended => "You are signed out.".into(),
         }
     }
 }

@@ -10,12 +10,12 @@ mod loopback;
 pub mod oidc;
 mod service;
 
-pub use accounts::AccountSummary;
+pub use accounts::{AccountStatus, AccountSummary};
 pub use config::{AuthConfig, AuthSettings, ConfigSource, DEFAULT_OFFLINE_DAYS, DEFAULT_PORTS};
 pub use error::AuthError;
 pub use loopback::{signed_out_page, CallbackCode, CallbackListener};
-pub use service::{Auth, LOGIN_TIMEOUT};
+pub use service::{Auth, Reopen, LOGIN_TIMEOUT};
 
 pub mod settings {
-    pub use super::config::{issuer_from_domain, load, save};
+    pub use super::config::{accounts_needing_sign_in, issuer_from_domain, load, save};
 }

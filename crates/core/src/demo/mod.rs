@@ -10,10 +10,8 @@ pub use seed::{demo_recordings, DEMO_RECORDING_COUNT};
 
 use crate::error::Result;
 use crate::library::{count_recordings, insert_recordings, RecordingFilter, RecordingStatus};
-use crate::session::{Provider, UserScope, VerifiedIdentity, Workspace};
+use crate::session::{AccountId, Provider, UserScope, VerifiedIdentity, Workspace};
 use crate::storage::write_atomic;
-
-pub const DEMO_SUBJECT: &str = "demo|calldeck";
 
 /// How many demo recordings get an audio file: enough to play and scroll through,
 /// few enough that the first open stays quick.
@@ -22,11 +20,7 @@ pub const DEMO_AUDIO_FILES: usize = 24;
 const MAX_AUDIO_SECS: u32 = 150;
 
 pub fn identity() -> VerifiedIdentity {
-    VerifiedIdentity::new(
-        DEMO_SUBJECT.to_owned(),
-        "Demo agent".to_owned(),
-        Provider::Demo,
-    )
+    VerifiedIdentity::new(AccountId::demo(), "Demo agent".to_owned())
 }
 
 /// Signs in to the demo workspace, seeding its library the first time.
@@ -42,7 +36,9 @@ pub async fn open(workspace: &Workspace, now_ms: i64) -> Result<UserScope> {
 /// restore through their own sign-in flow, which checks their tokens.
 pub async fn restore(workspace: &Workspace, now_ms: i64) -> Result<Option<UserScope>> {
     match workspace.last_session().await {
-        Some(last) if last.provider == Provider::Demo && last.subject == DEMO_SUBJECT => {
+        Some(last)
+            if last.provider == Provider::Demo && last.account == AccountId::demo().key() =>
+        {
             open(workspace, now_ms).await.map(Some)
         }
         _ => Ok(None),

@@ -3,12 +3,15 @@
 //! owner alone inside the user's own folder, which the settings page reports. Never the
 //! database, the settings store, a log line or an error message.
 
+mod location;
 mod slot;
 
 use std::path::Path;
 use std::sync::Arc;
 
-pub use slot::{blocking, open_slot, FileSlot, KeyringSlot, MemorySlot, SecretSlot};
+pub(crate) use location::{adopt_legacy_folder, settle_legacy_folder};
+pub use location::{delete_everywhere, open_slot, SecretName, AI_KEY, ALL, REFRESH_TOKEN, TWILIO};
+pub use slot::{blocking, FileSlot, KeyringSlot, MemorySlot, SecretSlot};
 
 use serde::{Deserialize, Serialize};
 
@@ -83,7 +86,7 @@ pub struct KeyringStore {
 impl KeyringStore {
     pub fn new(user_key: &str) -> Self {
         Self {
-            slot: KeyringSlot::new("twilio", user_key),
+            slot: KeyringSlot::new(TWILIO.purpose, user_key),
         }
     }
 }
@@ -94,7 +97,7 @@ pub struct FileStore {
 }
 
 impl FileStore {
-    pub const FILE_NAME: &'static str = "twilio-credentials.json";
+    pub const FILE_NAME: &'static str = TWILIO.file;
 
     pub fn new(user_root: &Path) -> Self {
         Self {
@@ -147,13 +150,7 @@ credentials_in_slot!(SlotStore, s => s.0);
 /// The signed-in user's store: the keyring when a keyring service answers, otherwise the
 /// owner-only file in their folder.
 pub async fn open_store(scope: &UserScope) -> Result<Arc<dyn CredentialStore>> {
-    let slot = open_slot(
-        "twilio",
-        crate::storage::user_key(scope.user_id()),
-        scope.paths().root().to_path_buf(),
-        FileStore::FILE_NAME,
-    )
-    .await?;
+    let slot = open_slot(TWILIO, scope.user_id(), scope.paths().root()).await?;
     Ok(Arc::new(SlotStore(slot)))
 }
 
@@ -166,6 +163,19 @@ pub async fn load(store: &Arc<dyn CredentialStore>) -> Result<Option<TwilioCrede
 pub async fn delete(store: &Arc<dyn CredentialStore>) -> Result<()> {
     let store = Arc::clone(store);
     blocking(move || store.delete()).await
+}
+
+/// Deletes every secret the user has on this device (sign-in token, Twilio credentials, AI
+/// key), from the keyring and the fallback files both.
+pub async fn delete_all(scope: &UserScope) -> Result<()> {
+    let key = scope.user_id().to_owned();
+    let root = scope.paths().root().to_path_buf();
+    blocking(move || {
+        ALL.iter()
+            .map(|name| delete_everywhere(*name, &key, &root))
+            .fold(Ok(()), Result::and)
+    })
+    .await
 }
 
 /// "Checked on save": calls Twilio with the credentials and stores them only if Twilio

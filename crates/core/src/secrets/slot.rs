@@ -50,7 +50,7 @@ impl KeyringSlot {
     }
 
     /// Whether this machine has a keyring service to keep secrets in.
-    pub(crate) fn service_answers(&self) -> bool {
+    pub fn service_answers(&self) -> bool {
         matches!(self.probe(), Ok(()) | Err(KeyringProbe::NoEntry))
     }
 }
@@ -131,7 +131,8 @@ impl SecretSlot for FileSlot {
             .path
             .parent()
             .ok_or_else(|| Error::Internal("secret file has no folder".into()))?;
-        std::fs::create_dir_all(dir)?;
+        // The user's folder must exist already: a save that comes late (a refresh finishing
+        // after "Remove my data") must not bring a removed folder back.
         let name = self
             .path
             .file_name()
@@ -199,30 +200,6 @@ impl SecretSlot for MemorySlot {
         *self.lock()? = None;
         Ok(())
     }
-}
-
-/// The keyring slot when a keyring service answers, otherwise the owner-only file.
-/// Probing talks to D-Bus, so it runs off the async threads.
-pub async fn open_slot(
-    purpose: &'static str,
-    user_key: String,
-    user_root: PathBuf,
-    file_name: &'static str,
-) -> Result<std::sync::Arc<dyn SecretSlot>> {
-    tokio::task::spawn_blocking(move || -> std::sync::Arc<dyn SecretSlot> {
-        let keyring = KeyringSlot::new(purpose, &user_key);
-        if keyring.service_answers() {
-            std::sync::Arc::new(keyring)
-        } else {
-            tracing::warn!(
-                purpose,
-                "no keyring service: a secret falls back to an owner-only file"
-            );
-            std::sync::Arc::new(FileSlot::new(&user_root, file_name))
-        }
-    })
-    .await
-    .map_err(|_| Error::Internal("secret store probe failed".into()))
 }
 
 /// Runs a blocking slot call off the async threads.

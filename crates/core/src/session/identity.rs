@@ -1,7 +1,9 @@
 use serde::{Deserialize, Serialize};
 
+use super::account::AccountId;
+
 /// How a user proved who they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Provider {
     /// The local demo workspace: no account, a tenant like any other.
@@ -15,18 +17,16 @@ pub enum Provider {
 /// reach a library by naming a user id.
 #[derive(Debug, Clone)]
 pub struct VerifiedIdentity {
-    pub(crate) subject: String,
+    pub(crate) account: AccountId,
     pub(crate) display_name: String,
-    pub(crate) provider: Provider,
     pub(crate) email: Option<String>,
 }
 
 impl VerifiedIdentity {
-    pub(crate) fn new(subject: String, display_name: String, provider: Provider) -> Self {
+    pub(crate) fn new(account: AccountId, display_name: String) -> Self {
         Self {
-            subject,
+            account,
             display_name,
-            provider,
             email: None,
         }
     }
@@ -40,13 +40,12 @@ impl VerifiedIdentity {
     #[cfg(any(test, feature = "test-support"))]
     pub fn for_tests(subject: &str) -> Self {
         Self::new(
-            subject.to_owned(),
+            AccountId::oidc("https://tests.calldeck.invalid/", "tests", subject),
             format!("Test user {subject}"),
-            Provider::Oidc,
         )
     }
 
-    pub fn subject(&self) -> &str {
-        &self.subject
+    pub fn account(&self) -> &AccountId {
+        &self.account
     }
 }

@@ -1,5 +1,5 @@
 //! Remembers who was signed in last, so the app can reopen their library at start.
-//! Holds no secret: the provider and subject only. Sign-out forgets it.
+//! Holds no secret: the provider and the account's key only. Sign-out forgets it.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,15 @@ use crate::storage::write_atomic;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastSession {
     pub provider: Provider,
-    pub subject: String,
+    /// The account's key (see [`super::AccountId::key`]).
+    pub account: String,
+}
+
+/// The file as the layout before accounts were keyed by issuer wrote it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct LegacyLastSession {
+    pub(crate) provider: Provider,
+    pub(crate) subject: String,
 }
 
 fn file(data_dir: &Path) -> PathBuf {
@@ -38,6 +46,14 @@ pub async fn remember(data_dir: &Path, last: &LastSession) {
 pub async fn recall(data_dir: &Path) -> Option<LastSession> {
     let bytes = tokio::fs::read(file(data_dir)).await.ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+pub(crate) async fn recall_legacy(data_dir: &Path) -> Option<LegacyLastSession> {
+    let bytes = tokio::fs::read(file(data_dir)).await.ok()?;
+    serde_json::from_slice::<LastSession>(&bytes)
+        .is_err()
+        .then(|| serde_json::from_slice(&bytes).ok())
+        .flatten()
 }
 
 pub async fn forget(data_dir: &Path) {

@@ -1,10 +1,13 @@
 //! Who is signed in. The user id comes from here and nowhere else.
 
+mod account;
 mod identity;
 mod last;
+pub(crate) mod legacy;
 mod scope;
 mod workspace;
 
+pub use account::AccountId;
 pub use identity::{Provider, VerifiedIdentity};
 pub use last::LastSession;
 pub use scope::{SignedInUser, UserScope};

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sqlx::SqlitePool;
 
+use super::account::AccountId;
 use super::identity::Provider;
 use crate::storage::UserPaths;
 
@@ -15,9 +16,10 @@ pub struct UserScope {
 }
 
 struct ScopeInner {
+    /// The account's key: unique across issuers, clients and subjects.
     user_id: String,
+    account: AccountId,
     display_name: String,
-    provider: Provider,
     email: Option<String>,
     paths: UserPaths,
     pool: SqlitePool,
@@ -36,18 +38,17 @@ pub struct SignedInUser {
 
 impl UserScope {
     pub(crate) fn new(
-        user_id: String,
+        account: AccountId,
         display_name: String,
-        provider: Provider,
         email: Option<String>,
         paths: UserPaths,
         pool: SqlitePool,
     ) -> Self {
         Self {
             inner: Arc::new(ScopeInner {
-                user_id,
+                user_id: account.key(),
+                account,
                 display_name,
-                provider,
                 email,
                 paths,
                 pool,
@@ -60,7 +61,12 @@ impl UserScope {
     }
 
     pub fn provider(&self) -> Provider {
-        self.inner.provider
+        self.inner.account.provider
+    }
+
+    /// Who the account is: issuer, client and subject.
+    pub fn account(&self) -> &AccountId {
+        &self.inner.account
     }
 
     pub fn paths(&self) -> &UserPaths {
@@ -80,9 +86,9 @@ impl UserScope {
     pub fn signed_in_user(&self) -> SignedInUser {
         SignedInUser {
             display_name: self.inner.display_name.clone(),
-            provider: self.inner.provider,
+            provider: self.inner.account.provider,
             email: self.inner.email.clone(),
-            account_key: crate::storage::user_key(&self.inner.user_id),
+            account_key: self.inner.user_id.clone(),
         }
     }
 

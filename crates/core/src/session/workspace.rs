@@ -26,22 +26,22 @@ impl Workspace {
     /// Opens the verified user's own folder and library and makes them the signed-in user.
     /// Whoever was signed in before is signed out.
     pub async fn sign_in(&self, identity: VerifiedIdentity, now_ms: i64) -> Result<UserScope> {
-        let paths = UserPaths::for_subject(&self.data_dir, &identity.subject);
+        let key = identity.account.key();
+        let paths = UserPaths::for_key(&self.data_dir, &key);
         paths.ensure().await?;
         let pool = db::open(&paths.database()).await?;
         sqlx::query(
             "INSERT INTO users (id, display_name, created_at_ms) VALUES (?1, ?2, ?3)
              ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name",
         )
-        .bind(&identity.subject)
+        .bind(&key)
         .bind(&identity.display_name)
         .bind(now_ms)
         .execute(&pool)
         .await?;
         let scope = UserScope::new(
-            identity.subject,
+            identity.account,
             identity.display_name,
-            identity.provider,
             identity.email,
             paths,
             pool,
@@ -54,7 +54,7 @@ impl Workspace {
             &self.data_dir,
             &LastSession {
                 provider: scope.provider(),
-                subject: scope.user_id().to_owned(),
+                account: scope.user_id().to_owned(),
             },
         )
         .await;

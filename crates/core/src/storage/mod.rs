@@ -4,4 +4,4 @@ mod atomic;
 mod paths;
 
 pub use atomic::{copy_atomic, write_atomic, PARTIAL_SUFFIX};
-pub use paths::{user_key, UserPaths};
+pub use paths::UserPaths;

@@ -1,21 +1,19 @@
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::error::{Error, Result};
 
 /// A user's own folder: `<app data>/users/<key>/` with `library.db` and `media/`.
-/// The key is derived from the sign-in subject, so it is stable across sign-ins and
-/// carries no characters a path could trip on.
+/// The key is the account's (see `session::AccountId::key`): stable across sign-ins, distinct
+/// for the same subject at another issuer, and with no characters a path could trip on.
 #[derive(Debug, Clone)]
 pub struct UserPaths {
     root: PathBuf,
 }
 
 impl UserPaths {
-    pub fn for_subject(data_dir: &Path, subject: &str) -> Self {
+    pub fn for_key(data_dir: &Path, key: &str) -> Self {
         Self {
-            root: data_dir.join("users").join(user_key(subject)),
+            root: data_dir.join("users").join(key),
         }
     }
 
@@ -48,12 +46,6 @@ impl UserPaths {
     }
 }
 
-/// A stable, path-safe key for a sign-in subject: 32 hex digits of its SHA-256.
-pub fn user_key(subject: &str) -> String {
-    let digest = Sha256::digest(subject.as_bytes());
-    hex::encode(&digest[..16])
-}
-
 fn is_plain_file_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 200
@@ -82,27 +74,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn user_keys_are_stable_distinct_and_path_safe() {
-        let a = user_key("auth0|abc");
-        assert_eq!(
-            a,
-            user_key("auth0|abc"),
-            "the same subject must always map to the same folder"
-        );
-        assert_ne!(
-            a,
-            user_key("auth0|abd"),
-            "different subjects must never share a folder"
-        );
-        assert!(
-            a.len() == 32 && a.chars().all(|c| c.is_ascii_hexdigit()),
-            "key {a} must be plain hex"
-        );
-    }
-
-    #[test]
     fn media_files_must_be_plain_names() {
-        let paths = UserPaths::for_subject(Path::new("/data"), "demo");
+        let paths = UserPaths::for_key(Path::new("/data"), "0123abcd");
         assert!(
             paths.media_file("RE0123_1700000000.wav").is_ok(),
             "a SID-based name is accepted"

@@ -13,9 +13,6 @@ use crate::secrets::{self, blocking, SecretSlot, StoreKind};
 use crate::session::UserScope;
 use crate::twilio::Secret;
 
-const KEY_PURPOSE: &str = "openai";
-const KEY_FILE: &str = "openai-api-key";
-
 /// What the settings page shows.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -57,13 +54,7 @@ pub struct RemoteService {
 }
 
 async fn key_slot(scope: &UserScope) -> Result<Arc<dyn SecretSlot>> {
-    secrets::open_slot(
-        KEY_PURPOSE,
-        crate::storage::user_key(scope.user_id()),
-        scope.paths().root().to_path_buf(),
-        KEY_FILE,
-    )
-    .await
+    secrets::open_slot(secrets::AI_KEY, scope.user_id(), scope.paths().root()).await
 }
 
 type Row = (Engine, Option<String>, String, String);

@@ -61,10 +61,46 @@ impl Provider {
         response.json().await.unwrap_or(serde_json::Value::Null)
     }
 
+    /// Every token request the provider received so far, as its form fields.
+    pub async fn token_requests(&self) -> Vec<std::collections::HashMap<String, String>> {
+        reqwest::Client::new()
+            .get(format!(
+                "http://127.0.0.1:{}/__test/token-requests",
+                self.port
+            ))
+            .send()
+            .await
+            .expect("token requests")
+            .json()
+            .await
+            .expect("token requests as JSON")
+    }
+
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
         let _ = self.child.wait().await;
     }
+}
+
+/// Saves sign-in settings naming `issuer` (the tests' client id) from the setup screen.
+pub async fn configure(
+    data: &std::path::Path,
+    issuer: &str,
+    ports: &[u16],
+    offline_days: Option<u32>,
+) {
+    calldeck_core::auth::settings::save(
+        data,
+        calldeck_core::auth::AuthSettings {
+            domain: issuer.to_owned(),
+            client_id: "calldeck-test".into(),
+            audience: None,
+            callback_ports: ports.to_vec(),
+            offline_days,
+        },
+    )
+    .await
+    .expect("save settings");
 }
 
 /// The scripted browser, as the app's "open the system browser" callback: it signs in as

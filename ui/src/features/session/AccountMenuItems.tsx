@@ -1,7 +1,7 @@
 import { useId, type ComponentProps, type KeyboardEvent, type RefObject } from "react";
 
 import type { AccountSummary } from "../../bindings";
-import { accountDetail, AccountLabel } from "./AccountLabel";
+import { accountDetail, AccountLabel, unreachable } from "./AccountLabel";
 
 type Props = {
   id: string;
@@ -49,6 +49,7 @@ export function AccountMenuItems(props: Props) {
                 aria-label={a.name}
                 aria-describedby={detail ? detailId : undefined}
                 data-testid="switch-account"
+                disabled={unreachable(a)}
                 onClick={() => onSwitch(a.key)}
               >
                 <AccountLabel name={a.name} picture={a.avatar} detail={detail} detailId={detailId} />

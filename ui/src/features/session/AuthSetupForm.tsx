@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from "react";
 
-import type { AuthSetup } from "../../bindings";
+import type { AuthSettings, AuthSetup } from "../../bindings";
 import { describeError } from "../../lib/command";
-import { useSaveAuthSetup } from "./api";
-import { callbackUrlsFor, formFrom, settingsFrom, type AuthForm } from "./authForm";
+import { accountsNeedingSignIn, useSaveAuthSetup } from "./api";
+import { callbackUrlsFor, formFrom, MAX_OFFLINE_DAYS, settingsFrom, type AuthForm } from "./authForm";
 import { CallbackUrls } from "./CallbackUrls";
 
 type Props = {
@@ -19,24 +19,34 @@ export function AuthSetupForm({ setup, onSaved, onCancel }: Props) {
   const save = useSaveAuthSetup();
   const [form, setForm] = useState<AuthForm>(() => formFrom(setup.settings));
   const [problem, setProblem] = useState<string | null>(null);
+  // Settings that would leave accounts behind wait for a second, informed click.
+  const [pending, setPending] = useState<{ settings: AuthSettings; names: string[] } | null>(null);
   const field = (name: keyof AuthForm) => ({
     id: `${id}-${name}`,
     value: form[name],
-    onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: e.target.value })),
+    onChange: (e: { target: { value: string } }) => {
+      setPending(null);
+      setForm((f) => ({ ...f, [name]: e.target.value }));
+    },
   });
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     const checked = settingsFrom(form);
     if ("error" in checked) return setProblem(checked.error);
     setProblem(null);
+    if (!pending) {
+      const names = await accountsNeedingSignIn(checked.settings).catch(() => []);
+      if (names.length > 0) return setPending({ settings: checked.settings, names });
+    }
+    setPending(null);
     save.mutate(checked.settings, { onSuccess: onSaved });
   };
 
   const error = problem ?? (save.isError ? describeError(save.error) : null);
 
   return (
-    <form className="auth-setup" aria-label="Sign-in settings" data-testid="auth-setup" onSubmit={submit} noValidate>
+    <form className="auth-setup" aria-label="Sign-in settings" data-testid="auth-setup" onSubmit={(e) => void submit(e)} noValidate>
       <h2>Set up sign-in</h2>
       <p className="small muted">Enter the Auth0 application CallDeck signs in with. None of this is secret.</p>
       <label htmlFor={`${id}-domain`}>Auth0 domain</label>
@@ -54,10 +64,26 @@ export function AuthSetupForm({ setup, onSaved, onCancel }: Props) {
         <input type="text" autoComplete="off" inputMode="numeric" placeholder="Default ports"
           data-testid="auth-ports" {...field("ports")} />
         <label htmlFor={`${id}-offlineDays`}>Offline days</label>
-        <input type="number" min={0} max={365} data-testid="auth-offline-days" {...field("offlineDays")} />
-        <p className="small muted">How long CallDeck still opens your library without reaching Auth0.</p>
+        <input type="number" min={0} max={MAX_OFFLINE_DAYS} data-testid="auth-offline-days" {...field("offlineDays")} />
+        <p className="small muted">
+          How long CallDeck still opens the last user's library at start without reaching Auth0 (at most{" "}
+          {MAX_OFFLINE_DAYS} days here; your administrator can allow more).
+        </p>
       </details>
       <CallbackUrls urls={callbackUrlsFor(form.ports, setup.callbackUrls)} />
+      {pending && (
+        <div role="alert" className="session-alert" data-testid="auth-impact">
+          <p>
+            These accounts signed in through the current settings and will need to sign in again with the new ones.
+            Their data and tokens stay on this computer, untouched:
+          </p>
+          <ul>
+            {pending.names.map((name) => (
+              <li key={name}>{name}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {error && (
         <p role="alert" className="session-alert error">
           {error}
@@ -70,7 +96,7 @@ export function AuthSetupForm({ setup, onSaved, onCancel }: Props) {
           </button>
         )}
         <button type="submit" className="primary" disabled={save.isPending} data-testid="auth-save">
-          {save.isPending ? "Saving…" : "Save"}
+          {save.isPending ? "Saving…" : pending ? "Save anyway" : "Save"}
         </button>
       </div>
     </form>

@@ -1,7 +1,7 @@
 import { useId } from "react";
 
 import { useAccounts } from "./api";
-import { accountDetail, AccountLabel } from "./AccountLabel";
+import { accountDetail, AccountLabel, unreachable } from "./AccountLabel";
 
 type Props = { disabled: boolean; onPick: (key: string) => void };
 
@@ -25,7 +25,7 @@ export function KnownAccounts({ disabled, onPick }: Props) {
                 aria-label={a.name}
                 aria-describedby={detail ? `${id}-${a.key}` : undefined}
                 data-testid="known-account"
-                disabled={disabled}
+                disabled={disabled || unreachable(a)}
                 onClick={() => onPick(a.key)}
               >
                 <AccountLabel name={a.name} picture={a.avatar} detail={detail} detailId={`${id}-${a.key}`} />

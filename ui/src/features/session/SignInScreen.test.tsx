@@ -30,13 +30,13 @@ describe("first-run setup", () => {
     const days = within(form).getByLabelText("Offline days");
     expect(days, "two weeks unless changed").toHaveValue(14);
     await userEvent.clear(days);
-    await userEvent.type(days, "30");
+    await userEvent.type(days, "7");
     await userEvent.click(within(form).getByRole("button", { name: "Save" }));
 
     expect(await screen.findByRole("button", { name: "Sign in with Auth0" })).toBeInTheDocument();
     expect(screen.queryByRole("form", { name: "Sign-in settings" })).toBeNull();
     expect(callsOf("save_auth_setup").map((c) => c.args.settings)).toEqual([
-      { domain: "acme.eu.auth0.com", clientId: "abc123", audience: null, callbackPorts: [50001, 50002], offlineDays: 30 },
+      { domain: "acme.eu.auth0.com", clientId: "abc123", audience: null, callbackPorts: [50001, 50002], offlineDays: 7 },
     ]);
     expect(screen.getByRole("button", { name: "Open demo workspace" })).toBeInTheDocument();
   });
@@ -74,6 +74,30 @@ describe("first-run setup", () => {
     expect(within(form).getByLabelText("Audience (optional)")).toHaveValue("https://api.acme.test");
     await userEvent.click(within(form).getByRole("button", { name: "Cancel" }));
     expect(screen.getByRole("button", { name: "Sign in with Auth0" })).toBeInTheDocument();
+  });
+
+  it("says which accounts will need to sign in again before saving other settings", async () => {
+    const { callsOf } = backend({ auth: { settings: SETTINGS, source: "setup" }, accounts: [ANA] });
+    renderApp();
+    await userEvent.click(await screen.findByRole("button", { name: "Change sign-in settings" }));
+    const form = screen.getByRole("form", { name: "Sign-in settings" });
+    const domain = within(form).getByLabelText("Auth0 domain");
+    await userEvent.clear(domain);
+    await userEvent.type(domain, "other.eu.auth0.com");
+    await userEvent.click(within(form).getByRole("button", { name: "Save" }));
+    expect(await within(form).findByTestId("auth-impact")).toHaveTextContent("Ana Lee");
+    expect(callsOf("save_auth_setup"), "nothing is saved before the second click").toHaveLength(0);
+    await userEvent.click(within(form).getByRole("button", { name: "Save anyway" }));
+    await waitFor(() => expect(callsOf("save_auth_setup")).toHaveLength(1));
+  });
+
+  it("shows an account of another provider without a way to send anything to the current one", async () => {
+    const { callsOf } = backend({ ...{ auth: { settings: SETTINGS, source: "setup" as const } }, accounts: [{ ...ANA, otherProvider: true }] });
+    renderApp();
+    const ana = await screen.findByRole("button", { name: "Ana Lee" });
+    expect(ana).toBeDisabled();
+    expect(ana).toHaveAccessibleDescription(/signed in with another provider/);
+    expect(callsOf("switch_account")).toHaveLength(0);
   });
 
   it("shows an administrator's settings read-only", async () => {

@@ -85,6 +85,11 @@ export function useAuthSetup() {
   return useQuery(authSetupQuery);
 }
 
+/** Who settings like these would not reopen (they signed in through another provider). */
+export function accountsNeedingSignIn(settings: AuthSettings) {
+  return unwrap(commands.accountsNeedingSignIn(settings));
+}
+
 export function useSaveAuthSetup() {
   const client = useQueryClient();
   return useMutation({

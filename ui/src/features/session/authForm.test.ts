@@ -30,7 +30,8 @@ describe("setup form", () => {
   it("says what to fix first", () => {
     const form = { ...formFrom(null), domain: "acme.auth0.com", clientId: "abc" };
     expect(settingsFrom({ ...form, domain: "" })).toEqual({ error: expect.stringContaining("Auth0 domain") });
-    expect(settingsFrom({ ...form, offlineDays: "400" })).toEqual({ error: expect.stringContaining("0 to 365") });
+    expect(settingsFrom({ ...form, offlineDays: "400" })).toEqual({ error: expect.stringContaining("0 to 14") });
+    expect(settingsFrom({ ...form, offlineDays: "15" })).toEqual({ error: expect.stringContaining("administrator") });
   });
 
   it("starts from the saved settings, or two weeks offline", () => {

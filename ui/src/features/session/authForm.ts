@@ -4,7 +4,8 @@ import type { AuthSettings } from "../../bindings";
 export type AuthForm = { domain: string; clientId: string; audience: string; ports: string; offlineDays: string };
 
 export const DEFAULT_OFFLINE_DAYS = 14;
-const MAX_OFFLINE_DAYS = 365;
+/** The sign-in screen may shorten offline use, not lengthen it: more is for administrators. */
+export const MAX_OFFLINE_DAYS = DEFAULT_OFFLINE_DAYS;
 
 export function formFrom(settings: AuthSettings | null | undefined): AuthForm {
   return {
@@ -41,7 +42,9 @@ export function settingsFrom(form: AuthForm): Checked {
   const daysText = form.offlineDays.trim();
   const offlineDays = daysText === "" ? null : Number(daysText);
   if (offlineDays !== null && !(Number.isInteger(offlineDays) && offlineDays >= 0 && offlineDays <= MAX_OFFLINE_DAYS)) {
-    return { error: `Offline days must be a whole number from 0 to ${MAX_OFFLINE_DAYS}.` };
+    return {
+      error: `Offline days must be a whole number from 0 to ${MAX_OFFLINE_DAYS}; only your administrator can allow more.`,
+    };
   }
   return { settings: { domain, clientId, audience: form.audience.trim() || null, callbackPorts, offlineDays } };
 }

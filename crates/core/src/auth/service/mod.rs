@@ -1,7 +1,13 @@
 //! The signed-in user's OpenID session: sign in through the browser, reopen a session at
-//! start or on switching (a refresh, or offline within the allowed days), keep the access
-//! token fresh (one refresh at a time, rotated refresh tokens saved before use), sign out.
+//! start or on switching (a refresh; offline only at start, for the last user, within the
+//! allowed days), keep the access token fresh (one refresh at a time, rotated refresh tokens
+//! saved before use), sign out for good.
+//!
+//! A refresh token only ever goes back to the issuer and client it came from: an account is
+//! its (issuer, client, subject), and one whose issuer or client the settings no longer name
+//! is not refreshed at all.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,16 +20,17 @@ use super::accounts::{self, AccountSummary, KnownAccount};
 use super::oidc::{self, Claims, Grant};
 use super::{config, AuthConfig, AuthError, CallbackListener};
 use crate::error::{Error, Result};
-use crate::secrets::{self, blocking, SecretSlot};
-use crate::session::{Provider, UserScope, VerifiedIdentity, Workspace};
-use crate::storage::{user_key, UserPaths};
+use crate::secrets::{self, blocking, SecretSlot, REFRESH_TOKEN};
+use crate::session::{AccountId, UserScope, VerifiedIdentity, Workspace};
+use crate::storage::UserPaths;
 use crate::twilio::Secret;
 
+mod reopen;
 mod sign_out;
 mod tokens;
 
-const REFRESH_PURPOSE: &str = "auth0-refresh";
-const REFRESH_FILE: &str = "auth-refresh-token";
+pub use reopen::Reopen;
+
 /// How long the browser has to come back with an answer.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 /// Refresh this long before the access token expires.
@@ -31,7 +38,8 @@ const REFRESH_MARGIN_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
 
 struct Active {
-    subject: String,
+    account: AccountId,
+    key: String,
     /// None while offline: there is no access token to keep.
     access: Option<(Secret, i64)>,
     slot: Arc<dyn SecretSlot>,
@@ -44,6 +52,11 @@ pub struct Auth {
     active: tokio::sync::Mutex<Option<Active>>,
     login: Mutex<Option<CancellationToken>>,
     offline: AtomicBool,
+    /// Accounts whose refresh token sign-out deleted. Saving a token and deleting one both
+    /// hold this lock, so a refresh that finishes after sign-out cannot bring a token back.
+    ended: Arc<Mutex<HashSet<String>>>,
+    /// Cancelled by sign-out, so a refresh held up by a slow provider does not hold it up.
+    refreshing: Mutex<CancellationToken>,
 }
 
 fn to_utc(ms: i64) -> DateTime<Utc> {
@@ -58,6 +71,8 @@ impl Auth {
             active: tokio::sync::Mutex::new(None),
             login: Mutex::new(None),
             offline: AtomicBool::new(false),
+            ended: Arc::default(),
+            refreshing: Mutex::new(CancellationToken::new()),
         })
     }
 
@@ -69,6 +84,19 @@ impl Auth {
         self.config()
             .await
             .ok_or(Error::Auth(AuthError::NotConfigured))
+    }
+
+    /// Brings a data folder written before accounts were keyed by issuer to today's layout
+    /// (see `session::legacy`). Run once at start, before any session is reopened.
+    pub async fn upgrade_layout(&self) -> Result<()> {
+        let config = self.config().await;
+        crate::session::legacy::upgrade(
+            &self.data_dir,
+            config
+                .as_ref()
+                .map(|c| (c.issuer.as_str(), c.client_id.as_str())),
+        )
+        .await
     }
 
     /// True while the session was opened (or kept) without reaching the provider.
@@ -101,7 +129,9 @@ impl Auth {
             .claims
             .clone()
             .ok_or_else(|| AuthError::InvalidToken("no claims".into()))?;
-        self.establish(workspace, &claims, grant, now_ms).await
+        let account = AccountId::oidc(config.issuer.as_str(), &config.client_id, &claims.subject);
+        self.establish(workspace, account, &claims, grant, now_ms)
+            .await
     }
 
     pub fn cancel_sign_in(&self) {
@@ -114,26 +144,25 @@ impl Auth {
         self.login.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    async fn slot_for(&self, subject: &str) -> Result<Arc<dyn SecretSlot>> {
-        let paths = UserPaths::for_subject(&self.data_dir, subject);
-        secrets::open_slot(
-            REFRESH_PURPOSE,
-            user_key(subject),
-            paths.root().to_path_buf(),
-            REFRESH_FILE,
-        )
-        .await
+    async fn slot_for(&self, key: &str) -> Result<Arc<dyn SecretSlot>> {
+        let paths = UserPaths::for_key(&self.data_dir, key);
+        secrets::open_slot(REFRESH_TOKEN, key, paths.root()).await
     }
 
     async fn establish(
         &self,
         workspace: &Workspace,
+        account: AccountId,
         claims: &Claims,
         grant: Grant,
         now_ms: i64,
     ) -> Result<UserScope> {
-        let slot = self.slot_for(&claims.subject).await?;
-        save_refresh(&slot, grant.refresh_token).await?;
+        let key = account.key();
+        // The folder first: the secrets' location is recorded in it.
+        UserPaths::for_key(&self.data_dir, &key).ensure().await?;
+        self.lock_ended().remove(&key);
+        let slot = self.slot_for(&key).await?;
+        self.save_refresh(&key, &slot, grant.refresh_token).await?;
         let name = display_name(claims);
         let avatar = match &claims.picture {
             Some(url) => super::avatar::fetch(url).await,
@@ -142,7 +171,9 @@ impl Auth {
         accounts::upsert(
             &self.data_dir,
             KnownAccount {
-                subject: claims.subject.clone(),
+                issuer: Some(account.issuer.clone()),
+                client_id: Some(account.client_id.clone()),
+                subject: account.subject.clone(),
                 name: name.clone(),
                 email: claims.email.clone(),
                 picture: claims.picture.clone(),
@@ -153,124 +184,89 @@ impl Auth {
             },
         )
         .await?;
-        self.open(
-            workspace,
-            claims.subject.clone(),
-            name,
-            claims.email.clone(),
-            Active {
-                subject: claims.subject.clone(),
-                access: Some((grant.access_token, grant.expires_at_ms)),
-                slot,
-            },
-            now_ms,
-        )
-        .await
+        let active = Active {
+            key,
+            account: account.clone(),
+            access: Some((grant.access_token, grant.expires_at_ms)),
+            slot,
+        };
+        let identity = VerifiedIdentity::new(account, name).with_email(claims.email.clone());
+        self.open(workspace, identity, active, now_ms).await
     }
 
     async fn open(
         &self,
         workspace: &Workspace,
-        subject: String,
-        name: String,
-        email: Option<String>,
+        identity: VerifiedIdentity,
         active: Active,
         now_ms: i64,
     ) -> Result<UserScope> {
         let offline = active.access.is_none();
         let mut guard = self.active.lock().await;
-        let identity = VerifiedIdentity::new(subject, name, Provider::Oidc).with_email(email);
         let scope = workspace.sign_in(identity, now_ms).await?;
         *guard = Some(active);
         self.offline.store(offline, Ordering::Relaxed);
         Ok(scope)
     }
 
-    /// Reopens a known account's session without the browser: a refresh when the provider
-    /// answers, or — only when it cannot be reached — offline, within the allowed days.
-    pub async fn resume(
-        &self,
-        workspace: &Workspace,
-        subject: &str,
-        now_ms: i64,
-    ) -> Result<UserScope> {
-        let account = accounts::find(&self.data_dir, subject)
-            .await
-            .filter(|a| !a.signed_out)
-            .ok_or(Error::Auth(AuthError::SessionExpired))?;
-        let config = self.require_config().await?;
-        let slot = self.slot_for(subject).await?;
-        match self.refresh_grant(&config, &slot, subject, now_ms).await {
-            Ok(grant) => {
-                let (name, email) = match &grant.claims {
-                    Some(c) => (display_name(c), c.email.clone()),
-                    None => (account.name.clone(), account.email.clone()),
-                };
-                accounts::update(&self.data_dir, subject, |a| {
-                    a.last_online_ms = now_ms;
-                    a.last_signed_in_ms = now_ms;
-                    a.name = name.clone();
-                    a.email = email.clone();
-                })
-                .await?;
-                let active = Active {
-                    subject: subject.to_owned(),
-                    access: Some((grant.access_token, grant.expires_at_ms)),
-                    slot,
-                };
-                self.open(workspace, subject.to_owned(), name, email, active, now_ms)
-                    .await
-            }
-            Err(Error::Auth(AuthError::Unreachable(why))) => {
-                let allowed = i64::from(config.offline_days) * DAY_MS;
-                if now_ms - account.last_online_ms > allowed {
-                    return Err(AuthError::OfflineTooLong {
-                        days: config.offline_days,
-                    }
-                    .into());
-                }
-                tracing::info!(reason = %why, "identity provider unreachable: opening the library offline");
-                let active = Active {
-                    subject: subject.to_owned(),
-                    access: None,
-                    slot,
-                };
-                self.open(
-                    workspace,
-                    subject.to_owned(),
-                    account.name,
-                    account.email,
-                    active,
-                    now_ms,
-                )
-                .await
-            }
-            Err(other) => Err(other),
-        }
-    }
-
-    /// Switches to another account that signed in on this device.
+    /// Switches to another account that signed in on this device: always through the
+    /// provider (a refresh it answers), never offline.
     pub async fn switch_to(
         &self,
         workspace: &Workspace,
         key: &str,
         now_ms: i64,
     ) -> Result<UserScope> {
-        let account = accounts::find_by_key(&self.data_dir, key)
-            .await
-            .ok_or(Error::NotFound)?;
-        self.resume(workspace, &account.subject, now_ms).await
+        if accounts::find(&self.data_dir, key).await.is_none() {
+            return Err(Error::NotFound);
+        }
+        self.resume(workspace, key, Reopen::Switch, now_ms).await
     }
 
-    async fn forget_grant(&self, slot: &Arc<dyn SecretSlot>, subject: &str) {
-        let slot = slot.clone();
-        if let Err(error) = blocking(move || slot.delete()).await {
+    /// Deletes the account's refresh token from everywhere it could be and marks the account
+    /// signed out. Any refresh still in flight for it can no longer save.
+    async fn forget_grant(&self, key: &str) {
+        let ended = Arc::clone(&self.ended);
+        let (k, root) = (
+            key.to_owned(),
+            UserPaths::for_key(&self.data_dir, key).root().to_path_buf(),
+        );
+        let deleted = blocking(move || {
+            let mut ended = ended.lock().unwrap_or_else(|p| p.into_inner());
+            ended.insert(k.clone());
+            secrets::delete_everywhere(REFRESH_TOKEN, &k, &root)
+        })
+        .await;
+        if let Err(error) = deleted {
             tracing::warn!(%error, "could not delete a refresh token");
         }
-        if let Err(error) = accounts::update(&self.data_dir, subject, |a| a.signed_out = true).await
-        {
+        if let Err(error) = accounts::update(&self.data_dir, key, |a| a.signed_out = true).await {
             tracing::warn!(%error, "could not update the accounts list");
         }
+    }
+
+    fn lock_ended(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.ended.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Saves a new (rotated) refresh token before anything uses it, so a crash cannot leave
+    /// only the old, now revoked one — unless sign-out has ended the account meanwhile.
+    async fn save_refresh(
+        &self,
+        key: &str,
+        slot: &Arc<dyn SecretSlot>,
+        token: Option<Secret>,
+    ) -> Result<()> {
+        let Some(token) = token else { return Ok(()) };
+        let (slot, ended, key) = (slot.clone(), Arc::clone(&self.ended), key.to_owned());
+        blocking(move || {
+            let ended = ended.lock().unwrap_or_else(|p| p.into_inner());
+            if ended.contains(&key) {
+                return Err(AuthError::Ended.into());
+            }
+            slot.save(token.expose())
+        })
+        .await
     }
 }
 
@@ -280,14 +276,4 @@ fn display_name(claims: &Claims) -> String {
         .clone()
         .or_else(|| claims.email.clone())
         .unwrap_or_else(|| claims.subject.clone())
-}
-
-/// Saves a new (rotated) refresh token before anything uses it, so a crash cannot leave
-/// only the old, now revoked one. The keyring replaces an entry in one step.
-async fn save_refresh(slot: &Arc<dyn SecretSlot>, token: Option<Secret>) -> Result<()> {
-    if let Some(token) = token {
-        let slot = slot.clone();
-        blocking(move || slot.save(token.expose())).await?;
-    }
-    Ok(())
 }

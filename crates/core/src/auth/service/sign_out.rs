@@ -1,18 +1,22 @@
-//! Leaving: sign-out (tokens forgotten, optionally the user's data removed from this device)
-//! and the accounts the switcher lists.
+//! Leaving: sign-out (tokens forgotten for good, optionally the user's data removed from
+//! this device) and the accounts the switcher lists.
 
 use std::sync::atomic::Ordering;
 
+use tokio_util::sync::CancellationToken;
+
 use super::{accounts, oidc, AccountSummary, Auth};
+use crate::auth::accounts::AccountStatus;
 use crate::error::Result;
 use crate::secrets;
 use crate::session::{Provider, Workspace};
-use crate::storage::user_key;
 
 impl Auth {
-    /// Signs the current user out of CallDeck: their refresh token is deleted and the
-    /// account needs the browser to come back. With `remove_data`, their folder (library,
-    /// media, settings) and Twilio credentials go too. Returns the provider's logout URL.
+    /// Signs the current user out of CallDeck: their refresh token is deleted (from the
+    /// keyring and the fallback file both, and no refresh still in flight can save another)
+    /// and the account needs the browser to come back. With `remove_data`, their folder
+    /// (library, media, settings) and every secret of theirs go too. Returns the provider's
+    /// logout URL.
     pub async fn sign_out(
         &self,
         workspace: &Workspace,
@@ -23,16 +27,19 @@ impl Auth {
         let Ok(scope) = workspace.current() else {
             return Ok(None);
         };
-        let subject = scope.user_id().to_owned();
+        let key = scope.user_id().to_owned();
         let oidc_user = scope.provider() == Provider::Oidc;
+        // A refresh held up by a slow provider ends now instead of holding sign-out up.
+        std::mem::replace(
+            &mut *self.refreshing.lock().unwrap_or_else(|p| p.into_inner()),
+            CancellationToken::new(),
+        )
+        .cancel();
         if oidc_user {
-            let slot = self.slot_for(&subject).await?;
-            self.forget_grant(&slot, &subject).await;
+            self.forget_grant(&key).await;
         }
         if remove_data {
-            let store = secrets::open_store(&scope).await?;
-            secrets::delete(&store).await?;
-            crate::transcripts::delete_api_key(&scope).await?;
+            secrets::delete_all(&scope).await?;
         }
         let root = scope.paths().root().to_path_buf();
         drop(scope);
@@ -40,7 +47,7 @@ impl Auth {
         self.offline.store(false, Ordering::Relaxed);
         workspace.sign_out().await;
         if remove_data {
-            accounts::remove(&self.data_dir, &subject).await?;
+            accounts::remove(&self.data_dir, &key).await?;
             match tokio::fs::remove_dir_all(&root).await {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -57,18 +64,43 @@ impl Auth {
         })
     }
 
-    /// The accounts for the switcher, the current one marked.
+    /// The accounts for the switcher, the current one marked, each with where it stands
+    /// against the sign-in settings in force.
     pub async fn accounts(&self, workspace: &Workspace) -> Vec<AccountSummary> {
         let current = workspace.current().ok().map(|s| s.user_id().to_owned());
+        let config = self.config().await;
         let list = accounts::all(&self.data_dir).await;
         list.into_iter()
-            .map(|a| AccountSummary {
-                key: user_key(&a.subject),
-                current: current.as_deref() == Some(a.subject.as_str()),
-                has_session: !a.signed_out,
-                name: a.name,
-                email: a.email,
-                avatar: a.avatar,
+            .filter_map(|a| {
+                let id = a.id()?;
+                let key = id.key();
+                let is_current = current.as_deref() == Some(key.as_str());
+                let ours = config
+                    .as_ref()
+                    .is_some_and(|c| id.issued_by(c.issuer.as_str(), &c.client_id));
+                let status = if is_current {
+                    AccountStatus::Current
+                } else if !ours {
+                    AccountStatus::OtherProvider
+                } else if a.signed_out {
+                    AccountStatus::SignedOut
+                } else {
+                    AccountStatus::SessionKept
+                };
+                Some(AccountSummary {
+                    provider_host: url::Url::parse(&id.issuer)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    key,
+                    current: is_current,
+                    has_session: status == AccountStatus::SessionKept
+                        || status == AccountStatus::Current,
+                    name: a.name,
+                    email: a.email,
+                    avatar: a.avatar,
+                    status,
+                })
             })
             .collect()
     }
