@@ -1,18 +1,14 @@
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Opens (creating if needed) a user's library database and brings its schema up to date.
 pub async fn open(path: &Path) -> Result<SqlitePool> {
-    let url = path
-        .to_str()
-        .ok_or_else(|| Error::Internal("data folder is not valid UTF-8".into()))?;
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{url}"))?
+    let options = options(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
@@ -24,6 +20,12 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .await?;
     sqlx::migrate!("../../migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Connection options for the database file at `path`, taken as a path: a `?` or `#` in a
+/// folder's name stays part of the name (as a URL it would become connection options).
+pub(crate) fn options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new().filename(path)
 }
 
 #[cfg(test)]

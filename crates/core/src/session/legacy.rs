@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sqlx::Connection;
+use sqlx::{ConnectOptions, Connection};
 
 use super::account::{legacy_key, AccountId};
 use super::identity::Provider;
@@ -113,13 +113,7 @@ fn move_keyring_entries(old_key: &str, new_key: &str) -> Result<()> {
 async fn rekey_database(database: &Path, old_id: &str, new_id: &str) -> Result<()> {
     // Brings the schema up to date first, so every table below exists.
     db::open(database).await?.close().await;
-    let url = format!(
-        "sqlite://{}",
-        database
-            .to_str()
-            .ok_or_else(|| Error::Internal("data folder is not valid UTF-8".into()))?
-    );
-    let mut conn = sqlx::SqliteConnection::connect(&url).await?;
+    let mut conn = db::options(database).connect().await?;
     sqlx::query("PRAGMA foreign_keys = OFF")
         .execute(&mut conn)
         .await?;
