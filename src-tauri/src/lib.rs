@@ -157,8 +157,9 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
 /// Reopens whoever was signed in when the app closed: the demo, or an OpenID account through
 /// a refresh (or offline, within the allowed days). Otherwise the sign-in screen, with why.
 async fn restore_last_session(state: &AppState) {
-    if let Err(error) = state.auth.upgrade_layout().await {
-        tracing::error!(%error, "could not move the data folder to today's layout");
+    match state.auth.upgrade_layout().await {
+        Ok(notice) => state.set_notice(notice),
+        Err(error) => tracing::error!(%error, "could not move the data folder to today's layout"),
     }
     let result = match state.workspace.last_session().await {
         Some(last) if last.provider == calldeck_core::session::Provider::Oidc => state

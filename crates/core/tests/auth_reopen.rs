@@ -144,3 +144,46 @@ async fn changed_settings_never_open_an_account_offline_and_it_shows_as_another_
     );
     provider.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupt_accounts_list_is_kept_aside_and_rebuilt_from_the_users_folders() {
+    let provider = Provider::start(0).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    configure(data, &provider.issuer, &free_ports(3).await, None).await;
+    let ws = Workspace::new(data);
+    let auth = Auth::new(data).expect("auth");
+    for who in ["alice", "bob"] {
+        auth.sign_in(&ws, browser(who), None, now_ms())
+            .await
+            .expect("sign in");
+    }
+    // A crash of another program, a full disk: the list is garbage now.
+    std::fs::write(data.join("accounts.json"), b"\0\0\0{not json").expect("corrupt");
+
+    let (ws, auth) = (Workspace::new(data), Auth::new(data).expect("auth"));
+    let notice = auth.upgrade_layout().await.expect("start");
+    assert!(
+        notice.is_some_and(|n| n.contains("rebuilt")),
+        "the user is told the list was rebuilt"
+    );
+    let mut names: Vec<String> = auth
+        .accounts(&ws)
+        .await
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["Alice Example", "Bob Example"]);
+    let aside = std::fs::read_dir(data)
+        .expect("list")
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("accounts.json.corrupt")
+        })
+        .count();
+    assert_eq!(aside, 1, "the unreadable file is kept aside, not deleted");
+    provider.stop().await;
+}

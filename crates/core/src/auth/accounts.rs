@@ -101,6 +101,55 @@ async fn write(data_dir: &Path, accounts: &[KnownAccount]) -> Result<()> {
     write_atomic(&file(data_dir), &bytes).await
 }
 
+/// At start: an accounts list that cannot be read is moved aside (kept, for whoever wants
+/// to look) and rebuilt from the cards in the users' folders. Rebuilt accounts have never
+/// been confirmed by their provider as far as this list knows, so none opens offline until
+/// it has been. Returns a notice for the sign-in screen when that happened.
+pub async fn recover(data_dir: &Path, now_ms: i64) -> Result<Option<String>> {
+    let Ok(bytes) = tokio::fs::read(file(data_dir)).await else {
+        return Ok(None);
+    };
+    if serde_json::from_slice::<Vec<KnownAccount>>(&bytes).is_ok() {
+        return Ok(None);
+    }
+    let aside = data_dir.join(format!("accounts.json.corrupt-{now_ms}"));
+    tokio::fs::rename(file(data_dir), &aside).await?;
+    let mut list = Vec::new();
+    if let Ok(mut folders) = tokio::fs::read_dir(data_dir.join("users")).await {
+        while let Ok(Some(folder)) = folders.next_entry().await {
+            let Some(card) = crate::session::card::read(&folder.path()).await else {
+                continue;
+            };
+            if card.account.provider != crate::session::Provider::Oidc
+                || folder.file_name().to_str() != Some(card.account.key().as_str())
+            {
+                continue;
+            }
+            list.push(KnownAccount {
+                issuer: Some(card.account.issuer),
+                client_id: Some(card.account.client_id),
+                subject: card.account.subject,
+                name: card.name,
+                email: card.email,
+                picture: None,
+                avatar: None,
+                last_signed_in_ms: 0,
+                last_online_ms: 0,
+                signed_out: false,
+            });
+        }
+    }
+    tracing::warn!(
+        accounts = list.len(),
+        "the accounts list was unreadable: kept aside and rebuilt"
+    );
+    write(data_dir, &list).await?;
+    Ok(Some(
+        "The list of accounts on this computer could not be read, so it was rebuilt from the accounts' folders. Sign in again where CallDeck asks; no data was lost."
+            .into(),
+    ))
+}
+
 fn is(a: &KnownAccount, key: &str) -> bool {
     a.key().as_deref() == Some(key)
 }

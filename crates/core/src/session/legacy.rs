@@ -30,6 +30,15 @@ pub(crate) async fn upgrade(data_dir: &Path, config: Option<(&str, &str)>) -> Re
         for account in list.iter_mut().filter(|a| a.id().is_none()) {
             let id = AccountId::oidc(issuer, client, &account.subject);
             move_account(data_dir, &account.subject, &id).await?;
+            let folder = users(data_dir, &id.key());
+            if tokio::fs::try_exists(&folder).await.unwrap_or(false) {
+                let card = super::card::Card {
+                    account: id.clone(),
+                    name: account.name.clone(),
+                    email: account.email.clone(),
+                };
+                super::card::write(&folder, &card).await?;
+            }
             account.issuer = Some(issuer.to_owned());
             account.client_id = Some(client.to_owned());
             changed = true;

@@ -1,6 +1,7 @@
 //! Who is signed in. The user id comes from here and nowhere else.
 
 mod account;
+pub(crate) mod card;
 mod identity;
 mod last;
 pub(crate) mod legacy;

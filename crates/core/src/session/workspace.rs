@@ -39,6 +39,15 @@ impl Workspace {
         .bind(now_ms)
         .execute(&pool)
         .await?;
+        super::card::write(
+            paths.root(),
+            &super::card::Card {
+                account: identity.account.clone(),
+                name: identity.display_name.clone(),
+                email: identity.email.clone(),
+            },
+        )
+        .await?;
         let scope = UserScope::new(
             identity.account,
             identity.display_name,

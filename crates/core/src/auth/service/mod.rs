@@ -88,7 +88,9 @@ impl Auth {
 
     /// Brings a data folder written before accounts were keyed by issuer to today's layout
     /// (see `session::legacy`). Run once at start, before any session is reopened.
-    pub async fn upgrade_layout(&self) -> Result<()> {
+    /// A corrupt accounts list is rebuilt first; the notice says so.
+    pub async fn upgrade_layout(&self) -> Result<Option<String>> {
+        let notice = accounts::recover(&self.data_dir, crate::now_ms()).await?;
         let config = self.config().await;
         crate::session::legacy::upgrade(
             &self.data_dir,
@@ -96,7 +98,8 @@ impl Auth {
                 .as_ref()
                 .map(|c| (c.issuer.as_str(), c.client_id.as_str())),
         )
-        .await
+        .await?;
+        Ok(notice)
     }
 
     /// True while the session was opened (or kept) without reaching the provider.
