@@ -11,7 +11,7 @@ use std::sync::Arc;
 use calldeck_core::connection::{TwilioConnection, TwilioCredentialsInput};
 use calldeck_core::player::{OutputChoice, PlayerHandle, RealtimeDrain};
 use calldeck_core::secrets::MemoryStore;
-use calldeck_core::sync::{self, download_recording, play_from_twilio, SyncOptions};
+use calldeck_core::sync::{self, download_recording, play_from_twilio, SyncOptions, SyncTrigger};
 use calldeck_core::twilio::{Secret, TwilioClient, TwilioCredentials};
 use tokio_util::sync::CancellationToken;
 
@@ -107,15 +107,9 @@ async fn a_sync_run_is_one_entry_with_its_outcome_and_counts() {
     assert_eq!(done.new, 3);
     let cancel = CancellationToken::new();
     cancel.cancel();
-    let stopped = sync::sync_recordings(
-        &alice,
-        &client(&fake.base_url),
-        &options(),
-        &cancel,
-        None,
-    )
-    .await
-    .expect("a cancelled sync is a result");
+    let stopped = sync::sync_recordings(&alice, &client(&fake.base_url), &options(), &cancel, None)
+        .await
+        .expect("a cancelled sync is a result");
     assert!(stopped.cancelled);
     sync::sync_recordings(
         &alice,
@@ -126,6 +120,19 @@ async fn a_sync_run_is_one_entry_with_its_outcome_and_counts() {
     )
     .await
     .expect_err("refused credentials stop the sync");
+    let timer = SyncOptions {
+        started_by: SyncTrigger::Background,
+        ..options()
+    };
+    sync::sync_recordings(
+        &alice,
+        &client(&fake.base_url),
+        &timer,
+        &CancellationToken::new(),
+        None,
+    )
+    .await
+    .expect("background sync");
 
     assert_eq!(
         trail(&alice).await,
@@ -143,6 +150,12 @@ async fn a_sync_run_is_one_entry_with_its_outcome_and_counts() {
                 Some("manual: 0 synced, 0 new, 0 failed, 0 downloaded")
             ),
             entry("sync", "error", &[], Some("manual: TwilioAuth")),
+            entry(
+                "sync",
+                "ok",
+                &[],
+                Some("background: 3 synced, 0 new, 0 failed, 0 downloaded")
+            ),
         ],
         "one entry per run: who started it, how it ended, and what it did"
     );
@@ -230,7 +243,10 @@ async fn plays_and_streamed_downloads_are_recorded_with_their_outcome() {
         .expect("streamed play starts");
     cached_rx.await.expect("the audio is cached");
     // Played again, now from this computer.
-    player.play(&alice, &one).await.expect("plays the local file");
+    player
+        .play(&alice, &one)
+        .await
+        .expect("plays the local file");
     // Twilio refuses the media: no play, a failed download.
     play_from_twilio(
         &alice,
