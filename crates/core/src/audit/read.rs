@@ -55,19 +55,21 @@ impl From<AuditRow> for AuditEntry {
     }
 }
 
+/// A page of the view: the user's entries before an id, newest first. The view repeats it on
+/// a timer, so it must walk an index rather than sort the whole trail.
+pub(super) const PAGE_SQL: &str = "SELECT id, at_ms, operation, recordings, outcome, detail
+     FROM audit_log WHERE user_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3";
+
 /// The newest entries first, 100 at most per call.
 pub async fn list_audit(scope: &UserScope, request: &AuditRequest) -> Result<Vec<AuditEntry>> {
     let limit = i64::from(request.limit.unwrap_or(100).clamp(1, 100));
     let before = request.before.map_or(i64::MAX, i64::from);
-    let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT id, at_ms, operation, recordings, outcome, detail FROM audit_log
-         WHERE user_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
-    )
-    .bind(scope.user_id())
-    .bind(before)
-    .bind(limit)
-    .fetch_all(scope.pool())
-    .await?;
+    let rows: Vec<AuditRow> = sqlx::query_as(PAGE_SQL)
+        .bind(scope.user_id())
+        .bind(before)
+        .bind(limit)
+        .fetch_all(scope.pool())
+        .await?;
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
 

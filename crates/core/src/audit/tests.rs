@@ -270,3 +270,26 @@ async fn a_trail_written_before_access_was_audited_is_kept_and_can_then_say_canc
         "and nothing else"
     );
 }
+
+#[tokio::test]
+async fn a_page_of_the_view_walks_an_index_without_sorting_the_trail() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_ws, scope) = user(dir.path(), "auth0|long-trail").await;
+    for n in 0..50 {
+        record(&scope, Operation::Play, &[], Outcome::Ok, None, NOW_MS + n).await;
+    }
+    let steps: Vec<(i64, i64, i64, String)> =
+        sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", read::PAGE_SQL))
+            .bind(scope.user_id())
+            .bind(i64::MAX)
+            .bind(100)
+            .fetch_all(scope.pool())
+            .await
+            .expect("plan");
+    let plan: Vec<&str> = steps.iter().map(|s| s.3.as_str()).collect();
+    assert_eq!(
+        plan,
+        vec!["SEARCH audit_log USING INDEX audit_log_by_user (user_id=? AND id<?)"],
+        "plays and background syncs make the trail long; the view must not sort all of it"
+    );
+}
