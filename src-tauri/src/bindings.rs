@@ -72,6 +72,9 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             player::player_set_speed,
             player::recording_waveform,
         ])
+        // The audit view's labels are checked against every operation and outcome.
+        .typ::<calldeck_core::audit::Operation>()
+        .typ::<calldeck_core::audit::Outcome>()
         .events(collect_events![
             LibraryChanged,
             PlayerStateChanged,

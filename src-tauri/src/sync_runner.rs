@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use calldeck_core::connection::{load_settings, new_recordings_notice, TwilioConnection};
 use calldeck_core::secrets::CredentialStore;
-use calldeck_core::sync::{self, ProgressFn, SyncOptions, SyncProgress, SyncResult};
+use calldeck_core::sync::{self, ProgressFn, SyncOptions, SyncProgress, SyncResult, SyncTrigger};
 use calldeck_core::twilio::ClientConfig;
 use calldeck_core::{now_ms, Error, Result, UserScope};
 use tokio_util::sync::CancellationToken;
@@ -60,13 +60,14 @@ impl SyncRunner {
     }
 
     /// One sync now, with the user's download policy. A second one while this runs answers
-    /// `sync_running`.
-    pub async fn run(&self, scope: &UserScope) -> Result<SyncResult> {
+    /// `sync_running`. `started_by` goes to the user's audit trail.
+    pub async fn run(&self, scope: &UserScope, started_by: SyncTrigger) -> Result<SyncResult> {
         let client = self.connection(scope).await?.client().await?;
         let settings = load_settings(scope).await?;
         let options = SyncOptions {
             download: settings.download_policy,
             now_ms: now_ms(),
+            started_by,
             ..SyncOptions::default()
         };
         let cancel = CancellationToken::new();
@@ -120,7 +121,7 @@ pub async fn background_loop(
             continue;
         }
         last_run_ms = now_ms();
-        match runner.run(&scope).await {
+        match runner.run(&scope, SyncTrigger::Background).await {
             Ok(result) => {
                 tracing::info!(
                     user_id = scope.user_id(),

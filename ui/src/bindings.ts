@@ -194,10 +194,15 @@ export type AudioMetrics = {
 export type AuditEntry = {
 	id: number,
 	at: string,
+	/**  What was done: one of the `Operation` names. */
 	operation: string,
 	recordings: string[],
+	/**  How it ended: one of the `Outcome` names. */
 	outcome: string,
-	/**  The error code when the operation failed. */
+	/**
+	 *  A few words: who started a sync and what it did, where audio came from, or the
+	 *  error code when the operation failed.
+	 */
 	detail: string | null,
 };
 
@@ -351,6 +356,28 @@ export type ListRecordingsRequest = {
 	/**  At most 50; defaults to 50. */
 	limit?: number | null,
 };
+
+/**  What was done. Its snake_case name is what the table, the view and the CSV hold. */
+export type Operation = "update" | "add_note" | "edit_note" | "delete_note" | "legal_hold" | "bulk_star" | "bulk_unstar" | "bulk_archive" | "bulk_unarchive" | "bulk_delete" | "delete" | "delete_at_twilio" | "export" | "cleanup" | 
+/**  A sign-in that opened this user's library (the browser flow, or a kept session). */
+"sign_in" | "sign_out" | 
+/**  Recorded in the arriving user's trail: "switched to this account". */
+"switch_account" | 
+/**  Recorded in the leaving user's trail: "switched to another account" (never which). */
+"switch_away" | 
+/**  The library opened without the provider confirming the session (offline start). */
+"offline_open" | "twilio_connect" | "twilio_disconnect" | 
+/**  One entry per sync run: who started it (manual or background) and what it did. */
+"sync" | 
+/**  A play start (not a resume). */
+"play" | 
+/**  "Download now", or audio streamed from Twilio and cached. */
+"download" | "transcribe" | "analyse_audio" | "analyse_ai";
+
+/**  How an operation ended. On `error` (a failure) the entry's detail names the error code. */
+export type Outcome = "ok" | "error" | 
+/**  Stopped on request (Cancel, a sign-out, a switch). */
+"cancelled";
 
 export type PaintedView = "sign_in" | "library";
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
 use crate::library::from_ms;
 use crate::secrets::{self, CredentialStore, StoreKind};
@@ -37,6 +38,14 @@ impl std::fmt::Debug for TwilioCredentialsInput {
 }
 
 impl TwilioCredentialsInput {
+    /// Which kind of credentials, for the audit trail (never their values).
+    fn kind(&self) -> &'static str {
+        match self {
+            TwilioCredentialsInput::AuthToken { .. } => "auth token",
+            TwilioCredentialsInput::ApiKey { .. } => "API key",
+        }
+    }
+
     fn into_credentials(self) -> Result<TwilioCredentials> {
         match self {
             TwilioCredentialsInput::AuthToken {
@@ -122,20 +131,43 @@ impl TwilioConnection {
         })
     }
 
-    /// Checks the credentials with Twilio and keeps them only if Twilio accepts them.
+    /// Checks the credentials with Twilio and keeps them only if Twilio accepts them. Each
+    /// attempt is an entry in the user's audit trail, naming the kind of credentials only.
     pub async fn connect(
         &self,
         scope: &UserScope,
         input: TwilioCredentialsInput,
     ) -> Result<TwilioStatus> {
-        let credentials = input.into_credentials()?;
-        secrets::verify_and_save(&self.store, credentials, self.config.clone()).await?;
+        let kind = input.kind();
+        let saved = match input.into_credentials() {
+            Ok(credentials) => {
+                secrets::verify_and_save(&self.store, credentials, self.config.clone()).await
+            }
+            Err(e) => Err(e),
+        };
+        audit::record_result(
+            scope,
+            Operation::TwilioConnect,
+            &[],
+            &saved,
+            Some(kind),
+            crate::now_ms(),
+        )
+        .await;
+        saved?;
         tracing::info!(user_id = scope.user_id(), "Twilio connected");
         self.status(scope).await
     }
 
     pub async fn disconnect(&self, scope: &UserScope) -> Result<()> {
-        secrets::delete(&self.store).await?;
+        audit::audited(
+            scope,
+            Operation::TwilioDisconnect,
+            &[],
+            crate::now_ms(),
+            async { secrets::delete(&self.store).await },
+        )
+        .await?;
         tracing::info!(user_id = scope.user_id(), "Twilio disconnected");
         Ok(())
     }

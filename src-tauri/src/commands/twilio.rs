@@ -1,7 +1,7 @@
 use calldeck_core::connection::{
     save_settings, SyncSettings, TwilioCredentialsInput, TwilioStatus,
 };
-use calldeck_core::sync::{download_recording, SyncResult};
+use calldeck_core::sync::{download_recording, SyncResult, SyncTrigger};
 use calldeck_core::{now_ms, ApiError};
 use tauri::State;
 
@@ -58,7 +58,7 @@ pub async fn save_sync_settings(
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncResult, ApiError> {
     let scope = state.workspace.current()?;
-    Ok(state.sync.run(&scope).await?)
+    Ok(state.sync.run(&scope, SyncTrigger::Manual).await?)
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::{analyse, audio_metrics, AiAnalysis, AudioMetrics, ChatConfig};
+use crate::audit::{audited, Operation};
 use crate::error::{Error, Result};
 use crate::library::from_ms;
 use crate::session::UserScope;
@@ -71,15 +72,20 @@ async fn store(
 }
 
 /// Talk and silence, per-channel talk time and loudness, from the downloaded audio.
+/// Recorded in the user's audit trail with its outcome.
 pub async fn analyse_audio(scope: &UserScope, sid: &str, now_ms: i64) -> Result<AudioMetrics> {
-    let id = recording_row(scope, sid).await?;
-    let path = local_audio(scope, sid).await?;
-    let metrics = tokio::task::spawn_blocking(move || audio_metrics(&path))
-        .await
-        .map_err(|_| Error::Internal("analysis task failed".into()))??;
-    let json = serde_json::to_string(&metrics).map_err(|e| Error::Internal(e.to_string()))?;
-    store(scope, id, "metrics", json, None, now_ms).await?;
-    Ok(metrics)
+    let ids = [sid.to_owned()];
+    audited(scope, Operation::AnalyseAudio, &ids, now_ms, async {
+        let id = recording_row(scope, sid).await?;
+        let path = local_audio(scope, sid).await?;
+        let metrics = tokio::task::spawn_blocking(move || audio_metrics(&path))
+            .await
+            .map_err(|_| Error::Internal("analysis task failed".into()))??;
+        let json = serde_json::to_string(&metrics).map_err(|e| Error::Internal(e.to_string()))?;
+        store(scope, id, "metrics", json, None, now_ms).await?;
+        Ok(metrics)
+    })
+    .await
 }
 
 /// The transcript as the model reads it: one line a segment, with who speaks.
@@ -104,8 +110,19 @@ fn transcript_text(segments: &[crate::transcripts::Segment]) -> String {
 }
 
 /// Summary, sentiment, topics and action items from the transcript, through the user's
-/// OpenAI-compatible chat endpoint.
+/// OpenAI-compatible chat endpoint. Recorded in the user's audit trail with its outcome.
 pub async fn analyse_with_ai(
+    scope: &UserScope,
+    sid: &str,
+    cancel: &CancellationToken,
+    now_ms: i64,
+) -> Result<AiAnalysis> {
+    let ids = [sid.to_owned()];
+    let work = ask_ai(scope, sid, cancel, now_ms);
+    audited(scope, Operation::AnalyseAi, &ids, now_ms, work).await
+}
+
+async fn ask_ai(
     scope: &UserScope,
     sid: &str,
     cancel: &CancellationToken,

@@ -12,6 +12,7 @@ use super::download::Download;
 use super::state::{visible_to, PlayerState, PlayerStates, Snapshot};
 use super::thread::{Command, PlayerThread, Request};
 use super::{MAX_SPEED, MIN_SPEED};
+use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
 use crate::ids::RecordingSid;
 use crate::session::UserScope;
@@ -97,30 +98,48 @@ impl PlayerHandle {
         download: Option<Arc<Download>>,
         duration_secs: i64,
     ) -> Result<()> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Command::Load {
-            owner: scope.user_id().to_owned(),
-            recording_id: sid.as_str().to_owned(),
-            path,
-            download,
-            duration_hint: Duration::from_secs(u64::try_from(duration_secs).unwrap_or(0)),
-            reply,
-        })?;
-        answer
-            .await
-            .map_err(|_| Error::Internal("player thread gone".into()))??;
-        let now = crate::now_ms();
-        sqlx::query(
-            "UPDATE recordings SET play_count = play_count + 1, last_played_at_ms = ?1
-             WHERE user_id = ?2 AND sid = ?3",
+        // Each play start, whether it plays or fails, is an entry in the user's audit trail.
+        let source = if download.is_some() {
+            "streamed"
+        } else {
+            "from this computer"
+        };
+        let started = async {
+            let (reply, answer) = oneshot::channel();
+            self.send(Command::Load {
+                owner: scope.user_id().to_owned(),
+                recording_id: sid.as_str().to_owned(),
+                path,
+                download,
+                duration_hint: Duration::from_secs(u64::try_from(duration_secs).unwrap_or(0)),
+                reply,
+            })?;
+            answer
+                .await
+                .map_err(|_| Error::Internal("player thread gone".into()))??;
+            sqlx::query(
+                "UPDATE recordings SET play_count = play_count + 1, last_played_at_ms = ?1
+                 WHERE user_id = ?2 AND sid = ?3",
+            )
+            .bind(crate::now_ms())
+            .bind(scope.user_id())
+            .bind(sid.as_str())
+            .execute(scope.pool())
+            .await?;
+            Ok::<(), Error>(())
+        }
+        .await;
+        let ids = [sid.as_str().to_owned()];
+        audit::record_result(
+            scope,
+            Operation::Play,
+            &ids,
+            &started,
+            Some(source),
+            crate::now_ms(),
         )
-        .bind(now)
-        .bind(scope.user_id())
-        .bind(sid.as_str())
-        .execute(scope.pool())
-        .await?;
-        tracing::info!(user_id = scope.user_id(), recording = %sid, operation = "play", outcome = "started");
-        Ok(())
+        .await;
+        started
     }
 
     fn send(&self, command: Command) -> Result<()> {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
 use crate::ids::RecordingSid;
 use crate::session::UserScope;
@@ -297,15 +298,31 @@ pub(crate) async fn download_all(
     tally
 }
 
-/// "Download now" for one recording, whatever the policy.
+/// "Download now" for one recording, whatever the policy. Recorded in the user's audit
+/// trail with its outcome.
 pub async fn download_recording(scope: &UserScope, client: &TwilioClient, id: &str) -> Result<u64> {
-    let sid = RecordingSid::parse(id)?;
-    let at: Option<i64> =
-        sqlx::query_scalar("SELECT recorded_at_ms FROM recordings WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .fetch_optional(scope.pool())
-            .await?;
-    let at = at.ok_or(Error::NotFound)?;
-    download_one(scope, client, &sid, at).await
+    let result = async {
+        let sid = RecordingSid::parse(id)?;
+        let at: Option<i64> = sqlx::query_scalar(
+            "SELECT recorded_at_ms FROM recordings WHERE user_id = ?1 AND sid = ?2",
+        )
+        .bind(scope.user_id())
+        .bind(sid.as_str())
+        .fetch_optional(scope.pool())
+        .await?;
+        let at = at.ok_or(Error::NotFound)?;
+        download_one(scope, client, &sid, at).await
+    }
+    .await;
+    let ids = [id.to_owned()];
+    audit::record_result(
+        scope,
+        Operation::Download,
+        &ids,
+        &result,
+        Some("download now"),
+        crate::now_ms(),
+    )
+    .await;
+    result
 }

@@ -8,6 +8,7 @@ mod listing;
 mod remote_delete;
 pub mod state;
 mod stream;
+mod trigger;
 mod upsert;
 
 use std::collections::HashSet;
@@ -25,6 +26,7 @@ pub use downloads::{
 pub use remote_delete::delete_here_and_at_twilio;
 pub use state::SyncState;
 pub use stream::play_from_twilio;
+pub use trigger::SyncTrigger;
 
 use crate::error::{Error, Result};
 use crate::session::UserScope;
@@ -46,6 +48,8 @@ pub struct SyncOptions {
     pub page_size: u32,
     /// "Now", for the download policy's "last N days" and the rows' update times.
     pub now_ms: i64,
+    /// Who started the run, for the audit trail.
+    pub started_by: SyncTrigger,
 }
 
 impl Default for SyncOptions {
@@ -56,6 +60,7 @@ impl Default for SyncOptions {
             overlap_days: 1,
             page_size: MAX_PAGE_SIZE,
             now_ms: crate::now_ms(),
+            started_by: SyncTrigger::Manual,
         }
     }
 }
@@ -160,7 +165,8 @@ fn day_of(ms: i64) -> Option<NaiveDate> {
 
 /// Runs one sync for the signed-in user. Errors that stop the whole sync (refused
 /// credentials, Twilio unreachable, the database) are returned as errors; everything that
-/// concerns single recordings is counted in the result.
+/// concerns single recordings is counted in the result. Each run is one entry in the
+/// user's audit trail (a second run refused while one is running is not a run).
 pub async fn sync_recordings(
     scope: &UserScope,
     client: &TwilioClient,
@@ -185,6 +191,7 @@ pub async fn sync_recordings(
         ),
         Err(e) => tracing::warn!(user_id = scope.user_id(), error = %e, "sync failed"),
     }
+    trigger::audit_run(scope, options, &result).await;
     result
 }
 

@@ -2,6 +2,7 @@
 //! the user's media folder while the player reads the growing file, so playback starts
 //! with the first bytes and the recording is available offline afterwards.
 
+use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
 use crate::ids::RecordingSid;
 use crate::player::{CacheWriter, PlayerHandle};
@@ -10,9 +11,13 @@ use crate::twilio::{TwilioClient, TwilioError};
 
 use super::downloads::{mark_downloaded, media_file_name};
 
+/// How the audit trail tells this download from a "Download now".
+const STREAMED: &str = "streamed";
+
 /// Starts streaming `id` from Twilio into the player. Returns once playback has started;
 /// the download finishes in the background, marks the recording as downloaded and then
-/// calls `on_cached` (the shell tells the UI).
+/// calls `on_cached` (the shell tells the UI). The download is one entry in the user's audit
+/// trail, ok or failed (the play is another, from the player).
 pub async fn play_from_twilio(
     scope: &UserScope,
     client: &TwilioClient,
@@ -30,8 +35,29 @@ pub async fn play_from_twilio(
             .ok_or(Error::NotFound)?;
     let name = media_file_name(&sid, recorded_at_ms);
     let target = scope.paths().media_file(&name)?;
-    let (mut response, total) = client.open_media(&sid).await?;
-    let mut writer = CacheWriter::create(target, total).await?;
+    let ids = [sid.as_str().to_owned()];
+    let opened = async {
+        let (response, total) = client.open_media(&sid).await?;
+        let writer = CacheWriter::create(target, total).await?;
+        Ok::<_, Error>((response, total, writer))
+    }
+    .await;
+    let (mut response, total, mut writer) = match opened {
+        Ok(opened) => opened,
+        Err(error) => {
+            let failed: Result<()> = Err(error);
+            audit::record_result(
+                scope,
+                Operation::Download,
+                &ids,
+                &failed,
+                Some(STREAMED),
+                crate::now_ms(),
+            )
+            .await;
+            return failed;
+        }
+    };
     let reading = writer.reading_path().to_path_buf();
     let download = writer.download();
 
@@ -69,6 +95,16 @@ pub async fn play_from_twilio(
                 .map(|_| ()),
             Err(error) => Err(error),
         };
+        // Before the shell hears of it, so the trail already says so when the UI looks.
+        audit::record_result(
+            &scope_bg,
+            Operation::Download,
+            &ids,
+            &recorded,
+            Some(STREAMED),
+            crate::now_ms(),
+        )
+        .await;
         match recorded {
             Ok(()) => on_cached(),
             Err(error) => {

@@ -8,6 +8,7 @@ use super::{
     audio, chosen_engine, get_transcript, merge_channels, remote_service, save_transcript, Engine,
     LocalEngine, RemoteEngine, Transcript,
 };
+use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
 use crate::session::UserScope;
 
@@ -49,7 +50,28 @@ pub(crate) async fn local_audio(scope: &UserScope, sid: &str) -> Result<std::pat
     scope.paths().media_file(&name)
 }
 
+/// Transcribes one of the user's downloaded recordings with their engine and saves the
+/// transcript. Each run is an entry in the user's audit trail: ok (with the engine),
+/// cancelled, or the error code.
 pub async fn transcribe_recording(
+    scope: &UserScope,
+    sid: &str,
+    cancel: &CancellationToken,
+    on_progress: impl Fn(TranscribeProgress),
+    now_ms: i64,
+) -> Result<Transcript> {
+    let result = transcribe(scope, sid, cancel, on_progress, now_ms).await;
+    let engine = match &result {
+        Ok(t) if t.engine == Engine::Local => Some("local"),
+        Ok(_) => Some("remote"),
+        Err(_) => None,
+    };
+    let ids = [sid.to_owned()];
+    audit::record_result(scope, Operation::Transcribe, &ids, &result, engine, now_ms).await;
+    result
+}
+
+async fn transcribe(
     scope: &UserScope,
     sid: &str,
     cancel: &CancellationToken,

@@ -2,12 +2,7 @@ import { describeError } from "../../lib/command";
 import { formatDateTime } from "../../lib/format";
 import { useToast } from "../toast/context";
 import { useAuditLog, useExportAuditCsv } from "./api";
-
-/** "bulk_update" → "Bulk update". */
-function operationLabel(op: string): string {
-  const words = op.replaceAll("_", " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+import { operationLabel, outcomeClass, outcomeLabel } from "./labels";
 
 export function AuditView() {
   const toast = useToast();
@@ -30,7 +25,10 @@ export function AuditView() {
           Export CSV…
         </button>
       </div>
-      <p className="muted">Every change to your library, newest first.</p>
+      <p className="muted">
+        Everything done in your account, newest first: sign-ins and switches, Twilio, syncs, plays, downloads,
+        exports, transcriptions, analyses and every change to your library.
+      </p>
       {log.isPending && <p className="muted">Loading…</p>}
       {log.error && <p role="alert" className="error-text">{describeError(log.error)}</p>}
       {log.data && entries.length === 0 && <p className="muted">Nothing has been done yet.</p>}
@@ -57,8 +55,8 @@ export function AuditView() {
                       : `${e.recordings.length} recordings`}
                 </td>
                 <td>
-                  <span className={e.outcome === "ok" || e.outcome === "success" ? "outcome ok" : "outcome failed"}>
-                    {e.outcome}
+                  <span className={outcomeClass(e.outcome)} data-testid="audit-outcome">
+                    {outcomeLabel(e.outcome)}
                   </span>
                   {e.detail && <span className="muted small"> · {e.detail}</span>}
                 </td>
