@@ -187,3 +187,86 @@ async fn a_corrupt_accounts_list_is_kept_aside_and_rebuilt_from_the_users_folder
     assert_eq!(aside, 1, "the unreadable file is kept aside, not deleted");
     provider.stop().await;
 }
+
+async fn trail(scope: &calldeck_core::UserScope) -> Vec<String> {
+    let mut ops: Vec<String> = calldeck_core::audit::list_audit(scope, &Default::default())
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| format!("{}:{}", e.operation, e.outcome))
+        .collect();
+    ops.reverse();
+    ops
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_switch_offline_opening_and_sign_out_are_in_each_users_own_trail() {
+    let provider = Provider::start(0).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let data = dir.path();
+    configure(data, &provider.issuer, &free_ports(3).await, None).await;
+    let ws = Workspace::new(data);
+    let auth = Auth::new(data).expect("auth");
+    let alice = auth
+        .sign_in(&ws, browser("alice"), None, now_ms())
+        .await
+        .expect("alice");
+    let alice_key = alice.user_id().to_owned();
+    drop(alice);
+    let bob_key = auth
+        .sign_in(&ws, browser("bob"), None, now_ms())
+        .await
+        .expect("bob")
+        .user_id()
+        .to_owned();
+    let alice = auth
+        .switch_to(&ws, &alice_key, now_ms())
+        .await
+        .expect("switch to alice");
+    assert_eq!(trail(&alice).await, ["sign_in:ok", "switch_account:ok"]);
+    drop(alice);
+    let bob = auth
+        .switch_to(&ws, &bob_key, now_ms())
+        .await
+        .expect("back to bob");
+    assert_eq!(
+        trail(&bob).await,
+        ["sign_in:ok", "switch_away:ok", "switch_account:ok"],
+        "bob's trail says he left and came back, and nothing of alice's"
+    );
+    drop(bob);
+    auth.switch_to(&ws, &alice_key, now_ms())
+        .await
+        .expect("to alice again");
+
+    // A restart with the provider unreachable opens alice offline; then she signs out.
+    provider.control("reachable?on=false").await;
+    let (ws, auth) = (Workspace::new(data), Auth::new(data).expect("auth"));
+    let alice = auth
+        .resume(&ws, &alice_key, Reopen::AtStart, now_ms())
+        .await
+        .expect("offline");
+    assert_eq!(
+        trail(&alice).await.last().map(String::as_str),
+        Some("offline_open:ok")
+    );
+    auth.sign_out(&ws, false, None).await.expect("sign out");
+    provider.control("reachable?on=true").await;
+    let alice = auth
+        .sign_in(&ws, browser("alice"), None, now_ms())
+        .await
+        .expect("alice again");
+    assert_eq!(
+        trail(&alice).await,
+        [
+            "sign_in:ok",
+            "switch_account:ok",
+            "switch_away:ok",
+            "switch_account:ok",
+            "offline_open:ok",
+            "sign_out:ok",
+            "sign_in:ok"
+        ]
+    );
+    provider.stop().await;
+}

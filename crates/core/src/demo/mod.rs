@@ -26,6 +26,15 @@ pub fn identity() -> VerifiedIdentity {
 /// Signs in to the demo workspace, seeding its library the first time.
 pub async fn open(workspace: &Workspace, now_ms: i64) -> Result<UserScope> {
     let scope = workspace.sign_in(identity(), now_ms).await?;
+    crate::audit::record(
+        &scope,
+        crate::audit::Operation::SignIn,
+        &[],
+        crate::audit::Outcome::Ok,
+        Some("demo workspace"),
+        now_ms,
+    )
+    .await;
     if count_recordings(&scope, &RecordingFilter::default()).await? == 0 {
         seed_library(&scope, now_ms).await?;
     }

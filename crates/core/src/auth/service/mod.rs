@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::accounts::{self, AccountSummary, KnownAccount};
 use super::oidc::{self, Claims, Grant};
 use super::{config, AuthConfig, AuthError, CallbackListener};
+use crate::audit::{self, Operation, Outcome};
 use crate::error::{Error, Result};
 use crate::secrets::{self, blocking, SecretSlot, REFRESH_TOKEN};
 use crate::session::{AccountId, UserScope, VerifiedIdentity, Workspace};
@@ -30,6 +31,15 @@ mod sign_out;
 mod tokens;
 
 pub use reopen::Reopen;
+
+/// How a session came to be open, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opened {
+    SignIn,
+    AtStart,
+    Switch,
+    Offline,
+}
 
 /// How long the browser has to come back with an answer.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -194,21 +204,48 @@ impl Auth {
             slot,
         };
         let identity = VerifiedIdentity::new(account, name).with_email(claims.email.clone());
-        self.open(workspace, identity, active, now_ms).await
+        self.open(workspace, identity, active, Opened::SignIn, now_ms)
+            .await
     }
 
+    /// Makes the account the signed-in user and records how it got there in its own audit
+    /// trail (and, for a switch, "switched away" in the leaving user's).
     async fn open(
         &self,
         workspace: &Workspace,
         identity: VerifiedIdentity,
         active: Active,
+        how: Opened,
         now_ms: i64,
     ) -> Result<UserScope> {
         let offline = active.access.is_none();
         let mut guard = self.active.lock().await;
+        if how == Opened::Switch {
+            if let Ok(leaving) = workspace.current() {
+                audit::record(
+                    &leaving,
+                    Operation::SwitchAway,
+                    &[],
+                    Outcome::Ok,
+                    None,
+                    now_ms,
+                )
+                .await;
+            }
+        }
         let scope = workspace.sign_in(identity, now_ms).await?;
         *guard = Some(active);
         self.offline.store(offline, Ordering::Relaxed);
+        let (op, detail) = match how {
+            Opened::SignIn => (Operation::SignIn, Some("browser")),
+            Opened::AtStart => (Operation::SignIn, Some("reopened at start")),
+            Opened::Switch => (Operation::SwitchAccount, None),
+            Opened::Offline => (
+                Operation::OfflineOpen,
+                Some("provider unreachable at start"),
+            ),
+        };
+        audit::record(&scope, op, &[], Outcome::Ok, detail, now_ms).await;
         Ok(scope)
     }
 

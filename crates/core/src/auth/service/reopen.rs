@@ -3,7 +3,7 @@
 //! since their issuer last confirmed them, and only while the sign-in settings still name
 //! that issuer and client — offline.
 
-use super::{accounts, display_name, Active, Auth, AuthError, DAY_MS};
+use super::{accounts, display_name, Active, Auth, AuthError, Opened, DAY_MS};
 use crate::error::{Error, Result};
 use crate::session::{UserScope, VerifiedIdentity, Workspace};
 
@@ -55,7 +55,11 @@ impl Auth {
                     slot,
                 };
                 let identity = VerifiedIdentity::new(id, name).with_email(email);
-                self.open(workspace, identity, active, now_ms).await
+                let how = match reopen {
+                    Reopen::AtStart => Opened::AtStart,
+                    Reopen::Switch => Opened::Switch,
+                };
+                self.open(workspace, identity, active, how, now_ms).await
             }
             Err(Error::Auth(AuthError::Unreachable(why))) => {
                 if reopen != Reopen::AtStart {
@@ -80,7 +84,8 @@ impl Auth {
                     slot,
                 };
                 let identity = VerifiedIdentity::new(id, account.name).with_email(account.email);
-                self.open(workspace, identity, active, now_ms).await
+                self.open(workspace, identity, active, Opened::Offline, now_ms)
+                    .await
             }
             Err(other) => Err(other),
         }

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use tokio_util::sync::CancellationToken;
 
 use super::{accounts, oidc, AccountSummary, Auth};
+use crate::audit::{self, Operation, Outcome};
 use crate::auth::accounts::AccountStatus;
 use crate::error::Result;
 use crate::secrets;
@@ -38,6 +39,16 @@ impl Auth {
         if oidc_user {
             self.forget_grant(&key).await;
         }
+        let detail = remove_data.then_some("data removed from this device");
+        audit::record(
+            &scope,
+            Operation::SignOut,
+            &[],
+            Outcome::Ok,
+            detail,
+            crate::now_ms(),
+        )
+        .await;
         if remove_data {
             secrets::delete_all(&scope).await?;
         }
