@@ -125,7 +125,7 @@ pub async fn run_cleanup(
 ) -> Result<CleanupResult> {
     audited(scope, Operation::Cleanup, &[], now_ms, async {
         let cutoff = cutoff_ms(policy, now_ms)?;
-        let mut tx = scope.pool().begin().await?;
+        let mut tx = crate::library::db::begin_write(scope.pool()).await?;
         let mut q = QueryBuilder::new(
             "SELECT sid, local_file, coalesce(local_file_bytes, 0) FROM recordings",
         );

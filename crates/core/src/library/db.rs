@@ -22,6 +22,17 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
     Ok(pool)
 }
 
+/// Begins a write transaction that holds the write lock from its first statement (`BEGIN
+/// IMMEDIATE`). A deferred `BEGIN` that reads before it writes keeps a snapshot which
+/// another connection's commit can make stale; its first write then fails with SQLITE_BUSY
+/// at once, busy timeout or not. Taking the lock up front makes an edit during a sync wait
+/// its turn instead. Every transaction that writes begins here.
+pub(crate) async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
 /// Connection options for the database file at `path`, taken as a path: a `?` or `#` in a
 /// folder's name stays part of the name (as a URL it would become connection options).
 pub(crate) fn options(path: &Path) -> SqliteConnectOptions {

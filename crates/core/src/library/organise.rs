@@ -226,7 +226,7 @@ pub async fn bulk_update(
     };
     audited(scope, op, ids, now_ms, async {
         let sids = owned_sids(ids)?;
-        let mut tx = scope.pool().begin().await?;
+        let mut tx = crate::library::db::begin_write(scope.pool()).await?;
         check_all_owned(&mut tx, scope, &sids, ids.len()).await?;
         let changed = match action {
             BulkAction::Delete => {
@@ -267,7 +267,7 @@ pub async fn delete_recording(scope: &UserScope, id: &str, now_ms: i64) -> Resul
     let ids = vec![id.to_owned()];
     audited(scope, Operation::Delete, &ids, now_ms, async {
         let sids = owned_sids(&ids)?;
-        let mut tx = scope.pool().begin().await?;
+        let mut tx = crate::library::db::begin_write(scope.pool()).await?;
         check_all_owned(&mut tx, scope, &sids, 1)
             .await
             .map_err(|_| Error::NotFound)?;

@@ -39,7 +39,7 @@ pub async fn insert_recordings(
     recordings: &[NewRecording],
     now_ms: i64,
 ) -> Result<u64> {
-    let mut tx = scope.pool().begin().await?;
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     let mut inserted = 0;
     for r in recordings {
         let tags =

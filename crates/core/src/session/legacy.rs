@@ -133,7 +133,7 @@ async fn rekey_database(database: &Path, old_id: &str, new_id: &str) -> Result<(
     )
     .fetch_all(&mut conn)
     .await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let moved = sqlx::query("UPDATE users SET id = ?1 WHERE id = ?2")
         .bind(new_id)
         .bind(old_id)

@@ -137,7 +137,7 @@ pub(crate) async fn commit_page(
     )
     .map_err(|e| Error::Internal(e.to_string()))?;
 
-    let mut tx = scope.pool().begin().await?;
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     let tombstoned: HashSet<String> = sqlx::query_scalar(
         "SELECT sid FROM tombstones WHERE user_id = ?1 AND sid IN (SELECT value FROM json_each(?2))",
     )

@@ -61,7 +61,7 @@ pub async fn save_transcript(
     now_ms: i64,
 ) -> Result<()> {
     let id = recording_row(scope, sid).await?;
-    let mut tx = scope.pool().begin().await?;
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     sqlx::query("DELETE FROM transcripts WHERE recording_id = ?1 AND user_id = ?2")
         .bind(id)
         .bind(scope.user_id())
