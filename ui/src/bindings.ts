@@ -153,15 +153,23 @@ export type AiSettings = {
 	baseUrl: string | null,
 	transcriptionModel: string,
 	chatModel: string,
-	/**  An API key is saved (it is never shown again). */
+	/**  An API key for this base URL is saved (it is never shown again). */
 	hasApiKey: boolean,
+	/**
+	 *  A key is saved, but for another base URL than this one, so it is not used: the page
+	 *  asks for this address's key.
+	 */
+	keyForOtherAddress: boolean,
 	/**  Where the key is kept. */
 	keyStore: StoreKind,
 	/**  The local engine (pocketsphinx) is installed on this computer. */
 	localAvailable: boolean,
 };
 
-/**  What the settings page saves. `api_key`: a new key, or none to keep the saved one. */
+/**
+ *  What the settings page saves. `api_key`: a new key, or none to keep the saved one if it
+ *  is for this `base_url` (a key saved for another address is forgotten).
+ */
 export type AiSettingsInput = {
 	engine: Engine,
 	baseUrl: string | null,

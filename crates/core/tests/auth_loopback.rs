@@ -1,5 +1,6 @@
-//! The loopback redirect listener: 127.0.0.1 only, one answer, `state` checked, other paths
-//! answered with a 404 that changes nothing, a fixed port list, a timeout.
+//! The loopback redirect listener: 127.0.0.1 only, one answer, `state` checked (a wrong one
+//! is refused and the listener keeps waiting), other paths answered with a 404 that changes
+//! nothing, a fixed port list, a timeout.
 
 use std::time::Duration;
 
@@ -58,21 +59,46 @@ async fn the_right_callback_gives_the_code_and_a_friendly_page() {
     );
 }
 
+/// Any web page can make the browser send a request to the listener; only the provider's
+/// redirect knows the state. A wrong or missing one is answered 400 and changes nothing, so
+/// a hostile page cannot end the sign-in the user is doing.
 #[tokio::test]
-async fn a_wrong_state_ends_the_attempt_without_a_code() {
+async fn a_wrong_or_missing_state_is_refused_and_the_listener_keeps_waiting() {
     let listener = CallbackListener::bind(&free_ports(1).await)
         .await
         .expect("bind");
     let base = format!("http://127.0.0.1:{}", listener.port());
-    let wait = waiting(listener, Duration::from_secs(10));
-    let page = reqwest::get(format!("{base}/callback?code=stolen&state=forged"))
+    let wait = waiting(listener, Duration::from_secs(30));
+    for forged in [
+        "code=stolen&state=forged",
+        "code=stolen",
+        "state=",
+        "error=access_denied&state=forged",
+        "error=access_denied",
+        "state=expected-stat",
+        "state=expected-statf",
+    ] {
+        let page = reqwest::get(format!("{base}/callback?{forged}"))
+            .await
+            .expect("callback");
+        assert_eq!(page.status(), 400, "{forged} is refused");
+        let body = page.text().await.expect("body");
+        assert!(
+            !body.contains("stolen") && !body.contains("forged"),
+            "the page echoes nothing of the request: {body}"
+        );
+    }
+    let page = reqwest::get(format!("{base}/callback?code=c0de&state=expected-state"))
         .await
         .expect("callback");
-    assert_eq!(page.status(), 400);
-    assert!(matches!(
-        wait.await.expect("join"),
-        Err(AuthError::StateMismatch)
-    ));
+    assert_eq!(page.status(), 200, "the right answer still arrives");
+    assert_eq!(
+        wait.await
+            .expect("join")
+            .expect("the attempt was still waiting"),
+        "c0de",
+        "only the answer with the right state ends the attempt"
+    );
 }
 
 #[tokio::test]

@@ -49,11 +49,15 @@ export function transcriptsDouble(opts: TranscriptsOptions, find: (id: unknown) 
     transcriptionModel: "whisper-1",
     chatModel: "gpt-4o-mini",
     hasApiKey: false,
+    keyForOtherAddress: false,
     keyStore: "keyring",
     localAvailable: true,
     ...opts.ai,
   };
   let savedKey: string | null = null;
+  // Like the backend, a key belongs to the address it was saved with.
+  let keyKept = ai.hasApiKey;
+  let keyAddress = ai.baseUrl;
   let held: { id: string; finish: () => void; reject: (e: ApiError) => void } | null = null;
 
   const analysisOf = (id: string): CallAnalysis =>
@@ -88,15 +92,21 @@ export function transcriptsDouble(opts: TranscriptsOptions, find: (id: unknown) 
       if (input.baseUrl && !/^https?:\/\//.test(input.baseUrl)) {
         throw refuse("invalid_input", "The base URL must start with https:// (or http:// for a local service).");
       }
-      if (input.apiKey) savedKey = input.apiKey;
-      if (input.clearApiKey) savedKey = null;
+      if (input.apiKey) {
+        savedKey = input.apiKey;
+        keyKept = true;
+        keyAddress = input.baseUrl;
+      } else if (input.clearApiKey || keyAddress !== input.baseUrl) {
+        savedKey = null;
+        keyKept = false;
+      }
       ai = {
         ...ai,
         engine: input.engine,
         baseUrl: input.baseUrl,
         transcriptionModel: input.transcriptionModel ?? "whisper-1",
         chatModel: input.chatModel ?? "gpt-4o-mini",
-        hasApiKey: savedKey !== null,
+        hasApiKey: keyKept,
       };
       return ai;
     },

@@ -12,8 +12,6 @@ pub enum AuthError {
     Refused(String),
     #[error("ID token rejected: {0}")]
     InvalidToken(String),
-    #[error("the answer did not match the sign-in CallDeck started")]
-    StateMismatch,
     #[error("no answer from the browser in time")]
     TimedOut,
     #[error("cancelled")]
@@ -44,7 +42,6 @@ impl AuthError {
             | AuthError::Ended => ErrorCode::SessionExpired,
             AuthError::Refused(_)
             | AuthError::InvalidToken(_)
-            | AuthError::StateMismatch
             | AuthError::TimedOut
             | AuthError::NoFreePort(_) => ErrorCode::AuthFailed,
         }
@@ -62,9 +59,6 @@ impl AuthError {
             AuthError::Refused(_) => "The sign-in service refused the sign-in. Please try again.".into(),
             AuthError::InvalidToken(_) => {
                 "The sign-in answer could not be verified, so CallDeck did not accept it.".into()
-            }
-            AuthError::StateMismatch => {
-                "That sign-in answer was not for the sign-in CallDeck started, so it was ignored. Please sign in again.".into()
             }
             AuthError::TimedOut => {
                 "The sign-in was not completed in the browser in time. Please try again.".into()

@@ -1,8 +1,11 @@
 //! The loopback redirect of RFC 8252: a listener on 127.0.0.1, on the first free port of a
 //! fixed list (Auth0 only redirects to registered callback URLs), that takes one answer on
 //! `/callback` and then closes. The browser tab gets a short page saying what happened.
+//! Any web page the user has open can send requests there too; only the provider's redirect
+//! carries the `state` of this sign-in, so anything else is refused and the wait goes on.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,8 +56,10 @@ impl CallbackListener {
         format!("http://127.0.0.1:{}/callback", self.port)
     }
 
-    /// Waits for the one answer on `/callback`. A wrong `state` or an error from the
-    /// provider ends the attempt; requests on other paths get a 404 and change nothing.
+    /// Waits for the one answer on `/callback` with the right `state`: a code, or the
+    /// provider's error, ends the attempt. A wrong or missing `state` is answered 400 and
+    /// the wait goes on (until `timeout` or `cancel`): a hostile page must not be able to end
+    /// the user's sign-in. Requests on other paths get a 404 and change nothing.
     pub async fn wait(
         self,
         expected_state: String,
@@ -71,7 +76,11 @@ impl CallbackListener {
                     "This is CallDeck's sign-in listener. You can close this tab.",
                 )
             })
-            .with_state(Arc::new(Answer { expected_state, tx }));
+            .with_state(Arc::new(Answer {
+                expected_state,
+                tx,
+                refused_once: AtomicBool::new(false),
+            }));
         let (stop, stopped) = oneshot::channel::<()>();
         let serve = axum::serve(self.listener, app).with_graceful_shutdown(async {
             let _ = stopped.await;
@@ -97,6 +106,8 @@ impl CallbackListener {
 struct Answer {
     expected_state: String,
     tx: mpsc::Sender<Result<CallbackCode, AuthError>>,
+    /// A refusal is logged once per attempt, so a page sending thousands fills no log.
+    refused_once: AtomicBool,
 }
 
 async fn on_callback(
@@ -106,12 +117,20 @@ async fn on_callback(
     let state_ok = params
         .get("state")
         .is_some_and(|s| constant_time_eq(s.as_bytes(), answer.expected_state.as_bytes()));
-    let (result, response) = if !state_ok {
-        (
-            Err(AuthError::StateMismatch),
-            page(StatusCode::BAD_REQUEST, "Sign-in not accepted", "This answer was not for the sign-in CallDeck started, so it was ignored. Return to CallDeck and sign in again."),
-        )
-    } else if let Some(error) = params.get("error") {
+    if !state_ok {
+        // Nothing of the request is logged: it is whatever the sending page chose.
+        if !answer.refused_once.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                "ignored a callback request that was not for this sign-in (wrong or missing state)"
+            );
+        }
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in not accepted",
+            "This request was not for the sign-in CallDeck started, so it was ignored. If you are signing in, finish in the page CallDeck opened.",
+        );
+    }
+    let (result, response) = if let Some(error) = params.get("error") {
         // The provider's error code (e.g. access_denied) is not secret; its description could
         // echo anything, so only the code is kept.
         let code: String = error

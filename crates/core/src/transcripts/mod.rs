@@ -2,6 +2,7 @@
 //! OpenAI-compatible `/v1/audio/transcriptions` endpoint, stored per user as timed segments
 //! and searchable with the library.
 
+mod api_key;
 pub mod audio;
 mod job;
 pub mod local;

@@ -1,15 +1,15 @@
 //! Each user's choice of transcription engine and their OpenAI-compatible service (base URL,
 //! models). The service's API key lives in the keyring slot `openai/<user key>` (or the
-//! owner-only file fallback), never in the database.
-
-use std::sync::Arc;
+//! owner-only file fallback), never in the database, together with the base URL it was saved
+//! for: a key is only ever sent to that address, whatever the settings row says later.
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::api_key::ApiKeySlot;
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::secrets::{self, blocking, SecretSlot, StoreKind};
+use crate::secrets::StoreKind;
 use crate::session::UserScope;
 use crate::twilio::Secret;
 
@@ -22,15 +22,19 @@ pub struct AiSettings {
     pub base_url: Option<String>,
     pub transcription_model: String,
     pub chat_model: String,
-    /// An API key is saved (it is never shown again).
+    /// An API key for this base URL is saved (it is never shown again).
     pub has_api_key: bool,
+    /// A key is saved, but for another base URL than this one, so it is not used: the page
+    /// asks for this address's key.
+    pub key_for_other_address: bool,
     /// Where the key is kept.
     pub key_store: StoreKind,
     /// The local engine (pocketsphinx) is installed on this computer.
     pub local_available: bool,
 }
 
-/// What the settings page saves. `api_key`: a new key, or none to keep the saved one.
+/// What the settings page saves. `api_key`: a new key, or none to keep the saved one if it
+/// is for this `base_url` (a key saved for another address is forgotten).
 #[derive(Debug, Clone, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AiSettingsInput {
@@ -53,10 +57,6 @@ pub struct RemoteService {
     pub api_key: Secret,
 }
 
-async fn key_slot(scope: &UserScope) -> Result<Arc<dyn SecretSlot>> {
-    secrets::open_slot(secrets::AI_KEY, scope.user_id(), scope.paths().root()).await
-}
-
 type Row = (Engine, Option<String>, String, String);
 
 async fn row(scope: &UserScope) -> Result<Row> {
@@ -74,18 +74,27 @@ async fn row(scope: &UserScope) -> Result<Row> {
     )))
 }
 
+/// The row's base URL, parsed as the settings page saved it (none if it is not usable).
+fn row_url(base_url: Option<&str>) -> Option<Url> {
+    base_url.and_then(|u| check_base_url(u).ok())
+}
+
 pub async fn load_ai_settings(scope: &UserScope) -> Result<AiSettings> {
     let (engine, base_url, transcription_model, chat_model) = row(scope).await?;
-    let slot = key_slot(scope).await?;
-    let kind = slot.kind();
-    let has_api_key = blocking(move || slot.load()).await?.is_some();
+    let slot = ApiKeySlot::open(scope).await?;
+    let current = row_url(base_url.as_deref());
+    let saved = slot.load(current.as_ref()).await?;
+    let has_api_key = saved
+        .as_ref()
+        .is_some_and(|(url, _)| Some(url) == current.as_ref());
     Ok(AiSettings {
         engine,
         base_url,
         transcription_model,
         chat_model,
         has_api_key,
-        key_store: kind,
+        key_for_other_address: saved.is_some() && !has_api_key,
+        key_store: slot.kind(),
         local_available: super::LocalEngine::find().is_some(),
     })
 }
@@ -136,7 +145,7 @@ pub async fn save_ai_settings(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(raw) => Some(check_base_url(raw)?.to_string()),
+        Some(raw) => Some(check_base_url(raw)?),
         None => None,
     };
     let transcription_model = check_model(input.transcription_model, "whisper-1")?;
@@ -150,12 +159,21 @@ pub async fn save_ai_settings(
         if key.len() > 500 || key.chars().any(char::is_control) {
             return Err(Error::invalid("That does not look like an API key."));
         }
-        let slot = key_slot(scope).await?;
-        let key = key.to_owned();
-        blocking(move || slot.save(&key)).await?;
+        let url = base_url.as_ref().ok_or_else(|| {
+            Error::invalid("Enter the service's address with its API key: a key is only ever sent to the address it was saved for.")
+        })?;
+        ApiKeySlot::open(scope).await?.save(url, key).await?;
     } else if input.clear_api_key {
-        let slot = key_slot(scope).await?;
-        blocking(move || slot.delete()).await?;
+        ApiKeySlot::open(scope).await?.delete().await?;
+    } else {
+        // No new key: the saved one stays only if it is this address's key. Sending it to a
+        // new address would hand it to whoever runs that host.
+        let (_, old_url, _, _) = row(scope).await?;
+        let slot = ApiKeySlot::open(scope).await?;
+        let saved = slot.load(row_url(old_url.as_deref()).as_ref()).await?;
+        if saved.is_some_and(|(url, _)| Some(&url) != base_url.as_ref()) {
+            slot.delete().await?;
+        }
     }
     sqlx::query(
         "INSERT INTO ai_settings (user_id, engine, base_url, transcription_model, chat_model, updated_at_ms)
@@ -166,7 +184,7 @@ pub async fn save_ai_settings(
     )
     .bind(scope.user_id())
     .bind(input.engine)
-    .bind(base_url)
+    .bind(base_url.map(String::from))
     .bind(transcription_model)
     .bind(chat_model)
     .bind(now_ms)
@@ -175,25 +193,34 @@ pub async fn save_ai_settings(
     load_ai_settings(scope).await
 }
 
-/// The configured remote service, or a clear error naming what is missing.
+/// The configured remote service, or a clear error naming what is missing. The key comes
+/// with the address it was saved for, and only when that is the address configured now.
 pub async fn remote_service(scope: &UserScope) -> Result<RemoteService> {
     let (_, base_url, transcription_model, chat_model) = row(scope).await?;
-    let base_url = base_url
+    let configured = base_url
         .as_deref()
         .map(check_base_url)
         .transpose()?
         .ok_or_else(|| {
             Error::invalid("Set the AI service's address in Settings → Transcripts first.")
         })?;
-    let slot = key_slot(scope).await?;
-    let key = blocking(move || slot.load()).await?.ok_or_else(|| {
-        Error::invalid("Save the AI service's API key in Settings → Transcripts first.")
-    })?;
+    let (base_url, api_key) = ApiKeySlot::open(scope)
+        .await?
+        .load(Some(&configured))
+        .await?
+        .ok_or_else(|| {
+            Error::invalid("Save the AI service's API key in Settings → Transcripts first.")
+        })?;
+    if base_url != configured {
+        return Err(Error::invalid(
+            "The saved API key is for another address. Enter the API key for this address in Settings → Transcripts.",
+        ));
+    }
     Ok(RemoteService {
         base_url,
         transcription_model,
         chat_model,
-        api_key: Secret::new(key),
+        api_key,
     })
 }
 
@@ -204,6 +231,5 @@ pub async fn chosen_engine(scope: &UserScope) -> Result<Engine> {
 
 /// Forgets the user's API key (with "remove my data").
 pub async fn delete_api_key(scope: &UserScope) -> Result<()> {
-    let slot = key_slot(scope).await?;
-    blocking(move || slot.delete()).await
+    ApiKeySlot::open(scope).await?.delete().await
 }

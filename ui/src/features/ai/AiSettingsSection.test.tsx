@@ -56,6 +56,44 @@ describe("Settings → Transcripts & AI", () => {
     expect(api.callsOf("save_ai_settings")[0]?.args.settings).toMatchObject({ apiKey: null, clearApiKey: true, engine: "remote" });
   });
 
+  it("asks for the key again when the address changes, since a key only goes to its own address", async () => {
+    const api = backend({
+      signedIn: true,
+      ai: { hasApiKey: true, engine: "remote", baseUrl: "https://api.example.com/v1" },
+    });
+    renderApp();
+    const form = await openAiSettings();
+    expect(form.queryByTestId("ai-key-address-changed")).toBeNull();
+    const address = form.getByTestId("ai-base-url");
+    await userEvent.clear(address);
+    await userEvent.type(address, "https://other.example.net/v1");
+    expect(form.getByTestId("ai-key-address-changed")).toHaveTextContent(
+      "The saved key is only ever sent to https://api.example.com/v1. Saving another address forgets it",
+    );
+    expect(form.getByTestId("ai-api-key")).toHaveAttribute("placeholder", "sk-…");
+
+    await userEvent.click(form.getByTestId("ai-save"));
+    expect(await form.findByTestId("ai-saved")).toHaveTextContent("Enter the API key for the new address.");
+    expect(api.callsOf("save_ai_settings")[0]?.args.settings).toMatchObject({
+      baseUrl: "https://other.example.net/v1",
+      apiKey: null,
+    });
+    expect(form.getByTestId("ai-key-note")).toHaveTextContent("No API key saved.");
+    expect(form.queryByTestId("ai-key-address-changed"), "nothing left to forget").toBeNull();
+  });
+
+  it("says when the saved key is for another address", async () => {
+    backend({
+      signedIn: true,
+      ai: { hasApiKey: false, keyForOtherAddress: true, engine: "remote", baseUrl: "https://api.example.com/v1" },
+    });
+    renderApp();
+    const form = await openAiSettings();
+    expect(form.getByTestId("ai-key-note")).toHaveTextContent(
+      "The saved key is for another address, so it is not used. Enter the key for this address.",
+    );
+  });
+
   it("marks the local engine as not installed", async () => {
     backend({ signedIn: true, ai: { localAvailable: false } });
     renderApp();

@@ -30,6 +30,18 @@ export function AiSettingsSection() {
 /** Empty fields are sent as none: the backend then keeps its defaults. */
 const orNone = (text: string) => text.trim() || null;
 
+/** The same service address, as the backend compares them (parsed, so `http://host` and `http://host/` match). */
+function sameAddress(typed: string, saved: string | null) {
+  const normal = (url: string) => {
+    try {
+      return new URL(url.trim()).href;
+    } catch {
+      return url.trim();
+    }
+  };
+  return saved !== null && normal(typed) === normal(saved);
+}
+
 function AiSettingsForm({ saved }: { saved: AiSettings }) {
   const save = useSaveAiSettings();
   const [engine, setEngine] = useState<Engine>(saved.engine);
@@ -38,6 +50,8 @@ function AiSettingsForm({ saved }: { saved: AiSettings }) {
   const [chatModel, setChatModel] = useState(saved.chatModel);
   const [apiKey, setApiKey] = useState("");
   const [done, setDone] = useState<string | null>(null);
+  // The key is only ever sent to the address it was saved with: a new address needs its own.
+  const forgetsKey = saved.hasApiKey && !sameAddress(baseUrl, saved.baseUrl) && !apiKey.trim();
 
   const send = (input: AiSettingsInput, message: string) => {
     setDone(null);
@@ -48,7 +62,7 @@ function AiSettingsForm({ saved }: { saved: AiSettings }) {
     e.preventDefault();
     send(
       { engine, baseUrl: orNone(baseUrl), transcriptionModel: orNone(transcriptionModel), chatModel: orNone(chatModel), apiKey: orNone(apiKey) },
-      "Settings saved",
+      forgetsKey ? "Settings saved. Enter the API key for the new address." : "Settings saved",
     );
   };
   // What is saved, not what is typed: removing the key saves nothing else.
@@ -117,10 +131,20 @@ function AiSettingsForm({ saved }: { saved: AiSettings }) {
           onChange={(e) => setChatModel(e.target.value)} data-testid="ai-chat-model" />
         <label htmlFor="ai-api-key">API key</label>
         <input id="ai-api-key" type="password" autoComplete="new-password" value={apiKey}
-          placeholder={saved.hasApiKey ? "Saved — type a new key to replace it" : "sk-…"}
+          placeholder={saved.hasApiKey && !forgetsKey ? "Saved — type a new key to replace it" : "sk-…"}
           onChange={(e) => setApiKey(e.target.value)} data-testid="ai-api-key" />
+        {forgetsKey && (
+          <p className="note warn" data-testid="ai-key-address-changed">
+            The saved key is only ever sent to {saved.baseUrl}. Saving another address forgets it: enter the key for the
+            new address.
+          </p>
+        )}
         <p className={saved.keyStore === "file" && saved.hasApiKey ? "note warn" : "note"} data-testid="ai-key-note">
-          {saved.hasApiKey ? KEY_STORES[saved.keyStore] : "No API key saved."}
+          {saved.hasApiKey
+            ? KEY_STORES[saved.keyStore]
+            : saved.keyForOtherAddress
+              ? "The saved key is for another address, so it is not used. Enter the key for this address."
+              : "No API key saved."}
           {saved.hasApiKey && (
             <>
               {" · "}
