@@ -38,3 +38,27 @@ async fn a_folder_named_like_connection_options_keeps_its_library_across_a_resta
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn first_opens_of_one_library_at_the_same_time_all_succeed() {
+    for _ in 0..10 {
+        let dir = tempfile::tempdir().expect("dir");
+        let opens: Vec<_> = (0..6)
+            .map(|_| {
+                let data = dir.path().to_path_buf();
+                tokio::spawn(async move {
+                    let ws = calldeck_core::Workspace::new(&data);
+                    ws.sign_in(
+                        calldeck_core::session::VerifiedIdentity::for_tests("alice"),
+                        NOW_MS,
+                    )
+                    .await
+                    .map(|_| ())
+                })
+            })
+            .collect();
+        for open in opens {
+            open.await.expect("join").expect("every first open succeeds");
+        }
+    }
+}

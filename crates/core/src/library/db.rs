@@ -18,8 +18,31 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .max_connections(4)
         .connect_with(options)
         .await?;
-    sqlx::migrate!("../../migrations").run(&pool).await?;
+    // Two first opens at once (two windows of a start-up race, or two processes) would both
+    // see no schema and both create it ("table exists"): migrations run under an exclusive
+    // lock on a file beside the database, which the OS releases however the holder ends.
+    let lock = migration_lock(path).await?;
+    let migrated = sqlx::migrate!("../../migrations").run(&pool).await;
+    drop(lock);
+    migrated?;
     Ok(pool)
+}
+
+async fn migration_lock(database: &Path) -> Result<std::fs::File> {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        file.lock()?;
+        Ok(file)
+    })
+    .await
+    .map_err(|_| crate::Error::Internal("migration lock task failed".into()))?
 }
 
 /// Begins a write transaction that holds the write lock from its first statement (`BEGIN
