@@ -55,7 +55,7 @@ async fn edits_during_a_sync_of_ten_thousand_recordings_all_land() {
     let mut round = 0u32;
     while !done.load(Ordering::SeqCst) || round < 5 {
         round += 1;
-        let action = if round % 2 == 0 {
+        let action = if round.is_multiple_of(2) {
             BulkAction::Star
         } else {
             BulkAction::Unstar
@@ -86,7 +86,7 @@ async fn edits_during_a_sync_of_ten_thousand_recordings_all_land() {
         Some(format!("edit {round}")),
         "the last edit is there"
     );
-    let starred = round % 2 == 0;
+    let starred = round.is_multiple_of(2);
     for s in &mine {
         assert_eq!(
             get_recording(&scope, s).await.expect("get").summary.starred,

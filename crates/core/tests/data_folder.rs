@@ -58,7 +58,9 @@ async fn first_opens_of_one_library_at_the_same_time_all_succeed() {
             })
             .collect();
         for open in opens {
-            open.await.expect("join").expect("every first open succeeds");
+            open.await
+                .expect("join")
+                .expect("every first open succeeds");
         }
     }
 }
