@@ -4,10 +4,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-APP_DEBUG := target/debug/calldeck
-APP_RELEASE := target/release/calldeck
+# Cargo's output folder (CARGO_TARGET_DIR when set, as cargo itself does).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+APP_DEBUG := $(TARGET_DIR)/debug/calldeck
+APP_RELEASE := $(TARGET_DIR)/release/calldeck
+# The switches only the end-to-end tests may use (src-tauri/src/test_hooks.rs).
+TEST_ONLY_SWITCHES := CALLDECK_EXPORT_DIR CALLDECK_BROWSER CALLDECK_TWILIO_BASE_URL
 
-.PHONY: run test bench package bootstrap ui build build-release bindings \
+.PHONY: run test bench package bootstrap ui build build-e2e build-release bindings \
         test-rust test-ui test-e2e fmt clean
 
 bootstrap:
@@ -18,6 +22,10 @@ ui: bootstrap
 
 build: ui
 	cargo build
+
+## The app the end-to-end tests drive: the same build with their switches (test-hooks).
+build-e2e: ui
+	cargo build --locked --features test-hooks
 
 build-release: ui
 	cargo build --release
@@ -44,19 +52,27 @@ test-rust: ui
 test-ui: bootstrap
 	cd ui && npm run typecheck && npm run lint && npm test
 
-test-e2e: build
+test-e2e: build-e2e
+	@# The switches exist in this build and work (test-rust proved the default build has none).
+	cargo test --locked --features test-hooks --test test_hooks
 	@# The loopback OpenID provider and scripted browser the sign-in tests rely on.
 	cd tests/oidc && npm test
 	@# The app under test gets a private D-Bus session with an unlocked throwaway keyring.
-	scripts/with-keyring.sh tests/e2e/run.sh "$(CURDIR)/$(APP_DEBUG)"
+	scripts/with-keyring.sh tests/e2e/run.sh "$(abspath $(APP_DEBUG))"
 
 ## Figures for target/bench/results.json, measured on the release build.
 bench: build-release
-	scripts/bench.sh "$(CURDIR)/$(APP_RELEASE)"
+	scripts/bench.sh "$(abspath $(APP_RELEASE))"
 
-## A .deb built by the Tauri bundler (target/release/bundle/deb/).
+## A .deb built by the Tauri bundler (target/release/bundle/deb/), without the test-only
+## switches: the check below fails the package if the binary so much as names one.
 package: bootstrap
 	ui/node_modules/.bin/tauri build --bundles deb
+	@for name in $(TEST_ONLY_SWITCHES); do \
+	  if grep -qaF "$$name" "$(APP_RELEASE)"; then \
+	    echo "make package: the release binary names the test-only $$name"; exit 1; fi; \
+	done
+	@ls -l $(TARGET_DIR)/release/bundle/deb/*.deb
 
 ## Regenerates ui/src/bindings.ts from the Rust commands.
 bindings:

@@ -10,10 +10,7 @@ use tauri_specta::Event;
 use tokio::sync::oneshot;
 
 use crate::events::LibraryChanged;
-
-/// `CALLDECK_EXPORT_DIR` answers every file dialog with that folder instead of asking:
-/// the end-to-end tests use it, since WebDriver cannot reach a native dialog.
-const EXPORT_DIR_ENV: &str = "CALLDECK_EXPORT_DIR";
+use crate::test_hooks;
 
 pub trait Host: Send + Sync {
     fn library_changed(&self, recordings: Vec<String>);
@@ -25,10 +22,6 @@ pub trait Host: Send + Sync {
     fn open_browser(&self, url: &str) -> calldeck_core::Result<()>;
     fn transcription_progressed(&self, progress: calldeck_core::transcripts::TranscribeProgress);
 }
-
-/// `CALLDECK_BROWSER`: a command run with the URL as its last argument instead of the
-/// system browser (the end-to-end tests use a scripted browser that signs in).
-const BROWSER_ENV: &str = "CALLDECK_BROWSER";
 
 fn browser_failed() -> calldeck_core::Error {
     calldeck_core::Error::invalid("CallDeck could not open your web browser.")
@@ -53,8 +46,8 @@ impl<R: Runtime> Host for TauriHost<R> {
     }
 
     fn save_path(&self, suggested_name: &str) -> oneshot::Receiver<Option<PathBuf>> {
-        if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV) {
-            return answered(Some(PathBuf::from(dir).join(suggested_name)));
+        if let Some(dir) = test_hooks::export_dir() {
+            return answered(Some(dir.join(suggested_name)));
         }
         let (tx, rx) = oneshot::channel();
         self.app
@@ -68,8 +61,8 @@ impl<R: Runtime> Host for TauriHost<R> {
     }
 
     fn pick_folder(&self) -> oneshot::Receiver<Option<PathBuf>> {
-        if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV) {
-            return answered(Some(PathBuf::from(dir)));
+        if let Some(dir) = test_hooks::export_dir() {
+            return answered(Some(dir));
         }
         let (tx, rx) = oneshot::channel();
         self.app.dialog().file().pick_folder(move |path| {
@@ -83,7 +76,7 @@ impl<R: Runtime> Host for TauriHost<R> {
     }
 
     fn open_browser(&self, url: &str) -> calldeck_core::Result<()> {
-        if let Ok(command) = std::env::var(BROWSER_ENV) {
+        if let Some(command) = test_hooks::browser_command() {
             let mut parts = command.split_whitespace();
             let program = parts.next().ok_or_else(browser_failed)?;
             let mut child = std::process::Command::new(program)

@@ -8,6 +8,7 @@ mod jobs;
 mod session;
 mod state;
 mod sync_runner;
+pub mod test_hooks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,7 +18,8 @@ use tauri::Manager;
 
 use crate::state::AppState;
 
-/// Tests and benchmarks point the app at a throwaway data folder with this variable.
+/// Tests and benchmarks point the app at a throwaway data folder with this variable; users
+/// may too (README), so every build honours it.
 const DATA_DIR_ENV: &str = "CALLDECK_DATA_DIR";
 
 /// WebKitGTK's own switch (documented with its environment variables) for rendering pages

@@ -11,9 +11,6 @@ use calldeck_core::twilio::ClientConfig;
 use calldeck_core::{now_ms, Error, Result, UserScope};
 use tokio_util::sync::CancellationToken;
 
-/// Tests point the app at a loopback Twilio fake with this variable.
-const TWILIO_BASE_URL_ENV: &str = "CALLDECK_TWILIO_BASE_URL";
-
 pub struct SyncRunner {
     config: ClientConfig,
     progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
@@ -30,7 +27,8 @@ impl SyncRunner {
         finished: Arc<dyn Fn(&SyncResult) + Send + Sync>,
     ) -> Self {
         let mut config = ClientConfig::default();
-        if let Ok(url) = std::env::var(TWILIO_BASE_URL_ENV) {
+        // Only builds with the `test-hooks` feature (the end-to-end tests' loopback fake).
+        if let Some(url) = crate::test_hooks::twilio_base_url() {
             config.base_url = url;
         }
         Self {

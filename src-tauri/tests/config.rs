@@ -69,3 +69,25 @@ fn the_main_window_gets_only_its_own_commands_and_no_remote_url_gets_ipc() {
         }
     }
 }
+
+/// The Tauri CLI runs these in the first folder holding a package.json it finds, which is
+/// not ui/ (tests/oidc has one too): `make package` then failed with "Missing script: build".
+#[test]
+fn the_ui_is_built_and_served_from_ui() {
+    let conf = read_json("tauri.conf.json");
+    let manifest = read_json("ui/package.json");
+    for (hook, script) in [
+        ("beforeBuildCommand", "npm run build"),
+        ("beforeDevCommand", "npm run dev"),
+    ] {
+        let command = &conf["build"][hook];
+        assert_eq!(command["script"], script, "{hook}");
+        assert_eq!(command["cwd"], "ui", "{hook} runs in ui/");
+        let name = script.trim_start_matches("npm run ");
+        assert!(
+            manifest["scripts"][name].is_string(),
+            "ui/package.json has the script {hook} runs"
+        );
+    }
+    assert_eq!(conf["build"]["frontendDist"], "ui/dist");
+}
