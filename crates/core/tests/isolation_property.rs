@@ -97,7 +97,7 @@ fn no_sequence_of_commands_reaches_another_users_data() {
                 for (actor, op) in &ops {
                     one_command(&world, &mut known, *actor, op).await?;
                 }
-                end_case(&world, &known).await
+                end_case(&world, &mut known).await
             })
         })
         .expect("isolation holds for every sequence");
@@ -136,8 +136,8 @@ async fn start_case(world: &World, known: &mut Known, playing: Option<(usize, u3
     }
     for u in changed {
         known.dumps[u] = dump(&world.users[u].1).await;
+        known.take_files_of(world, u);
     }
-    known.files = files(&world.root);
     // States sent before this case are no one's business now.
     let mut states = world.states.lock().await;
     let anyone = &world.users[0].0;
@@ -146,9 +146,12 @@ async fn start_case(world: &World, known: &mut Known, playing: Option<(usize, u3
 
 /// The whole data folder against what is known: only the actors' own folders changed
 /// (what is known of those was taken after each of their commands).
-async fn end_case(world: &World, known: &Known) -> Result<(), TestCaseError> {
-    let now = files(&world.root);
-    for path in changed_paths(&known.files, &now) {
+async fn end_case(world: &World, known: &mut Known) -> Result<(), TestCaseError> {
+    let now = Files::take(world);
+    let changed = (0..USERS)
+        .flat_map(|v| changed_paths(&known.files.users[v], &now.users[v]))
+        .chain(changed_paths(&known.files.rest, &now.rest));
+    for path in changed {
         let Some(v) = database_of(world, path) else {
             return Err(TestCaseError::fail(format!(
                 "the case changed {}, outside the actors' folders",
@@ -161,6 +164,7 @@ async fn end_case(world: &World, known: &Known) -> Result<(), TestCaseError> {
             v
         );
     }
+    known.files = now;
     Ok(())
 }
 
@@ -245,14 +249,8 @@ async fn area_unchanged(
     v: usize,
     what: impl Fn() -> String,
 ) -> Result<(), TestCaseError> {
-    let was: BTreeMap<PathBuf, Stat> = known
-        .files
-        .iter()
-        .filter(|(p, _)| is_users(world, v, p))
-        .map(|(p, s)| (p.clone(), *s))
-        .collect();
     let is = files_of(world, v);
-    for path in changed_paths(&was, &is) {
+    for path in changed_paths(&known.files.users[v], &is) {
         prop_assert!(
             database_of(world, path) == Some(v),
             "{} touched {}",

@@ -14,8 +14,10 @@ pub(crate) async fn dump(scope: &UserScope) -> Dump {
     let rows: Vec<(bool, String)> = sqlx::query_as(
         "SELECT user_id = ?1, json_array('recording', id, user_id, sid, call_sid, phone_number, phone_digits,
             contact_name, direction, status, duration_secs, channels, category, tags, priority, starred,
-            archived, legal_hold, notes, local_file, local_file_bytes, play_count, download_count,
-            last_played_at_ms, last_downloaded_at_ms, recorded_at_ms, updated_at_ms) FROM recordings
+            archived, legal_hold, notes, local_file, local_file_bytes, download_count,
+            last_downloaded_at_ms, recorded_at_ms, updated_at_ms) FROM recordings
+         UNION ALL SELECT user_id = ?1, json_array('plays', id, play_count, last_played_at_ms)
+            FROM recordings
          UNION ALL SELECT user_id = ?1, json_array('note', id, user_id, recording_id, position_ms, body,
             created_at_ms, updated_at_ms) FROM recording_notes
          UNION ALL SELECT user_id = ?1, json_array('tombstone', user_id, sid, deleted_at_ms) FROM tombstones
@@ -49,10 +51,11 @@ pub(crate) fn others_rows(dump: &Dump) -> Vec<&String> {
         .collect()
 }
 
-/// The user's own rows, but their audit trail (which records refusals too).
+/// The user's own rows, but their audit trail (which records refusals too) and their
+/// play counts (which every play moves, and which no case needs put back).
 pub(crate) fn own_rows(dump: &Dump) -> Vec<&String> {
     dump.iter()
-        .filter(|(own, r)| *own && !r.starts_with("[\"audit\""))
+        .filter(|(own, r)| *own && !r.starts_with("[\"audit\"") && !r.starts_with("[\"plays\""))
         .map(|(_, r)| r)
         .collect()
 }
@@ -112,9 +115,29 @@ pub(crate) fn database_of(world: &World, path: &Path) -> Option<usize> {
     })
 }
 
-/// Whether `path` is user `v`'s: in their folder or their export folder.
-pub(crate) fn is_users(world: &World, v: usize, path: &Path) -> bool {
-    path.starts_with(world.users[v].1.paths().root()) || path.starts_with(exports_of(world, v))
+/// The files of the data folder by whose they are: each user's (their folder and their
+/// exports), and the rest (shared by all).
+pub(crate) struct Files {
+    pub(crate) users: Vec<BTreeMap<PathBuf, Stat>>,
+    pub(crate) rest: BTreeMap<PathBuf, Stat>,
+}
+
+impl Files {
+    pub(crate) fn take(world: &World) -> Self {
+        let mut users = vec![BTreeMap::new(); world.users.len()];
+        let mut rest = BTreeMap::new();
+        for (path, stat) in files(&world.root) {
+            let whose = (0..world.users.len()).find(|&v| {
+                path.starts_with(world.users[v].1.paths().root())
+                    || path.starts_with(exports_of(world, v))
+            });
+            match whose {
+                Some(v) => users[v].insert(path, stat),
+                None => rest.insert(path, stat),
+            };
+        }
+        Files { users, rest }
+    }
 }
 
 /// What is known of everyone's data between commands.
@@ -122,7 +145,7 @@ pub(crate) struct Known {
     pub(crate) dumps: Vec<Dump>,
     /// Each user's own rows as `seed_own` left them.
     base: Vec<Vec<String>>,
-    pub(crate) files: BTreeMap<PathBuf, Stat>,
+    pub(crate) files: Files,
     /// Users who acted since the world was last put back.
     pub(crate) dirty: BTreeSet<usize>,
 }
@@ -139,7 +162,7 @@ impl Known {
                 .map(|d| own_rows(d).into_iter().cloned().collect())
                 .collect(),
             dumps,
-            files: files(&world.root),
+            files: Files::take(world),
             dirty: BTreeSet::new(),
         }
     }
@@ -167,7 +190,6 @@ impl Known {
 
     /// Takes what user `v`'s folders now hold as known (after their own command).
     pub(crate) fn take_files_of(&mut self, world: &World, v: usize) {
-        self.files.retain(|p, _| !is_users(world, v, p));
-        self.files.extend(files_of(world, v));
+        self.files.users[v] = files_of(world, v);
     }
 }
