@@ -15,7 +15,6 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use calldeck_core::analysis::{analyse_audio, audio_metrics, get_analysis};
 use calldeck_core::audit::{audit_csv, list_audit, AuditRequest};
@@ -180,7 +179,6 @@ async fn one_command(
         format!("before {op:?} by user {actor}")
     })
     .await?;
-    player_check::settle(world).await;
     let player_before = player_check::observe(world)?;
     // The other users this command names (by id, or by path): their folders are compared
     // file by file after it; everyone else's at the end of the case.
@@ -213,7 +211,6 @@ async fn one_command(
             id
         );
     }
-    player_check::settle(world).await;
     player_check::check(world, actor, op, code, &player_before)?;
     player_check::check_stream(world, actor).await?;
 

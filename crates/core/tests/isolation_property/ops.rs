@@ -202,8 +202,10 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         2 => Just(Op::Pause),
         1 => Just(Op::Resume),
         1 => Just(Op::Stop),
+        // Never to the end: 5 s and 19 skips of at most 0.5 s stay inside the 15 s of audio,
+        // since the player notices an end on its own clock, not on a command's.
         2 => (0u32..5_000).prop_map(Op::Seek),
-        1 => (-20_000i64..20_000).prop_map(Op::Skip),
+        1 => (-500i64..=500).prop_map(Op::Skip),
         1 => (0u8..=10).prop_map(Op::Volume),
         1 => (0usize..4).prop_map(Op::Speed),
         1 => Just(Op::PlayerState),

@@ -64,29 +64,6 @@ pub(crate) fn observe(world: &World) -> Result<(Vec<View>, Option<usize>), TestC
     Ok((views, owner))
 }
 
-/// Waits while a playback is at its end but not yet ended: the player notices that on its
-/// own clock, and nothing else moves it (its output is never drained).
-pub(crate) async fn settle(world: &World) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let at_end = |s: &PlayerState| {
-        matches!(
-            s.status,
-            PlaybackStatus::Playing | PlaybackStatus::Buffering
-        ) && s.position_ms >= s.duration_ms
-    };
-    while world
-        .users
-        .iter()
-        .any(|(_, scope)| at_end(&world.player.state_for(scope)))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "a playback at its end never ended"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-}
-
 fn is_player_control(op: &Op) -> bool {
     matches!(
         op,

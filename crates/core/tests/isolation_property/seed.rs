@@ -5,8 +5,8 @@
 use super::*;
 
 /// Fifteen seconds of a tone: real audio, for the player, the waveform and the metrics.
-/// Longer than a case's seeks and skips mostly reach, so that playback rarely comes to its
-/// end (which the player reaches on its own time); at 2 kHz it is still small.
+/// Longer than a case's seeks and skips can reach (see `op`), so that playback never comes
+/// to its end, which the player notices on its own time; at 2 kHz it is still small.
 pub(crate) fn tone_wav() -> &'static [u8] {
     static WAV: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     WAV.get_or_init(make_tone)
