@@ -255,3 +255,26 @@ async fn volume_and_speed_of_an_idle_player_are_the_next_plays() {
     let state = player.state_for(&alice);
     assert_eq!((state.volume, state.speed), (0.4, 1.5), "{state:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_play_by_another_user_does_not_take_over_the_last_ones_levels() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_wa, alice) = signed_in(dir.path(), "auth0|alice").await;
+    let (_wb, bob) = signed_in(dir.path(), "auth0|bob").await;
+    let alices = downloaded_recording(&alice, 1).await;
+    let bobs = downloaded_recording(&bob, 2).await;
+    let (player, _output) = still_player();
+    player.play(&alice, &alices).await.expect("alice plays");
+    player
+        .set_volume(&alice, 0.2)
+        .await
+        .expect("alice's volume");
+    player.set_speed(&alice, 0.5).await.expect("alice's speed");
+    player.play(&bob, &bobs).await.expect("bob plays his own");
+    let state = player.state_for(&bob);
+    assert_eq!(
+        (state.volume, state.speed),
+        (1.0, 1.0),
+        "bob's playback starts at the default levels, not alice's: {state:?}"
+    );
+}

@@ -235,6 +235,10 @@ impl PlayerThread {
         download: Option<Arc<Download>>,
         duration_hint: Duration,
     ) -> Result<()> {
+        if self.owner.as_ref().is_some_and(|last| *last != owner) {
+            // Another user's play replaces the last one's playback, levels included.
+            self.forget();
+        }
         self.loaded = None;
         self.stopped = None;
         self.owner = Some(owner);
