@@ -94,7 +94,6 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             std::process::exit(1);
         }
     };
-    forward_player_state(app, &player);
     let sync = Arc::new(sync_runner::SyncRunner::new(
         {
             let app = app.clone();
@@ -118,7 +117,8 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         }
     };
     app.manage(AppState {
-        workspace: Workspace::new(&data_dir),
+        // The workspace stops and forgets playback before the signed-in user changes.
+        workspace: Workspace::new(&data_dir).with_player(player.clone()),
         data_dir,
         auth,
         notice: std::sync::Mutex::new(None),
@@ -128,6 +128,7 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         sync: Arc::clone(&sync),
         restored: restored_rx,
     });
+    forward_player_state(app);
     let background = app.clone();
     let notifier = app.clone();
     tauri::async_runtime::spawn(sync_runner::background_loop(
@@ -184,16 +185,15 @@ async fn restore_last_session(state: &AppState) {
     }
 }
 
-/// Sends every player state to the UI as a typed event.
-fn forward_player_state<R: tauri::Runtime>(
-    app: &tauri::AppHandle<R>,
-    player: &calldeck_core::player::PlayerHandle,
-) {
+/// Sends the player's states to the window as the signed-in user may see them: the core's
+/// stream asks the workspace who that is, so another user's playback never reaches it.
+fn forward_player_state<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri_specta::Event;
-    let mut states = player.subscribe();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        while let Some(state) = states.next().await {
+        let shell = app.state::<AppState>();
+        let mut states = shell.player.subscribe();
+        while let Some(state) = states.next(&shell.workspace).await {
             let _ = (events::PlayerStateChanged { state }).emit(&app);
         }
     });

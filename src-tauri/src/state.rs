@@ -56,10 +56,13 @@ impl AppState {
         self.set_notice(None);
     }
 
-    /// Before another user (or nobody) takes over: the current user's playback and sync stop.
+    /// Before another user (or nobody) takes over: playback is stopped and forgotten, the
+    /// current user's sync and jobs stop. The workspace forgets playback once more just
+    /// before the next user becomes current, for whatever was started meanwhile (a sign-in
+    /// waits in the browser for minutes).
     pub async fn before_switch(&self) {
-        if let Ok(scope) = self.workspace.current() {
-            let _ = self.player.stop_for_user(scope.user_id()).await;
+        let _ = self.player.forget().await;
+        if self.workspace.current().is_ok() {
             let _ = self.sync.cancel();
             self.jobs.cancel_all();
         }

@@ -11,6 +11,7 @@ fn app(data_dir: &std::path::Path) -> tauri::WebviewWindow<MockRuntime> {
         .build(mock_context(noop_assets()))
         .expect("build app");
     // The mock runtime does not run the setup hook; do what it does.
+    calldeck_shell::bindings::builder::<MockRuntime>().mount_events(app.handle());
     calldeck_shell::open_workspace(app.handle(), data_dir.to_path_buf());
     WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
@@ -160,5 +161,92 @@ fn sign_in_setup_is_saved_through_ipc_and_sign_in_needs_it_first() {
         accounts,
         json!([]),
         "nobody has signed in on this device yet"
+    );
+}
+
+/// Waits until `done` holds for what was sent so far (the player's events arrive from a
+/// task of their own); fails after a generous while.
+fn wait_for_events(
+    sent: &std::sync::Mutex<Vec<Value>>,
+    what: &str,
+    done: impl Fn(&[Value]) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !done(&sent.lock().expect("events")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never saw {what}: {:?}",
+            sent.lock().expect("events")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_change_of_user_stops_and_forgets_playback_and_the_next_cannot_steer_it() {
+    use tauri::Listener;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let window = app(dir.path());
+    // Every playerStateChanged the window is sent.
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let sink = std::sync::Arc::clone(&sent);
+    window.listen_any("player-state-changed", move |event| {
+        let payload: Value = serde_json::from_str(event.payload()).expect("json payload");
+        sink.lock().expect("events").push(payload["state"].clone());
+    });
+    invoke(&window, "open_demo_workspace", json!({})).expect("open demo");
+    let page = invoke(
+        &window,
+        "list_recordings",
+        json!({ "request": { "page": 1, "limit": 50 } }),
+    )
+    .expect("list");
+    let id = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|r| r["availableOffline"] == true)
+        .and_then(|r| r["id"].as_str())
+        .expect("the demo's newest calls have audio")
+        .to_owned();
+    let playing = invoke(&window, "play_recording", json!({ "recordingId": id })).expect("play");
+    assert_eq!(playing["recordingId"], id.as_str());
+    invoke(&window, "player_seek", json!({ "positionMs": 1500 })).expect("seek");
+    wait_for_events(&sent, "the playback's own events", |s| {
+        s.iter().any(|e| e["recordingId"] == id.as_str())
+    });
+
+    // The demo user leaves; the same desktop's next user (the demo again, here) comes.
+    invoke(&window, "sign_out", json!({ "removeData": false })).expect("sign out");
+    wait_for_events(&sent, "an idle player after sign-out", |s| {
+        s.last().is_some_and(|e| e["recordingId"].is_null())
+    });
+    let after_sign_out = sent.lock().expect("events").len();
+    invoke(&window, "open_demo_workspace", json!({})).expect("open demo again");
+
+    let state = invoke(&window, "player_state", json!({})).expect("state");
+    assert!(
+        state["recordingId"].is_null() && state["positionMs"] == 0,
+        "nothing of the last playback survives a change of user: {state}"
+    );
+    for (command, body) in [
+        ("player_pause", json!({})),
+        ("player_seek", json!({ "positionMs": 3000 })),
+        ("player_resume", json!({})),
+    ] {
+        let err = invoke(&window, command, body).expect_err("nothing to steer");
+        assert_eq!(
+            err["code"], "not_found",
+            "{command} without a playback of one's own answers not_found: {err}"
+        );
+    }
+    // The player publishes its (idle) state after each command, refused ones too.
+    wait_for_events(&sent, "the states after the refused commands", |s| {
+        s.len() > after_sign_out
+    });
+    let later = sent.lock().expect("events")[after_sign_out..].to_vec();
+    assert!(
+        later.iter().all(|e| e["recordingId"].is_null()),
+        "no event after the change of user names the last user's recording: {later:?}"
     );
 }

@@ -259,25 +259,25 @@ async fn run(runs: usize) -> Result<Vec<serde_json::Value>, BoxError> {
         if i >= WARM_UP {
             local_ms.push(ms);
         }
-        rig.player.stop().await?;
+        rig.player.stop(&rig.scope).await?;
     }
 
     let mut seek_ms = Vec::new();
     rig.player.play(&rig.scope, &local).await?;
     let quiet_ms = (QUIET_FROM_S + 1) * 1000;
     for i in 0..total {
-        rig.player.seek(quiet_ms).await?;
+        rig.player.seek(&rig.scope, quiet_ms).await?;
         settle(&rig.capture).await;
         // A different spot in the loud part each time.
         let to = LOUD_FROM_S * 1000 + 37 * (i as u32 % 50);
         let asked = Instant::now();
-        rig.player.seek(to).await?;
+        rig.player.seek(&rig.scope, to).await?;
         let ms = first_sound_after(&rig.capture, asked).await?;
         if i >= WARM_UP {
             seek_ms.push(ms);
         }
     }
-    rig.player.stop().await?;
+    rig.player.stop(&rig.scope).await?;
 
     let client = reqwest::Client::new();
     let mut streamed_ms = Vec::new();
@@ -285,7 +285,7 @@ async fn run(runs: usize) -> Result<Vec<serde_json::Value>, BoxError> {
     for i in 0..total {
         settle(&rig.capture).await;
         let (ms, early) = streamed_once(&rig, &sid(1000 + i as u32), body.clone(), &client).await?;
-        rig.player.stop().await?;
+        rig.player.stop(&rig.scope).await?;
         if i >= WARM_UP {
             streamed_ms.push(ms);
             before_download_ended += usize::from(early);

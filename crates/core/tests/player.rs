@@ -258,7 +258,7 @@ async fn seek_lands_on_time(ext: &str, channels: u16) {
     rig.player.play(&rig.scope, &rig.id).await.expect("play");
     tokio::time::sleep(Duration::from_millis(400)).await;
     let asked_ms = 2_500u32;
-    rig.player.seek(asked_ms).await.expect("seek");
+    rig.player.seek(&rig.scope, asked_ms).await.expect("seek");
     // Wait until 300 ms have played past the asked position, however loaded the machine is,
     // so that the last samples heard are surely from after the seek; a fixed sleep raced it.
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -301,7 +301,7 @@ async fn pause_stops_the_flow_and_resume_continues_where_it_was() {
     let rig = rig("wav", 1, 4.0).await;
     rig.player.play(&rig.scope, &rig.id).await.expect("play");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    rig.player.pause().await.expect("pause");
+    rig.player.pause(&rig.scope).await.expect("pause");
     tokio::time::sleep(Duration::from_millis(50)).await;
     let paused_at = rig.player.state_for(&rig.scope);
     let from = rig.capture.len();
@@ -321,7 +321,7 @@ async fn pause_stops_the_flow_and_resume_continues_where_it_was() {
         still.position_ms, paused_at.position_ms,
         "the position must not move while paused"
     );
-    rig.player.resume().await.expect("resume");
+    rig.player.resume(&rig.scope).await.expect("resume");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let moving = rig.player.state_for(&rig.scope);
     assert!(
@@ -337,9 +337,12 @@ async fn pause_stops_the_flow_and_resume_continues_where_it_was() {
 #[tokio::test(flavor = "multi_thread")]
 async fn speed_changes_how_fast_the_position_moves_and_volume_scales_samples() {
     let rig = rig("wav", 1, 4.0).await;
-    rig.player.set_speed(2.0).await.expect("speed");
+    rig.player.set_speed(&rig.scope, 2.0).await.expect("speed");
     assert!(
-        matches!(rig.player.set_speed(3.0).await, Err(Error::InvalidInput(_))),
+        matches!(
+            rig.player.set_speed(&rig.scope, 3.0).await,
+            Err(Error::InvalidInput(_))
+        ),
         "speeds beyond 2x are refused"
     );
     rig.player.play(&rig.scope, &rig.id).await.expect("play");
@@ -354,12 +357,15 @@ async fn speed_changes_how_fast_the_position_moves_and_volume_scales_samples() {
         (1.6..=2.4).contains(&rate),
         "at 2x the position must move ~2 ms per ms of wall time, moved {rate:.2}"
     );
-    rig.player.skip(-10_000).await.expect("skip back");
+    rig.player
+        .skip(&rig.scope, -10_000)
+        .await
+        .expect("skip back");
     assert!(
         rig.player.state_for(&rig.scope).position_ms < 200,
         "skipping back past the start lands at the start"
     );
-    rig.player.set_volume(0.0).await.expect("mute");
+    rig.player.set_volume(&rig.scope, 0.0).await.expect("mute");
     tokio::time::sleep(Duration::from_millis(100)).await;
     let from = rig.capture.len();
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -405,10 +411,7 @@ async fn another_users_recording_cannot_be_played_and_missing_audio_is_not_avail
         None,
         "another user never sees what this user plays"
     );
-    rig.player
-        .stop_for_user(rig.scope.user_id())
-        .await
-        .expect("stop");
+    rig.player.forget().await.expect("forget");
     assert_eq!(
         rig.player.state_for(&rig.scope).recording_id,
         None,

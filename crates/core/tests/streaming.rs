@@ -115,5 +115,5 @@ async fn a_recording_not_downloaded_plays_before_its_download_ends_and_is_then_o
         ),
         "the player is playing the stream: {state:?}"
     );
-    player.stop().await.expect("stop");
+    player.stop(&scope).await.expect("stop");
 }

@@ -53,7 +53,7 @@ pub async fn player_state(state: State<'_, AppState>) -> Result<PlayerState, Api
 #[specta::specta]
 pub async fn player_pause(state: State<'_, AppState>) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.pause().await?;
+    state.player.pause(&scope).await?;
     Ok(state.player.state_for(&scope))
 }
 
@@ -61,7 +61,7 @@ pub async fn player_pause(state: State<'_, AppState>) -> Result<PlayerState, Api
 #[specta::specta]
 pub async fn player_resume(state: State<'_, AppState>) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.resume().await?;
+    state.player.resume(&scope).await?;
     Ok(state.player.state_for(&scope))
 }
 
@@ -69,7 +69,7 @@ pub async fn player_resume(state: State<'_, AppState>) -> Result<PlayerState, Ap
 #[specta::specta]
 pub async fn player_stop(state: State<'_, AppState>) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.stop().await?;
+    state.player.stop(&scope).await?;
     Ok(state.player.state_for(&scope))
 }
 
@@ -80,7 +80,7 @@ pub async fn player_seek(
     position_ms: u32,
 ) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.seek(position_ms).await?;
+    state.player.seek(&scope, position_ms).await?;
     Ok(state.player.state_for(&scope))
 }
 
@@ -91,7 +91,7 @@ pub async fn player_skip(
     delta_ms: i32,
 ) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.skip(i64::from(delta_ms)).await?;
+    state.player.skip(&scope, i64::from(delta_ms)).await?;
     Ok(state.player.state_for(&scope))
 }
 
@@ -102,7 +102,7 @@ pub async fn player_set_volume(
     volume: f32,
 ) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.set_volume(volume).await?;
+    state.player.set_volume(&scope, volume).await?;
     Ok(state.player.state_for(&scope))
 }
 
@@ -113,7 +113,7 @@ pub async fn player_set_speed(
     speed: f32,
 ) -> Result<PlayerState, ApiError> {
     let scope = state.workspace.current()?;
-    state.player.set_speed(speed).await?;
+    state.player.set_speed(&scope, speed).await?;
     Ok(state.player.state_for(&scope))
 }
 

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use tokio::sync::{oneshot, watch};
 
+use super::command::{Command, Control, Request};
 use super::download::Download;
 use super::state::{visible_to, PlayerState, PlayerStates, Snapshot};
-use super::thread::{Command, PlayerThread, Request};
+use super::thread::PlayerThread;
 use super::{MAX_SPEED, MIN_SPEED};
 use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
@@ -148,8 +149,8 @@ impl PlayerHandle {
             .map_err(|_| Error::Internal("player thread gone".into()))
     }
 
-    /// Sends a command and waits until the player thread has applied it and published
-    /// the resulting state.
+    /// Sends a command and waits until the player thread has applied (or refused) it and
+    /// published the resulting state.
     async fn apply(&self, command: Command) -> Result<()> {
         let (done, applied) = oneshot::channel();
         self.tx
@@ -157,50 +158,69 @@ impl PlayerHandle {
             .map_err(|_| Error::Internal("player thread gone".into()))?;
         applied
             .await
-            .map_err(|_| Error::Internal("player thread gone".into()))
+            .map_err(|_| Error::Internal("player thread gone".into()))?
     }
 
-    pub async fn pause(&self) -> Result<()> {
-        self.apply(Command::Pause).await
+    /// A command from the user of `scope`: applied only to their own playback. Anything
+    /// else (another user's playback, or none) answers `not_found` and changes nothing;
+    /// volume and speed of an idle player are taken as the next play's.
+    async fn control(&self, scope: &UserScope, control: Control) -> Result<()> {
+        self.apply(Command::Control {
+            user: scope.user_id().to_owned(),
+            control,
+        })
+        .await
     }
 
-    pub async fn resume(&self) -> Result<()> {
-        self.apply(Command::Resume).await
+    pub async fn pause(&self, scope: &UserScope) -> Result<()> {
+        self.control(scope, Control::Pause).await
     }
 
-    pub async fn stop(&self) -> Result<()> {
-        self.apply(Command::Stop).await
+    pub async fn resume(&self, scope: &UserScope) -> Result<()> {
+        self.control(scope, Control::Resume).await
     }
 
-    /// Stops playback if it is this user's (at sign-out).
-    pub async fn stop_for_user(&self, user_id: &str) -> Result<()> {
-        self.apply(Command::StopForUser(user_id.to_owned())).await
+    pub async fn stop(&self, scope: &UserScope) -> Result<()> {
+        self.control(scope, Control::Stop).await
     }
 
-    pub async fn seek(&self, position_ms: u32) -> Result<()> {
-        self.apply(Command::Seek(Duration::from_millis(u64::from(position_ms))))
-            .await
+    pub async fn seek(&self, scope: &UserScope, position_ms: u32) -> Result<()> {
+        let to = Duration::from_millis(u64::from(position_ms));
+        self.control(scope, Control::Seek(to)).await
     }
 
     /// Moves by `delta_ms` (negative: back), within the recording.
-    pub async fn skip(&self, delta_ms: i64) -> Result<()> {
-        self.apply(Command::Skip(delta_ms)).await
+    pub async fn skip(&self, scope: &UserScope, delta_ms: i64) -> Result<()> {
+        self.control(scope, Control::Skip(delta_ms)).await
     }
 
     /// 0 (mute) to 1 (as recorded).
-    pub async fn set_volume(&self, volume: f32) -> Result<()> {
+    pub async fn set_volume(&self, scope: &UserScope, volume: f32) -> Result<()> {
         if !volume.is_finite() {
             return Err(Error::invalid("Volume must be a number."));
         }
-        self.apply(Command::Volume(volume.clamp(0.0, 1.0))).await
+        self.control(scope, Control::Volume(volume.clamp(0.0, 1.0)))
+            .await
     }
 
     /// 0.5× to 2×; pitch changes with speed.
-    pub async fn set_speed(&self, speed: f32) -> Result<()> {
+    pub async fn set_speed(&self, scope: &UserScope, speed: f32) -> Result<()> {
         if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
             return Err(Error::invalid("Speed must be between 0.5× and 2×."));
         }
-        self.apply(Command::Speed(speed)).await
+        self.control(scope, Control::Speed(speed)).await
+    }
+
+    /// Stops and forgets whatever is loaded, whoever's it is: no recording, position or
+    /// level of it stays (before a sign-in starts, at sign-out).
+    pub async fn forget(&self) -> Result<()> {
+        self.apply(Command::Forget).await
+    }
+
+    /// Forgets, then takes only `next`'s recordings: called by the workspace just before
+    /// the signed-in user changes.
+    pub(crate) async fn switching_to(&self, next: Option<&str>) -> Result<()> {
+        self.apply(Command::SwitchTo(next.map(str::to_owned))).await
     }
 
     /// The state as this user may see it: another user's playback reads as stopped.
@@ -208,7 +228,8 @@ impl PlayerHandle {
         visible_to(&self.state.borrow(), Some(scope.user_id()))
     }
 
-    /// State updates, for the shell's event stream.
+    /// State updates, for the shell's event stream; each is shown only to the user it
+    /// belongs to (see [`PlayerStates::next`]).
     pub fn subscribe(&self) -> PlayerStates {
         PlayerStates {
             rx: self.state.clone(),

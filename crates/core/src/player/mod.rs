@@ -7,6 +7,7 @@
 //! or a file still being downloaded ([`download`]): a read past what has arrived waits,
 //! which the state shows as buffering.
 
+mod command;
 pub mod download;
 mod feed;
 mod handle;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::error::ApiError;
+use crate::session::{UserScope, Workspace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -50,23 +51,29 @@ impl Default for PlayerState {
     }
 }
 
-/// The state together with the user whose recording it is, so that nothing about one
-/// user's playback reaches another.
+/// The state together with the user whose playback it is (none once it is forgotten), so
+/// that nothing about one user's playback reaches another.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Snapshot {
     pub(super) owner: Option<String>,
     pub(super) state: PlayerState,
 }
 
-pub(super) fn visible_to(snapshot: &Snapshot, user: Option<&str>) -> PlayerState {
+/// The state if `user` may see it: their own playback, or a player that holds nobody's.
+fn shown_to(snapshot: &Snapshot, user: Option<&str>) -> Option<PlayerState> {
     match (&snapshot.owner, user) {
-        (None, _) => snapshot.state.clone(),
-        (Some(owner), Some(user)) if owner == user => snapshot.state.clone(),
-        _ => PlayerState {
-            output_device: snapshot.state.output_device,
-            ..PlayerState::default()
-        },
+        (None, _) => Some(snapshot.state.clone()),
+        (Some(owner), Some(user)) if owner == user => Some(snapshot.state.clone()),
+        _ => None,
     }
+}
+
+/// The state as `user` sees it: another user's playback reads as an idle player.
+pub(super) fn visible_to(snapshot: &Snapshot, user: Option<&str>) -> PlayerState {
+    shown_to(snapshot, user).unwrap_or_else(|| PlayerState {
+        output_device: snapshot.state.output_device,
+        ..PlayerState::default()
+    })
 }
 
 /// A stream of player states.
@@ -75,14 +82,17 @@ pub struct PlayerStates {
 }
 
 impl PlayerStates {
-    /// Waits for the next state; `None` once the player thread is gone.
-    pub async fn next(&mut self) -> Option<PlayerState> {
-        self.rx.changed().await.ok()?;
-        Some(self.rx.borrow_and_update().state.clone())
-    }
-
-    /// The latest state without waiting.
-    pub fn current(&self) -> PlayerState {
-        self.rx.borrow().state.clone()
+    /// Waits for the next state that the user signed in to `workspace` (asked at that
+    /// moment) may see; another user's states are passed over. `None` once the player
+    /// thread is gone.
+    pub async fn next(&mut self, workspace: &Workspace) -> Option<PlayerState> {
+        loop {
+            self.rx.changed().await.ok()?;
+            let snapshot = self.rx.borrow_and_update().clone();
+            let viewer = workspace.current().ok();
+            if let Some(state) = shown_to(&snapshot, viewer.as_ref().map(UserScope::user_id)) {
+                return Some(state);
+            }
+        }
     }
 }

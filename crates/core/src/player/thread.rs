@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{oneshot, watch};
 
+use super::command::{may_steer, Admits, Command, Control, Request};
 use super::download::Download;
 use super::feed;
 use super::handle::OutputChoice;
@@ -17,27 +18,6 @@ use crate::error::{ApiError, Error, Result};
 
 /// How often state is published while playing.
 const TICK: Duration = Duration::from_millis(100);
-
-pub(super) enum Command {
-    Load {
-        owner: String,
-        recording_id: String,
-        path: PathBuf,
-        download: Option<Arc<Download>>,
-        duration_hint: Duration,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    Pause,
-    Resume,
-    Stop,
-    StopForUser(String),
-    Seek(Duration),
-    Skip(i64),
-    Volume(f32),
-    Speed(f32),
-}
-
-pub(super) type Request = (Command, Option<oneshot::Sender<()>>);
 
 enum ActiveOutput {
     Device(rodio::stream::MixerDeviceSink),
@@ -60,7 +40,6 @@ impl ActiveOutput {
 }
 
 struct Loaded {
-    owner: String,
     recording_id: String,
     path: PathBuf,
     download: Option<Arc<Download>>,
@@ -77,13 +56,17 @@ impl Drop for Loaded {
     }
 }
 
-/// What was loaded before a stop: owner, recording, file, download, duration hint.
-type StoppedLoad = (String, String, PathBuf, Option<Arc<Download>>, Duration);
+/// What was loaded before a stop: recording, file, download, duration hint.
+type StoppedLoad = (String, PathBuf, Option<Arc<Download>>, Duration);
 
 pub(super) struct PlayerThread {
     choice: Option<OutputChoice>,
     output: Option<ActiveOutput>,
     state_tx: watch::Sender<Snapshot>,
+    /// The user whose playback the player holds (loaded, stopped or failed), until it is
+    /// forgotten. Every published state names them, and only they can steer it.
+    owner: Option<String>,
+    admits: Admits,
     loaded: Option<Loaded>,
     /// The last thing loaded, after a stop: resume plays it again from the start.
     stopped: Option<StoppedLoad>,
@@ -98,6 +81,8 @@ impl PlayerThread {
             choice: Some(choice),
             output: None,
             state_tx,
+            owner: None,
+            admits: Admits::Anyone,
             loaded: None,
             stopped: None,
             volume: 1.0,
@@ -111,12 +96,12 @@ impl PlayerThread {
         loop {
             let wait = next_tick.saturating_duration_since(Instant::now());
             match rx.recv_timeout(wait) {
-                Ok((command, done)) => {
-                    self.handle(command);
+                Ok((command, mut done)) => {
+                    let result = self.handle(command, &mut done);
                     self.check_end();
                     self.publish();
                     if let Some(done) = done {
-                        let _ = done.send(());
+                        let _ = done.send(result);
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -160,7 +145,13 @@ impl PlayerThread {
         output
     }
 
-    fn handle(&mut self, command: Command) {
+    /// Applies a command. `done` is where the answer goes once the state is published (a
+    /// load brings its own).
+    fn handle(
+        &mut self,
+        command: Command,
+        done: &mut Option<oneshot::Sender<Result<()>>>,
+    ) -> Result<()> {
         match command {
             Command::Load {
                 owner,
@@ -170,50 +161,70 @@ impl PlayerThread {
                 duration_hint,
                 reply,
             } => {
-                let result = self.load(owner, recording_id, path, download, duration_hint);
-                let _ = reply.send(result);
+                *done = Some(reply);
+                if !self.admits.admits(&owner) {
+                    return Err(Error::NotFound);
+                }
+                return self.load(owner, recording_id, path, download, duration_hint);
             }
-            Command::Pause => {
+            Command::Control { user, control } => {
+                // Another user's playback answers exactly like none at all.
+                if !may_steer(self.owner.as_deref(), &user, &control) {
+                    return Err(Error::NotFound);
+                }
+                self.control(control);
+            }
+            Command::Forget => self.forget(),
+            Command::SwitchTo(next) => {
+                self.forget();
+                self.admits = Admits::Only(next);
+            }
+        }
+        Ok(())
+    }
+
+    fn control(&mut self, control: Control) {
+        match control {
+            Control::Pause => {
                 if let Some(l) = &mut self.loaded {
                     l.player.pause();
                     l.paused = true;
                 }
             }
-            Command::Resume => self.resume(),
-            Command::Stop => self.stop(),
-            Command::StopForUser(user) => {
-                let theirs = self
-                    .loaded
-                    .as_ref()
-                    .map(|l| l.owner == user)
-                    .unwrap_or(false)
-                    || self.stopped.as_ref().is_some_and(|s| s.0 == user);
-                if theirs {
-                    self.loaded = None;
-                    self.stopped = None;
-                }
-            }
-            Command::Seek(to) => self.seek(to),
-            Command::Skip(delta) => {
+            Control::Resume => self.resume(),
+            Control::Stop => self.stop(),
+            Control::Seek(to) => self.seek(to),
+            Control::Skip(delta) => {
                 if let Some(l) = &self.loaded {
                     let now = i64::try_from(l.feed.position().as_millis()).unwrap_or(i64::MAX);
                     let to = u64::try_from(now.saturating_add(delta).max(0)).unwrap_or(0);
                     self.seek(Duration::from_millis(to));
                 }
             }
-            Command::Volume(v) => {
+            Control::Volume(v) => {
                 self.volume = v;
                 if let Some(l) = &self.loaded {
                     l.player.set_volume(v);
                 }
             }
-            Command::Speed(s) => {
+            Control::Speed(s) => {
                 self.speed = s;
                 if let Some(l) = &self.loaded {
                     l.player.set_speed(s);
                 }
             }
         }
+    }
+
+    /// Nothing of the last user's playback stays: not the recording, its place, its levels
+    /// or its error. The output stays open (it is the desktop's, not the user's).
+    fn forget(&mut self) {
+        self.loaded = None;
+        self.stopped = None;
+        self.owner = None;
+        self.error = None;
+        self.volume = 1.0;
+        self.speed = 1.0;
     }
 
     fn load(
@@ -224,9 +235,14 @@ impl PlayerThread {
         download: Option<Arc<Download>>,
         duration_hint: Duration,
     ) -> Result<()> {
+        if self.owner.as_ref().is_some_and(|last| *last != owner) {
+            // Another user's play replaces the last one's playback, levels included.
+            self.forget();
+        }
         self.loaded = None;
         self.stopped = None;
-        self.publish_buffering(&owner, &recording_id, duration_hint);
+        self.owner = Some(owner);
+        self.publish_buffering(&recording_id, duration_hint);
         let (feed, source) = match feed::start(&path, download.clone(), Duration::ZERO) {
             Ok(started) => started,
             Err(e) => {
@@ -243,7 +259,6 @@ impl PlayerThread {
         player.append(source);
         self.ensure_output().mixer().add(queue);
         self.loaded = Some(Loaded {
-            owner,
             recording_id,
             path,
             download,
@@ -266,7 +281,9 @@ impl PlayerThread {
             l.paused = false;
             return;
         }
-        if let Some((owner, id, path, download, hint)) = self.stopped.take() {
+        if let (Some((id, path, download, hint)), Some(owner)) =
+            (self.stopped.take(), self.owner.clone())
+        {
             let _ = self.load(owner, id, path, download, hint);
         }
     }
@@ -274,7 +291,6 @@ impl PlayerThread {
     fn stop(&mut self) {
         if let Some(l) = self.loaded.take() {
             self.stopped = Some((
-                l.owner.clone(),
                 l.recording_id.clone(),
                 l.path.clone(),
                 l.download.clone(),
@@ -306,13 +322,13 @@ impl PlayerThread {
         }
     }
 
-    fn publish_buffering(&self, owner: &str, recording_id: &str, duration: Duration) {
+    fn publish_buffering(&self, recording_id: &str, duration: Duration) {
         let mut state = self.base_state();
         state.recording_id = Some(recording_id.to_owned());
         state.status = PlaybackStatus::Buffering;
         state.duration_ms = millis(duration);
         self.state_tx.send_replace(Snapshot {
-            owner: Some(owner.to_owned()),
+            owner: self.owner.clone(),
             state,
         });
     }
@@ -329,7 +345,7 @@ impl PlayerThread {
 
     fn publish(&self) {
         let mut state = self.base_state();
-        let owner = if let Some(l) = &self.loaded {
+        if let Some(l) = &self.loaded {
             let duration = l.feed.duration.unwrap_or(l.duration_hint);
             state.recording_id = Some(l.recording_id.clone());
             state.duration_ms = millis(duration);
@@ -343,15 +359,14 @@ impl PlayerThread {
             } else {
                 PlaybackStatus::Playing
             };
-            Some(l.owner.clone())
-        } else if let Some((owner, id, _, _, hint)) = &self.stopped {
+        } else if let Some((id, _, _, hint)) = &self.stopped {
             state.recording_id = Some(id.clone());
             state.duration_ms = millis(*hint);
-            Some(owner.clone())
-        } else {
-            None
-        };
-        self.state_tx.send_replace(Snapshot { owner, state });
+        }
+        self.state_tx.send_replace(Snapshot {
+            owner: self.owner.clone(),
+            state,
+        });
     }
 }
 

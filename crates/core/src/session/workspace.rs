@@ -6,6 +6,7 @@ use super::last::{self, LastSession};
 use super::scope::UserScope;
 use crate::error::{Error, Result};
 use crate::library::db;
+use crate::player::PlayerHandle;
 use crate::storage::UserPaths;
 
 /// The app's data folder and the session signed in to it. The one place a `UserScope` is made.
@@ -13,6 +14,8 @@ pub struct Workspace {
     data_dir: PathBuf,
     // A std lock, held only to swap or clone the scope: never across an await.
     current: RwLock<Option<UserScope>>,
+    /// The desktop's one player, which must not outlive its user (see `before_change`).
+    player: Option<PlayerHandle>,
 }
 
 impl Workspace {
@@ -20,6 +23,25 @@ impl Workspace {
         Self {
             data_dir: data_dir.into(),
             current: RwLock::new(None),
+            player: None,
+        }
+    }
+
+    /// Ties the player to this workspace: whenever the signed-in user changes, their
+    /// playback is stopped and forgotten first.
+    pub fn with_player(mut self, player: PlayerHandle) -> Self {
+        self.player = Some(player);
+        self
+    }
+
+    /// Runs just before the signed-in user changes (a sign-in of anyone, a sign-out), so
+    /// that nothing of the one leaving is playing, or can be started, once the next is
+    /// current — however long their sign-in waited in the browser.
+    async fn before_change(&self, next: Option<&str>) {
+        if let Some(player) = &self.player {
+            if let Err(error) = player.switching_to(next).await {
+                tracing::warn!(%error, "could not stop playback before a change of user");
+            }
         }
     }
 
@@ -55,6 +77,7 @@ impl Workspace {
             paths,
             pool,
         );
+        self.before_change(Some(scope.user_id())).await;
         let previous = self.replace(Some(scope.clone()));
         if let Some(previous) = previous {
             previous.close().await;
@@ -82,6 +105,7 @@ impl Workspace {
 
     pub async fn sign_out(&self) {
         last::forget(&self.data_dir).await;
+        self.before_change(None).await;
         if let Some(previous) = self.replace(None) {
             tracing::info!(user_id = previous.user_id(), "signed out");
             previous.close().await;

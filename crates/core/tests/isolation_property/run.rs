@@ -14,7 +14,7 @@ pub(crate) async fn run(
     let scope = &world.users[actor].1;
     let now = NOW_MS + 1;
     let id = |t: &Target| id_of(t, world, actor);
-    let exports = world.root.join("exports").join(actor.to_string());
+    let exports = exports_of(world, actor);
     std::fs::create_dir_all(&exports).expect("exports");
     let code = |r: Result<(), calldeck_core::Error>| r.err().map(|e| e.code());
     let by = [SortBy::CreatedAt, SortBy::Duration, SortBy::Phone];
@@ -137,10 +137,11 @@ pub(crate) async fn run(
             .await;
             if let Ok(p) = &r {
                 assert!(
-                    p.total <= OWN,
+                    p.total <= OWN + SYNCED,
                     "a total counts only the actor's own rows: {}",
                     p.total
                 );
+                no_planted_words(&p.items);
             }
             let ids = r
                 .as_ref()
@@ -163,6 +164,9 @@ pub(crate) async fn run(
                 },
             )
             .await;
+            if let Ok(p) = &r {
+                no_planted_words(&p.items);
+            }
             let ids = r
                 .as_ref()
                 .map(|p| p.items.iter().map(|i| i.id.clone()).collect())
@@ -184,18 +188,22 @@ pub(crate) async fn run(
             )
             .await;
             if let Ok(n) = r {
-                assert!(n <= OWN, "a count covers only the actor's own rows: {n}");
+                assert!(
+                    n <= OWN + SYNCED,
+                    "a count covers only the actor's own rows: {n}"
+                );
             }
             (r.err().map(|e| e.code()), false, vec![])
         }
         Op::Stats => {
             let s = recording_stats(scope).await.expect("stats");
-            assert!(s.total <= OWN, "stats cover only the actor's own rows");
-            let bytes = s.local_bytes;
             assert!(
-                bytes <= f64::from(OWN) * 5.0,
-                "local bytes are the actor's only: {bytes}"
+                s.total <= OWN + SYNCED,
+                "stats cover only the actor's own rows"
             );
+            let bytes = s.local_bytes;
+            let most = f64::from(WITH_AUDIO + SYNCED) * tone_wav().len() as f64;
+            assert!(bytes <= most, "local bytes are the actor's only: {bytes}");
             (None, false, vec![])
         }
         Op::Preview(d, r, s) => {
@@ -238,7 +246,7 @@ pub(crate) async fn run(
             .await
             .expect("cleanup");
             assert!(
-                res.records_removed <= OWN && res.files_removed <= 3,
+                res.records_removed <= OWN + SYNCED && res.files_removed <= WITH_AUDIO + SYNCED,
                 "cleanup touches only the actor's rows: {res:?}"
             );
             (None, false, vec![])
@@ -262,5 +270,19 @@ pub(crate) async fn run(
             // The audit keeps what the actor asked for (foreign SIDs included), so no ids here.
             (None, false, vec![])
         }
+        media => run_media(world, actor, media).await,
+    }
+}
+
+/// A search may show a line of a transcript: never one of a planted (foreign) transcript.
+fn no_planted_words(items: &[RecordingSummary]) {
+    for item in items {
+        assert!(
+            !item
+                .transcript_match
+                .as_deref()
+                .is_some_and(|m| m.contains("planted") || m.contains("secret")),
+            "a search showed words of another user's transcript: {item:?}"
+        );
     }
 }
