@@ -274,7 +274,8 @@ async fn plays_and_streamed_downloads_are_recorded_with_their_outcome() {
         .play(&alice, &three)
         .await
         .expect_err("unreadable audio does not play");
-    player.stop().await.expect("stop");
+    // Whatever the failed load left (or nothing: an idle player answers not_found).
+    let _ = player.stop(&alice).await;
 
     let mut got = trail(&alice).await[before..].to_vec();
     // The streamed play and its download end in either order.
