@@ -96,7 +96,7 @@ async fn a_cross_origin_request_to_the_callback_does_not_end_the_sign_in() {
         )
         .await
         .expect("the sign-in completes despite the hostile requests");
-    assert_eq!(alice.user_id(), "alice");
+    assert_eq!(alice.account().subject, "alice");
 
     let answers = answers.lock().expect("answers").clone();
     assert_eq!(answers.len(), 2, "the hostile page sent its requests first");
