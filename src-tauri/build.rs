@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "auth_setup",
     "save_auth_setup",
+    "accounts_needing_sign_in",
     "sign_in",
     "cancel_sign_in",
     "list_accounts",

@@ -91,3 +91,37 @@ fn the_ui_is_built_and_served_from_ui() {
     }
     assert_eq!(conf["build"]["frontendDist"], "ui/dist");
 }
+
+/// Every command the UI can call (the generated bindings) is a permission tauri-build makes
+/// (src-tauri/build.rs) and the main window is granted: one left out is refused at run time,
+/// which a UI that falls back on failure would not even show.
+#[test]
+fn every_command_in_the_bindings_is_permitted_to_the_main_window() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bindings = std::fs::read_to_string(root.join("ui/src/bindings.ts")).expect("bindings");
+    let build = std::fs::read_to_string(root.join("src-tauri/build.rs")).expect("build.rs");
+    let capability = read_json("src-tauri/capabilities/main.json");
+    let granted: Vec<&str> = capability["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let commands: Vec<&str> = bindings
+        .split("TAURI_INVOKE(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(commands.len() > 40, "the bindings were read: {commands:?}");
+    for command in commands {
+        assert!(
+            build.contains(&format!("\"{command}\"")),
+            "{command} is missing from src-tauri/build.rs"
+        );
+        let permission = format!("allow-{}", command.replace('_', "-"));
+        assert!(
+            granted.contains(&permission.as_str()),
+            "{permission} is missing from the main window's capability"
+        );
+    }
+}

@@ -189,20 +189,22 @@ pub async fn load(data_dir: &Path) -> Option<AuthConfig> {
     }
 }
 
-/// The accounts on this device that settings like these would not reopen (they signed in
-/// through another issuer or client), by name: the setup screen lists them before saving.
-/// Changing the settings never moves anyone's data or tokens.
+/// The accounts on this device that the settings in force reopen and settings like these
+/// would not (the new ones name another issuer or client), by name: the setup screen lists
+/// them before saving. Changing the settings never moves anyone's data or tokens.
 pub async fn accounts_needing_sign_in(data_dir: &Path, settings: &AuthSettings) -> Vec<String> {
     let Ok(next) = AuthConfig::from_settings(settings.clone(), ConfigSource::Setup) else {
         return Vec::new();
     };
+    let current = load(data_dir).await;
+    let reopened_by = |config: &AuthConfig, a: &super::accounts::KnownAccount| {
+        a.id()
+            .is_some_and(|id| id.issued_by(config.issuer.as_str(), &config.client_id))
+    };
     super::accounts::all(data_dir)
         .await
         .into_iter()
-        .filter(|a| {
-            a.id()
-                .is_some_and(|id| !id.issued_by(next.issuer.as_str(), &next.client_id))
-        })
+        .filter(|a| current.as_ref().is_some_and(|c| reopened_by(c, a)) && !reopened_by(&next, a))
         .map(|a| {
             a.email
                 .map_or(a.name.clone(), |e| format!("{} ({e})", a.name))

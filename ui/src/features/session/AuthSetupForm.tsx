@@ -36,7 +36,13 @@ export function AuthSetupForm({ setup, onSaved, onCancel }: Props) {
     if ("error" in checked) return setProblem(checked.error);
     setProblem(null);
     if (!pending) {
-      const names = await accountsNeedingSignIn(checked.settings).catch(() => []);
+      // A check that fails must not turn into a save that says nothing.
+      let names: string[];
+      try {
+        names = await accountsNeedingSignIn(checked.settings);
+      } catch (e) {
+        return setProblem(describeError(e));
+      }
       if (names.length > 0) return setPending({ settings: checked.settings, names });
     }
     setPending(null);

@@ -96,8 +96,12 @@ export function useSaveAuthSetup() {
     mutationFn: (settings: AuthSettings) => unwrap(commands.saveAuthSetup(settings)),
     onSuccess: async (setup) => {
       client.setQueryData(authSetupQuery.queryKey, setup);
-      // `authConfigured` lives in the session status.
-      await client.invalidateQueries({ queryKey: SESSION_KEY });
+      // `authConfigured` lives in the session status; each account's standing (whether the
+      // settings still name its provider) in the accounts list.
+      await Promise.all([
+        client.invalidateQueries({ queryKey: SESSION_KEY }),
+        client.invalidateQueries({ queryKey: accountsQuery.queryKey }),
+      ]);
     },
   });
 }
