@@ -243,3 +243,28 @@ async fn a_page_with_more_records_than_asked_for_keeps_page_size_and_counts_the_
         result.errors
     );
 }
+
+#[tokio::test]
+async fn a_saved_resume_point_twilio_no_longer_knows_is_dropped_not_retried_for_ever() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_ws, scope) = signed_in(dir.path(), "auth0|stale").await;
+    let fake = FakeTwilio::start(generate(25, NOW_MS, 60_000)).await;
+    // A run interrupted at a page whose token Twilio refuses now (400, code 20001).
+    sqlx::query(
+        "INSERT INTO sync_state (user_id, run_from_day, run_cursor, run_pages) VALUES (?1, NULL, ?2, 1)",
+    )
+    .bind(scope.user_id())
+    .bind(format!(
+        "/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings.json?PageSize=10&Page=1&PageToken=stale"
+    ))
+    .execute(scope.pool_for_tests())
+    .await
+    .expect("seed a resume point");
+
+    let done = sync_once(&scope, &fake, &options(10, NOW_MS))
+        .await
+        .expect("the run starts its window afresh instead of failing at the stale page");
+    assert_eq!((done.new, count(&scope).await), (25, 25), "{done:?}");
+    let state = sync::state::load(&scope).await.expect("state");
+    assert!(!state.run_in_progress(), "{state:?}");
+}

@@ -236,9 +236,13 @@ async fn run(
         .map(|w| w.min(options.now_ms))
         .and_then(day_of)
         .and_then(|d| d.checked_sub_days(Days::new(options.overlap_days.into())));
+    let mut resumed = false;
     let (from_day, next_url) = match saved.run_cursor.as_deref() {
         Some(link) => match client.resolve_page_link(link) {
-            Ok(url) => (saved.run_from(), url),
+            Ok(url) => {
+                resumed = true;
+                (saved.run_from(), url)
+            }
             Err(_) => {
                 state::abandon_run(scope).await?;
                 (fresh_from, client.recordings_url(fresh_from, page_size))
@@ -278,10 +282,26 @@ async fn run(
     report(&prog);
     let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
     loop {
-        let listed = lister
-            .next()
-            .await
-            .ok_or_else(|| Error::Internal("the recordings listing stopped".into()))??;
+        let listed = match lister.next().await {
+            None => return Err(Error::Internal("the recordings listing stopped".into())),
+            // The saved resume point leads nowhere now (its page is gone or its token
+            // refused): list this run's window from its start rather than fail there for
+            // ever. The calls already listed cover the same window.
+            Some(Err(Error::Twilio(
+                TwilioError::NotFound(_) | TwilioError::UnexpectedStatus { .. },
+            ))) if resumed => {
+                resumed = false;
+                state::abandon_run(scope).await?;
+                lister = RecordingsLister::start(
+                    client,
+                    client.recordings_url(from_day, page_size),
+                    cancel,
+                );
+                continue;
+            }
+            Some(listed) => listed?,
+        };
+        resumed = false;
         let page = match listed {
             Listed::Page(page) if !cancel.is_cancelled() => page,
             _ => {
