@@ -254,6 +254,16 @@ export type CallAnalysis = {
 	updatedAt: string | null,
 };
 
+/**
+ *  A recording whose call Twilio did not list, for the person to look at: its number,
+ *  direction and contact name are unknown.
+ */
+export type CallNotFound = {
+	/**  The recording's id (its SID). */
+	id: string,
+	recordedAt: string,
+};
+
 export type ChannelMetrics = {
 	/**  0-based; in two-channel call recordings 0 is the agent and 1 the customer. */
 	channel: number,
@@ -618,14 +628,23 @@ export type SyncResult = {
 	unchanged: number,
 	/**  Deleted here, so not brought back. */
 	skippedDeleted: number,
-	/**  Received but unusable (no valid SID or date), plus failed downloads. */
+	/**
+	 *  Received but unusable (no valid SID or date, or beyond the page size), plus
+	 *  failed downloads.
+	 */
 	failed: number,
 	downloaded: number,
 	downloadFailed: number,
 	/**  Recordings whose call was not in the calls listed for the same window. */
 	withoutCall: number,
+	/**  The first of those (at most 50), for the person to open. */
+	callsNotFound: CallNotFound[],
 	pages: number,
 	cancelled: boolean,
+	/**
+	 *  What went wrong or looked odd, in sentences a person can act on: counts first, then
+	 *  one line per recording (at most 50 of those).
+	 */
 	errors: string[],
 };
 

@@ -184,7 +184,7 @@ impl Error {
             Error::NotSignedIn => ErrorCode::NotSignedIn,
             Error::Database(_) | Error::Migration(_) | Error::Io(_) => ErrorCode::Storage,
             Error::Internal(_) => ErrorCode::Internal,
-            Error::Twilio(crate::twilio::TwilioError::Unauthorized) => ErrorCode::TwilioAuth,
+            Error::Twilio(e) if e.is_credentials_problem() => ErrorCode::TwilioAuth,
             Error::Twilio(_) => ErrorCode::TwilioUnavailable,
             Error::SyncInProgress => ErrorCode::SyncRunning,
             Error::TwilioNotConnected => ErrorCode::TwilioNotConnected,

@@ -6,9 +6,10 @@ mod support;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use calldeck_core::twilio::{Secret, TwilioClient, TwilioCredentials, TwilioError};
+use calldeck_core::twilio::wire::Field;
+use calldeck_core::twilio::{Request, Secret, TwilioClient, TwilioCredentials, TwilioError};
 use calldeck_core::ErrorCode;
-use support::twilio_fake::{generate, FakeTwilio, ACCOUNT_SID};
+use support::twilio_fake::{generate, FakeTwilio, ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID};
 use support::{client, config, spec};
 
 const NEWEST_MS: i64 = 1_795_176_000_000;
@@ -94,7 +95,7 @@ async fn lists_every_page_through_relative_next_page_links() {
         3,
         "one request per page"
     );
-    let mut sids: Vec<_> = all.iter().filter_map(|r| r.sid.clone()).collect();
+    let mut sids: Vec<_> = all.iter().filter_map(|r| r.sid.value().cloned()).collect();
     sids.sort();
     sids.dedup();
     assert_eq!(sids.len(), 25, "no recording is listed twice across pages");
@@ -120,7 +121,7 @@ async fn wrong_credentials_are_refused_with_a_clear_message() {
         .expect("shape ok");
     let c = TwilioClient::new(creds, config(&fake.base_url)).expect("client");
     let err = c.verify_credentials().await.expect_err("refused");
-    assert_eq!(err, TwilioError::Unauthorized);
+    assert_eq!(err, TwilioError::Unauthorized(Request::Account));
     let app_err = calldeck_core::Error::from(err);
     assert_eq!(
         app_err.code(),
@@ -247,8 +248,7 @@ async fn hostile_and_malformed_bodies_give_a_clear_error_not_a_panic() {
         "not json at all",
         "[]",
         "{\"recordings\": \"nope\"}",
-        "{\"recordings\": [{\"channels\": \"two\"}]}",
-        "{\"recordings\": [{\"duration\": 12}]}",
+        "{\"recordings\": [{\"sid\": 1}], \"next_page_uri\": 7}",
         deep.as_str(),
         "\u{0}\u{1}\u{2}",
     ] {
@@ -261,6 +261,27 @@ async fn hostile_and_malformed_bodies_give_a_clear_error_not_a_panic() {
         let message = calldeck_core::Error::from(err).user_message();
         assert!(message.contains("could not use"), "{message}");
     }
+    // One odd record never fails its page: a wrongly typed field is unknown, an entry
+    // that is not an object is a record with nothing in it, repeated keys take the last.
+    *fake.state.hostile_body.lock().expect("lock") = Some(
+        "{\"recordings\": [{\"channels\": \"two\", \"sid\": \"x\", \"sid\": \"RE1\"}, {\"duration\": 12}, \"nope\", [1, [2]], {\"status\": {\"a\": [1]}}]}"
+            .into(),
+    );
+    let odd = c
+        .list_recordings(None, 50)
+        .await
+        .expect("odd records are data");
+    assert_eq!(odd.len(), 5);
+    assert_eq!(odd[0].channels, Field::WrongType);
+    assert_eq!(
+        odd[0].sid,
+        Field::Value("RE1".into()),
+        "the last repeated key wins"
+    );
+    assert_eq!(odd[0].wrong_types(), vec!["channels"]);
+    assert_eq!(odd[1].wrong_types(), vec!["duration"]);
+    assert!(odd[2].not_an_object && odd[3].not_an_object);
+    assert_eq!(odd[4].wrong_types(), vec!["status"]);
     // Nulls everywhere are fine: every field is optional.
     *fake.state.hostile_body.lock().expect("lock") =
         Some("{\"recordings\": [{\"sid\": null, \"duration\": null, \"status\": null}], \"next_page_uri\": null}".into());
@@ -280,13 +301,90 @@ async fn fetch_and_delete_one_recording() {
     let sid = calldeck_core::ids::RecordingSid::parse(&support::twilio_fake::recording_sid(2))
         .expect("sid");
     let one = c.fetch_recording(&sid).await.expect("fetch");
-    assert_eq!(one.sid.as_deref(), Some(sid.as_str()));
+    assert_eq!(one.sid.value().map(String::as_str), Some(sid.as_str()));
     c.delete_recording(&sid).await.expect("delete");
     assert_eq!(
         c.fetch_recording(&sid).await.expect_err("gone"),
-        TwilioError::NotFound
+        TwilioError::NotFound(Request::Recording)
     );
     c.delete_recording(&sid)
         .await
         .expect("deleting twice is not an error");
+}
+
+#[tokio::test]
+async fn each_error_says_what_went_wrong_with_the_request_that_got_it() {
+    let fake = FakeTwilio::start(generate(2, NEWEST_MS, 60_000)).await;
+    let message = |e: TwilioError| calldeck_core::Error::from(e).user_message();
+
+    // An API key works for its own account only: with another Account SID the
+    // credentials check answers 404. That is a wrong account, not a missing recording.
+    let other = "ACffffffffffffffffffffffffffffffff";
+    let creds = TwilioCredentials::api_key(other, API_KEY_SID, Secret::new(API_KEY_SECRET))
+        .expect("shape ok");
+    let wrong_account = TwilioClient::new(creds, config(&fake.base_url)).expect("client");
+    let err = wrong_account
+        .verify_credentials()
+        .await
+        .expect_err("no such account");
+    let app_err = calldeck_core::Error::from(err);
+    let text = app_err.user_message();
+    assert!(
+        text.contains("Account SID") && !text.contains("recording"),
+        "the credentials check names the account: {text}"
+    );
+    assert_eq!(
+        app_err.code(),
+        ErrorCode::TwilioAuth,
+        "the settings form shows it as credentials to fix"
+    );
+    let text = message(
+        wrong_account
+            .list_recordings(None, 50)
+            .await
+            .expect_err("no such account"),
+    );
+    assert!(
+        text.contains("Account SID") && !text.contains("no such recording"),
+        "listing an account Twilio does not have names the account: {text}"
+    );
+    let key_for_right_account =
+        TwilioCredentials::api_key(ACCOUNT_SID, API_KEY_SID, Secret::new(API_KEY_SECRET))
+            .expect("shape ok");
+    TwilioClient::new(key_for_right_account, config(&fake.base_url))
+        .expect("client")
+        .verify_credentials()
+        .await
+        .expect("the key is accepted for its own account");
+
+    // A recording Twilio does not have: its details and its audio.
+    let c = client(&fake.base_url);
+    let missing = calldeck_core::ids::RecordingSid::parse(&support::twilio_fake::recording_sid(99))
+        .expect("sid");
+    let text = message(c.fetch_recording(&missing).await.expect_err("missing"));
+    assert!(text.contains("no such recording"), "{text}");
+    let dir = tempfile::tempdir().expect("dir");
+    let text = message(
+        c.download_media(&missing, &dir.path().join("a.mp3"))
+            .await
+            .expect_err("missing"),
+    );
+    assert!(text.contains("no such recording"), "{text}");
+
+    // Refused credentials: on connecting, "these"; later (a sync), the saved ones.
+    let creds =
+        TwilioCredentials::auth_token(ACCOUNT_SID, Secret::new("changed-since")).expect("shape ok");
+    let refused = TwilioClient::new(creds, config(&fake.base_url)).expect("client");
+    let text = message(refused.verify_credentials().await.expect_err("refused"));
+    assert!(text.contains("these credentials"), "{text}");
+    let text = message(
+        refused
+            .list_recordings(None, 50)
+            .await
+            .expect_err("refused"),
+    );
+    assert!(
+        text.contains("saved") && text.contains("Settings"),
+        "a sync refused later says to reconnect: {text}"
+    );
 }

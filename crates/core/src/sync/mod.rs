@@ -5,6 +5,8 @@
 
 mod downloads;
 mod listing;
+mod pages;
+mod problems;
 mod remote_delete;
 pub mod state;
 mod stream;
@@ -23,6 +25,7 @@ pub use downloads::{
     download_candidates, download_recording, media_file_name, recover_media, DownloadPolicy,
     DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
 };
+pub use pages::CallNotFound;
 pub use remote_delete::delete_here_and_at_twilio;
 pub use state::SyncState;
 pub use stream::play_from_twilio;
@@ -30,13 +33,12 @@ pub use trigger::SyncTrigger;
 
 use crate::error::{Error, Result};
 use crate::session::UserScope;
-use crate::twilio::model::RemoteRecording;
 use crate::twilio::{TwilioClient, TwilioError, MAX_PAGE_SIZE};
 use listing::{Listed, RecordingsLister};
+use problems::Problems;
 use state::RunCursor;
-use upsert::Joined;
 
-/// At most this many error lines in a result.
+/// At most this many error lines in a result (and recordings in `calls_not_found`).
 pub(crate) const MAX_ERRORS: usize = 50;
 
 #[derive(Debug, Clone)]
@@ -99,14 +101,19 @@ pub struct SyncResult {
     pub unchanged: u32,
     /// Deleted here, so not brought back.
     pub skipped_deleted: u32,
-    /// Received but unusable (no valid SID or date), plus failed downloads.
+    /// Received but unusable (no valid SID or date, or beyond the page size), plus
+    /// failed downloads.
     pub failed: u32,
     pub downloaded: u32,
     pub download_failed: u32,
     /// Recordings whose call was not in the calls listed for the same window.
     pub without_call: u32,
+    /// The first of those (at most 50), for the person to open.
+    pub calls_not_found: Vec<CallNotFound>,
     pub pages: u32,
     pub cancelled: bool,
+    /// What went wrong or looked odd, in sentences a person can act on: counts first, then
+    /// one line per recording (at most 50 of those).
     pub errors: Vec<String>,
 }
 
@@ -216,36 +223,32 @@ async fn run(
         downloads_total: 0,
     };
     let mut result = SyncResult::default();
-    let push_error = |result: &mut SyncResult, e: String| {
-        if result.errors.len() < MAX_ERRORS {
-            result.errors.push(e);
-        }
-    };
+    let mut problems = Problems::default();
 
     recover_media(scope).await?;
 
-    // Where this run starts: the run a crash or cancel interrupted, or a new one.
+    // Where this run starts: the run a crash or cancel interrupted, or a new one from the
+    // last synced day (never later than today, whatever an older version saved).
     let saved = state::load(scope).await?;
     let page_size = options.page_size.clamp(1, MAX_PAGE_SIZE);
+    let fresh_from = saved
+        .watermark_ms
+        .map(|w| w.min(options.now_ms))
+        .and_then(day_of)
+        .and_then(|d| d.checked_sub_days(Days::new(options.overlap_days.into())));
+    let mut resumed = false;
     let (from_day, next_url) = match saved.run_cursor.as_deref() {
         Some(link) => match client.resolve_page_link(link) {
-            Ok(url) => (saved.run_from(), url),
+            Ok(url) => {
+                resumed = true;
+                (saved.run_from(), url)
+            }
             Err(_) => {
                 state::abandon_run(scope).await?;
-                let from = saved
-                    .watermark_ms
-                    .and_then(day_of)
-                    .and_then(|d| d.checked_sub_days(Days::new(options.overlap_days.into())));
-                (from, client.recordings_url(from, page_size))
+                (fresh_from, client.recordings_url(fresh_from, page_size))
             }
         },
-        None => {
-            let from = saved
-                .watermark_ms
-                .and_then(day_of)
-                .and_then(|d| d.checked_sub_days(Days::new(options.overlap_days.into())));
-            (from, client.recordings_url(from, page_size))
-        }
+        None => (fresh_from, client.recordings_url(fresh_from, page_size)),
     };
 
     // The recordings are listed from now on, ahead of the commits; they wait for the calls.
@@ -269,14 +272,36 @@ async fn run(
         result.cancelled = true;
         return Ok(result);
     };
+    problems.calls_beyond(calls.beyond);
+    for (sid, fields) in &calls.odd {
+        problems.unknown_fields("Call", sid, fields);
+    }
+    problems.uncounted(calls.odd_more);
 
     prog.phase = SyncPhase::Recordings;
     report(&prog);
+    let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
     loop {
-        let listed = lister
-            .next()
-            .await
-            .ok_or_else(|| Error::Internal("the recordings listing stopped".into()))??;
+        let listed = match lister.next().await {
+            None => return Err(Error::Internal("the recordings listing stopped".into())),
+            // The saved resume point leads nowhere now (its page is gone or its token
+            // refused): list this run's window from its start rather than fail there for
+            // ever. The calls already listed cover the same window.
+            Some(Err(Error::Twilio(
+                TwilioError::NotFound(_) | TwilioError::UnexpectedStatus { .. },
+            ))) if resumed => {
+                resumed = false;
+                state::abandon_run(scope).await?;
+                lister = RecordingsLister::start(
+                    client,
+                    client.recordings_url(from_day, page_size),
+                    cancel,
+                );
+                continue;
+            }
+            Some(listed) => listed?,
+        };
+        resumed = false;
         let page = match listed {
             Listed::Page(page) if !cancel.is_cancelled() => page,
             _ => {
@@ -284,51 +309,49 @@ async fn run(
                 break;
             }
         };
-        let mut joined = Vec::new();
-        let mut high_ms: Option<i64> = None;
-        for wire in page.recordings {
-            match RemoteRecording::try_from(wire) {
-                Ok(recording) => {
-                    high_ms = Some(
-                        high_ms.map_or(recording.created_at_ms, |h| h.max(recording.created_at_ms)),
-                    );
-                    let party = recording
-                        .call_sid
-                        .as_deref()
-                        .and_then(|c| calls.get(c))
-                        .cloned();
-                    if party.is_none() {
-                        result.without_call += 1;
-                    }
-                    joined.push(Joined { recording, party });
-                }
-                Err(rejected) => {
-                    result.failed += 1;
-                    push_error(&mut result, rejected.to_string());
-                }
-            }
-        }
-        let received = joined.len();
+        // Entries past the page size were never read: they count as failed.
+        result.failed = result.failed.saturating_add(n(page.beyond));
+        problems.recordings_beyond(page.beyond);
+        let accepted = pages::accept(
+            page.recordings,
+            &calls.parties,
+            options.now_ms,
+            &mut problems,
+        );
+        result.failed = result.failed.saturating_add(accepted.rejected);
+        let received = accepted.joined.len();
         let last = page.link.is_none();
-        let cursor = match page.link {
-            Some(next) => RunCursor::Next {
+        let cursor = match (&page.stop, page.link) {
+            (Some(_), _) => RunCursor::Stopped,
+            (None, Some(next)) => RunCursor::Next {
                 from_day,
                 next,
-                high_ms,
+                high_ms: accepted.high_ms,
             },
-            None => RunCursor::Done { high_ms },
+            (None, None) => RunCursor::Done {
+                high_ms: accepted.high_ms,
+            },
         };
-        let outcome = upsert::commit_page(scope, joined, &cursor, options.now_ms).await?;
-        let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        let outcome = upsert::commit_page(scope, accepted.joined, &cursor, options.now_ms).await?;
         result.new += n(outcome.new);
         result.updated += n(outcome.updated);
         result.unchanged += n(outcome.unchanged);
         result.skipped_deleted += n(outcome.skipped_deleted);
         result.synced += n(outcome.new + outcome.updated + outcome.unchanged);
+        result.without_call += n(outcome.without_call.len() as u64);
+        for (id, at) in outcome.without_call {
+            if result.calls_not_found.len() < MAX_ERRORS {
+                result.calls_not_found.push(CallNotFound::new(id, at));
+            }
+        }
         result.pages += 1;
         prog.pages += 1;
         prog.recordings += u32::try_from(received).unwrap_or(u32::MAX);
         report(&prog);
+        // What this page held is saved; the listing ends here with the reason.
+        if let Some(stop) = page.stop {
+            return Err(stop.into());
+        }
         if last {
             break;
         }
@@ -357,9 +380,10 @@ async fn run(
         result.failed += result.download_failed;
         result.cancelled |= tally.cancelled;
         for e in tally.errors {
-            push_error(&mut result, e);
+            problems.line(e);
         }
     }
+    result.errors = problems.into_errors();
     prog.phase = SyncPhase::Done;
     report(&prog);
     Ok(result)

@@ -1,5 +1,6 @@
 //! The per-user `sync_state` row: the watermark of the last completed run, and the resume
-//! point of the run in progress.
+//! point of the run in progress. The watermark never passes the run's "now": a recording
+//! dated in the future must not make the next runs list from then on.
 
 use chrono::NaiveDate;
 use sqlx::{Sqlite, Transaction};
@@ -50,6 +51,10 @@ pub(crate) enum RunCursor {
     },
     /// That was the last page: move the watermark and end the run.
     Done { high_ms: Option<i64> },
+    /// The listing stopped after this page (its link on could not be followed): end the
+    /// run without moving the watermark, so the next run lists the same window afresh
+    /// instead of resuming at a link that leads nowhere good.
+    Stopped,
 }
 
 impl RunCursor {
@@ -85,13 +90,22 @@ impl RunCursor {
                     "INSERT INTO sync_state (user_id, watermark_ms, last_completed_at_ms)
                      VALUES (?1, ?2, ?3)
                      ON CONFLICT (user_id) DO UPDATE SET
-                        watermark_ms = nullif(max(coalesce(watermark_ms, 0), coalesce(run_high_ms, 0), coalesce(?2, 0)), 0),
+                        watermark_ms = nullif(min(max(coalesce(watermark_ms, 0), coalesce(run_high_ms, 0), coalesce(?2, 0)), ?3), 0),
                         last_completed_at_ms = ?3,
                         run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL, run_pages = 0",
                 )
                 .bind(scope.user_id())
                 .bind(high_ms)
                 .bind(now_ms)
+                .execute(&mut **tx)
+                .await?;
+            }
+            RunCursor::Stopped => {
+                sqlx::query(
+                    "UPDATE sync_state SET run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL, run_pages = 0
+                     WHERE user_id = ?1",
+                )
+                .bind(scope.user_id())
                 .execute(&mut **tx)
                 .await?;
             }

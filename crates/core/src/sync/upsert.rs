@@ -16,12 +16,14 @@ pub(crate) struct Joined {
     pub party: Option<CallParty>,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct PageOutcome {
     pub new: u64,
     pub updated: u64,
     pub unchanged: u64,
     pub skipped_deleted: u64,
+    /// Stored recordings whose call was not found: SID and date.
+    pub without_call: Vec<(String, i64)>,
 }
 
 /// Each page arrives as one JSON array of row arrays, read by position: measured on a
@@ -172,6 +174,9 @@ pub(crate) async fn commit_page(
             joined_rows.push(row_json(j));
         } else {
             unjoined_rows.push(row_json(j));
+            outcome
+                .without_call
+                .push((j.recording.sid.to_string(), j.recording.created_at_ms));
         }
     }
     let mut changed = 0;

@@ -7,7 +7,7 @@ mod error;
 pub mod model;
 pub mod wire;
 
-pub use client::{ClientConfig, TwilioClient, DEFAULT_BASE_URL, MAX_PAGE_SIZE};
+pub use client::{ClientConfig, PageWalk, TwilioClient, DEFAULT_BASE_URL, MAX_PAGE_SIZE};
 pub use credentials::{Secret, TwilioAccountSummary, TwilioAuth, TwilioCredentials};
 pub(crate) use error::hint;
-pub use error::TwilioError;
+pub use error::{Listing, Request, TwilioError};

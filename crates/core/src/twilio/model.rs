@@ -53,6 +53,8 @@ pub struct RemoteRecording {
     pub price: Option<String>,
     pub price_unit: Option<String>,
     pub created_at_ms: i64,
+    /// Fields Twilio sent with the wrong type, left unknown (the sync warns of them).
+    pub unknown_fields: Vec<&'static str>,
 }
 
 /// Why a recording from Twilio could not be used.
@@ -90,34 +92,37 @@ impl TryFrom<RecordingWire> for RemoteRecording {
     type Error = RejectedRecording;
 
     fn try_from(w: RecordingWire) -> Result<Self, RejectedRecording> {
+        let unknown_fields = w.wrong_types();
         let sid = w
             .sid
-            .as_deref()
+            .value()
             .and_then(|s| RecordingSid::parse(s).ok())
             .ok_or(RejectedRecording::BadSid)?;
         let created = w
             .date_created
-            .as_deref()
-            .and_then(parse_rfc2822)
-            .or_else(|| w.start_time.as_deref().and_then(parse_rfc2822))
+            .value()
+            .and_then(|d| parse_rfc2822(d))
+            .or_else(|| w.start_time.value().and_then(|d| parse_rfc2822(d)))
             .ok_or_else(|| RejectedRecording::BadDate {
                 sid: sid.to_string(),
             })?;
         let channels = w
             .channels
-            .and_then(|c| u32::try_from(c).ok())
+            .value()
+            .and_then(|c| u32::try_from(*c).ok())
             .filter(|c| (1..=8).contains(c))
             .unwrap_or(1);
         Ok(RemoteRecording {
-            status: map_status(w.status.as_deref()),
-            twilio_status: bounded(w.status, 40),
-            duration_secs: parse_duration(w.duration.as_deref()),
+            status: map_status(w.status.value().map(String::as_str)),
+            twilio_status: bounded(w.status.into_value(), 40),
+            duration_secs: parse_duration(w.duration.value().map(String::as_str)),
             channels,
-            price: bounded(w.price, 40),
-            price_unit: bounded(w.price_unit, 10),
-            call_sid: sid_like(w.call_sid, "CA"),
+            price: bounded(w.price.into_value(), 40),
+            price_unit: bounded(w.price_unit.into_value(), 10),
+            call_sid: sid_like(w.call_sid.into_value(), "CA"),
             created_at_ms: created.timestamp_millis(),
             sid,
+            unknown_fields,
         })
     }
 }
@@ -135,15 +140,15 @@ pub struct CallParty {
 /// `trunking-originating`, `trunking-terminating`. The contact is the caller on inbound
 /// calls and the called party on outbound ones.
 pub fn call_party(w: &CallWire) -> CallParty {
-    let raw = w.direction.as_deref().unwrap_or("").trim();
+    let raw = w.direction.value().map_or("", |d| d.trim());
     let direction = if raw.starts_with("outbound") || raw == "trunking-originating" {
         Direction::Outbound
     } else {
         Direction::Inbound
     };
     let (number, name) = match direction {
-        Direction::Inbound => (w.from.clone(), w.caller_name.clone()),
-        Direction::Outbound => (w.to.clone(), None),
+        Direction::Inbound => (w.from.value().cloned(), w.caller_name.value().cloned()),
+        Direction::Outbound => (w.to.value().cloned(), None),
     };
     CallParty {
         phone_number: bounded(number, 64).unwrap_or_default(),
@@ -154,12 +159,13 @@ pub fn call_party(w: &CallWire) -> CallParty {
 
 /// A call SID if it is well formed.
 pub fn call_sid(w: &CallWire) -> Option<String> {
-    sid_like(w.sid.clone(), "CA")
+    sid_like(w.sid.value().cloned(), "CA")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::twilio::wire::Field;
 
     #[test]
     fn dates_parse_with_any_offset() {
@@ -201,10 +207,10 @@ mod tests {
     #[test]
     fn the_contact_is_the_other_party() {
         let call = CallWire {
-            from: Some("+15550001111".into()),
-            to: Some("+15550002222".into()),
-            caller_name: Some("Ana".into()),
-            direction: Some("inbound".into()),
+            from: Field::Value("+15550001111".into()),
+            to: Field::Value("+15550002222".into()),
+            caller_name: Field::Value("Ana".into()),
+            direction: Field::Value("inbound".into()),
             ..Default::default()
         };
         let p = call_party(&call);
@@ -214,7 +220,7 @@ mod tests {
         );
         assert_eq!(p.contact_name.as_deref(), Some("Ana"));
         let out = CallWire {
-            direction: Some("outbound-api".into()),
+            direction: Field::Value("outbound-api".into()),
             ..call
         };
         let p = call_party(&out);

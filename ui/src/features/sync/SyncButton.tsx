@@ -5,13 +5,16 @@ import { useEffect, useState } from "react";
 import { events, type SyncProgress, type SyncResult } from "../../bindings";
 import { describeError } from "../../lib/command";
 import { cancelSync, useSyncNow, useTwilioStatus } from "./api";
+import { hasReport, SyncReport } from "./SyncReport";
 import { useOnline } from "./useOnline";
 
 function summary(r: SyncResult): string {
   const parts = [`Synced ${r.synced}`, `${r.new} new`];
   if (r.updated) parts.push(`${r.updated} updated`);
   if (r.downloaded) parts.push(`${r.downloaded} downloaded`);
-  parts.push(`${r.failed + r.downloadFailed} failed`);
+  // `failed` already counts the failed downloads.
+  parts.push(`${r.failed} failed`);
+  if (r.withoutCall) parts.push(`${r.withoutCall} without a call`);
   return (r.cancelled ? "Cancelled · " : "") + parts.join(" · ");
 }
 
@@ -28,6 +31,7 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
   const sync = useSyncNow();
   const online = useOnline();
   const [progress, setProgress] = useState<SyncProgress | null>(null);
+  const [reportOpen, setReportOpen] = useState(false);
 
   useEffect(() => {
     let stop: (() => void) | undefined;
@@ -76,6 +80,7 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
           onClick={() => {
             if (!connected) return onOpenSettings();
             setProgress(null);
+            setReportOpen(false);
             sync.mutate();
           }}
         >
@@ -86,6 +91,19 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
         <span className="sync-result muted" data-testid="sync-result">
           {summary(sync.data)}
         </span>
+      )}
+      {!running && sync.data && hasReport(sync.data) && (
+        <button
+          type="button"
+          className="link-button sync-details"
+          data-testid="sync-details"
+          onClick={() => setReportOpen(true)}
+        >
+          {sync.data.errors.length > 0 ? "What went wrong" : "Details"}
+        </button>
+      )}
+      {reportOpen && sync.data && (
+        <SyncReport result={sync.data} summary={summary(sync.data)} onClose={() => setReportOpen(false)} />
       )}
       {!running && sync.isError && (
         <span className="sync-result error-text" role="alert">

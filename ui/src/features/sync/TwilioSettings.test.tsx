@@ -38,7 +38,7 @@ function twilioBackend(acceptToken: string) {
       case "sync_now":
         return {
           synced: 12, new: 12, updated: 0, unchanged: 0, skippedDeleted: 0, failed: 0, downloaded: 0,
-          downloadFailed: 0, withoutCall: 0, pages: 3, cancelled: false, errors: [],
+          downloadFailed: 0, withoutCall: 0, callsNotFound: [], pages: 3, cancelled: false, errors: [],
         };
       default:
         return null;
@@ -87,7 +87,7 @@ describe("Sync button", () => {
         ? { ...disconnected, account: { accountSid: AC, apiKeySid: null } }
         : cmd === "sync_now"
           ? { synced: 12, new: 12, updated: 0, unchanged: 0, skippedDeleted: 0, failed: 0, downloaded: 0,
-              downloadFailed: 0, withoutCall: 0, pages: 3, cancelled: false, errors: [] }
+              downloadFailed: 0, withoutCall: 0, callsNotFound: [], pages: 3, cancelled: false, errors: [] }
           : null,
     );
     renderWith(<SyncButton onOpenSettings={() => undefined} />);

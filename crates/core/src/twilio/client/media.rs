@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 use super::transport::{check_status, content_length, location, without_url};
 use super::{same_origin, TwilioClient};
 use crate::ids::RecordingSid;
-use crate::twilio::error::{hint, TwilioError};
+use crate::twilio::error::{hint, Request, TwilioError};
 
 impl TwilioClient {
     /// Opens `<recording>.mp3` for reading: redirects followed by hand (to the API host with
@@ -32,7 +32,7 @@ impl TwilioClient {
             url = next;
             response = self.send(Method::GET, url.clone(), authorised).await?;
         }
-        let response = check_status(response).await?;
+        let response = check_status(response, Request::Audio).await?;
         let expected = content_length(response.headers());
         if expected.is_some_and(|n| n > self.inner.config.max_media_bytes) {
             return Err(TwilioError::BadResponse(

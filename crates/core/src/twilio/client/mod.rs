@@ -9,19 +9,25 @@ use chrono::NaiveDate;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
+use serde::de::DeserializeSeed;
+
 use super::credentials::TwilioCredentials;
-use super::error::{hint, TwilioError};
-use super::wire::{AccountWire, CallsPage, RecordingWire, RecordingsPage};
+use super::error::{hint, Listing, Request, TwilioError};
+use super::wire::{AccountWire, CallWire, ListPage, Listed, PageSeed, RecordingWire};
 use crate::ids::RecordingSid;
 
 mod media;
+mod paging;
 mod transport;
 
+pub use paging::PageWalk;
 use transport::{check_status, read_limited};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
 /// Twilio's maximum page size.
 pub const MAX_PAGE_SIZE: u32 = 1000;
+/// Twilio's page size when a request names none.
+const DEFAULT_PAGE_SIZE: usize = 50;
 
 /// How the client behaves. `Default` is right for the real Twilio.
 #[derive(Debug, Clone)]
@@ -38,7 +44,8 @@ pub struct ClientConfig {
     pub backoff_max: Duration,
     /// The longest `Retry-After` honoured; longer ones are cut to this.
     pub retry_after_max: Duration,
-    /// Largest JSON body accepted (a 1000-item page is ~1.5 MB).
+    /// Largest JSON body accepted (a 1000-item page is ~1.5 MB). A page is read lazily:
+    /// only its first page-size entries are built, so a body at this limit costs the body.
     pub max_json_bytes: usize,
     /// Largest media file accepted.
     pub max_media_bytes: u64,
@@ -150,7 +157,7 @@ impl TwilioClient {
             "/2010-04-01/Accounts/{}.json",
             self.inner.creds.account_sid()
         ));
-        let account: AccountWire = self.get_json(url).await?;
+        let account: AccountWire = self.get_json(url, Request::Account).await?;
         match account.sid.as_deref() {
             Some(sid) if sid == self.inner.creds.account_sid() => Ok(()),
             _ => Err(TwilioError::BadResponse(
@@ -201,71 +208,41 @@ impl TwilioClient {
         Ok(url)
     }
 
-    pub async fn recordings_page(&self, url: Url) -> Result<RecordingsPage, TwilioError> {
-        self.get_json(url).await
+    /// One page of recordings: at most the `PageSize` it asked for is read (see
+    /// [`ListPage`]).
+    pub async fn recordings_page(&self, url: Url) -> Result<ListPage<RecordingWire>, TwilioError> {
+        self.get_page(url, Listing::Recordings).await
     }
 
-    pub async fn calls_page(&self, url: Url) -> Result<CallsPage, TwilioError> {
-        self.get_json(url).await
-    }
-
-    /// Every recording (created on or after `created_from`), following `next_page_uri`.
-    /// For small accounts and tests; the sync pages itself so it can commit as it goes.
-    pub async fn list_recordings(
-        &self,
-        created_from: Option<NaiveDate>,
-        page_size: u32,
-    ) -> Result<Vec<RecordingWire>, TwilioError> {
-        let mut all = Vec::new();
-        let mut next = Some(self.recordings_url(created_from, page_size));
-        while let Some(url) = next.take() {
-            let page = self.recordings_page(url).await?;
-            all.extend(page.recordings.unwrap_or_default());
-            if let Some(link) = page.next_page_uri.filter(|l| !l.is_empty()) {
-                next = Some(self.resolve_page_link(&link)?);
-            }
-        }
-        Ok(all)
-    }
-
-    pub async fn list_calls(
-        &self,
-        started_from: Option<NaiveDate>,
-        page_size: u32,
-    ) -> Result<Vec<super::wire::CallWire>, TwilioError> {
-        let mut all = Vec::new();
-        let mut next = Some(self.calls_url(started_from, page_size));
-        while let Some(url) = next.take() {
-            let page = self.calls_page(url).await?;
-            all.extend(page.calls.unwrap_or_default());
-            if let Some(link) = page.next_page_uri.filter(|l| !l.is_empty()) {
-                next = Some(self.resolve_page_link(&link)?);
-            }
-        }
-        Ok(all)
+    pub async fn calls_page(&self, url: Url) -> Result<ListPage<CallWire>, TwilioError> {
+        self.get_page(url, Listing::Calls).await
     }
 
     pub async fn fetch_recording(&self, sid: &RecordingSid) -> Result<RecordingWire, TwilioError> {
-        self.get_json(self.account_url(&format!("Recordings/{sid}.json")))
-            .await
+        self.get_json(
+            self.account_url(&format!("Recordings/{sid}.json")),
+            Request::Recording,
+        )
+        .await
     }
 
     /// Deletes the recording at Twilio. Already gone counts as done.
     pub async fn delete_recording(&self, sid: &RecordingSid) -> Result<(), TwilioError> {
         let url = self.account_url(&format!("Recordings/{sid}.json"));
         let response = self.send(Method::DELETE, url, true).await?;
-        match check_status(response).await {
-            Ok(_) | Err(TwilioError::NotFound) => Ok(()),
+        match check_status(response, Request::Recording).await {
+            Ok(_) | Err(TwilioError::NotFound(_)) => Ok(()),
             Err(e) => Err(e),
         }
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T, TwilioError> {
+    /// A JSON object's bytes, within the size limit.
+    async fn get_body(&self, url: Url, request: Request) -> Result<Vec<u8>, TwilioError> {
         let response = self.send(Method::GET, url, true).await?;
         if response.status().is_redirection() {
             return Err(TwilioError::BadResponse("unexpected redirect".into()));
         }
-        let response = check_status(response).await?;
+        let response = check_status(response, request).await?;
         let body = read_limited(response, self.inner.config.max_json_bytes).await?;
         // Every answer is an object; serde would also read a struct from an array.
         if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -273,6 +250,37 @@ impl TwilioClient {
                 "the answer is not a JSON object".into(),
             ));
         }
+        Ok(body)
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        request: Request,
+    ) -> Result<T, TwilioError> {
+        let body = self.get_body(url, request).await?;
         serde_json::from_slice(&body).map_err(|e| TwilioError::BadResponse(hint(e)))
     }
+
+    /// A page of `listing`, keeping at most the `PageSize` its URL asked for.
+    async fn get_page<T>(&self, url: Url, listing: Listing) -> Result<ListPage<T>, TwilioError>
+    where
+        T: DeserializeOwned + Listed,
+    {
+        let limit = page_limit(&url);
+        let body = self.get_body(url, Request::List(listing)).await?;
+        let mut reader = serde_json::Deserializer::from_slice(&body);
+        PageSeed::new(limit)
+            .deserialize(&mut reader)
+            .and_then(|page| reader.end().map(|()| page))
+            .map_err(|e| TwilioError::BadResponse(hint(e)))
+    }
+}
+
+/// The page size a list URL asks for.
+fn page_limit(url: &Url) -> usize {
+    url.query_pairs()
+        .find(|(k, _)| k == "PageSize")
+        .and_then(|(_, v)| v.parse::<u32>().ok())
+        .map_or(DEFAULT_PAGE_SIZE, |n| n.clamp(1, MAX_PAGE_SIZE) as usize)
 }

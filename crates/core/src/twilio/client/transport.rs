@@ -7,7 +7,7 @@ use reqwest::header::{HeaderMap, CONTENT_LENGTH, LOCATION, RETRY_AFTER};
 use reqwest::{Method, Response, StatusCode, Url};
 
 use super::{same_origin, ClientConfig, TwilioClient};
-use crate::twilio::error::{hint, TwilioError};
+use crate::twilio::error::{hint, Request, TwilioError};
 use crate::twilio::wire::ErrorWire;
 
 impl TwilioClient {
@@ -125,7 +125,11 @@ pub(super) fn location(current: &Url, headers: &HeaderMap) -> Result<Url, Twilio
     Ok(next)
 }
 
-pub(super) async fn check_status(response: Response) -> Result<Response, TwilioError> {
+/// The response if it is a success; otherwise the error, saying which `request` got it.
+pub(super) async fn check_status(
+    response: Response,
+    request: Request,
+) -> Result<Response, TwilioError> {
     let status = response.status();
     if status.is_success() {
         return Ok(response);
@@ -138,8 +142,8 @@ pub(super) async fn check_status(response: Response) -> Result<Response, TwilioE
         .and_then(|e| e.code);
     tracing::debug!(status = status.as_u16(), twilio_code = ?detail, "Twilio answered with an error");
     Err(match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => TwilioError::Unauthorized,
-        StatusCode::NOT_FOUND => TwilioError::NotFound,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => TwilioError::Unauthorized(request),
+        StatusCode::NOT_FOUND => TwilioError::NotFound(request),
         StatusCode::TOO_MANY_REQUESTS => TwilioError::RateLimited,
         s if s.is_server_error() => TwilioError::Unavailable { status: s.as_u16() },
         s => TwilioError::UnexpectedStatus { status: s.as_u16() },
@@ -150,10 +154,13 @@ pub(super) async fn read_limited(
     mut response: Response,
     max: usize,
 ) -> Result<Vec<u8>, TwilioError> {
-    if content_length(response.headers()).is_some_and(|n| n > max as u64) {
+    let announced = content_length(response.headers());
+    if announced.is_some_and(|n| n > max as u64) {
         return Err(TwilioError::BadResponse("the response is too large".into()));
     }
-    let mut body = Vec::new();
+    // Sized once from the announced length (within the limit), so a large body is not
+    // copied from one doubling buffer into the next while it arrives.
+    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
     while let Some(chunk) = response
         .chunk()
         .await

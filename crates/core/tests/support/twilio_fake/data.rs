@@ -18,6 +18,9 @@ pub struct FakeRecording {
     pub caller_name: Option<String>,
     /// Offset used to print its dates, in minutes (to exercise "any offset").
     pub offset_min: i32,
+    /// Fields written into its JSON as they are, over the generated ones (odd or wrongly
+    /// typed values: `{"channels": "2"}`).
+    pub raw: serde_json::Map<String, Value>,
 }
 
 pub fn recording_sid(i: u64) -> String {
@@ -56,6 +59,7 @@ pub fn generate(n: u64, newest_ms: i64, spacing_ms: i64) -> Vec<FakeRecording> {
                     1 => 60,
                     _ => -420,
                 },
+                raw: serde_json::Map::new(),
             }
         })
         .collect()
@@ -74,7 +78,7 @@ pub(super) fn recording_json(r: &FakeRecording, media_base: &str) -> Value {
         "/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{}.json",
         r.sid
     );
-    json!({
+    let mut json = json!({
         "account_sid": ACCOUNT_SID,
         "api_version": "2010-04-01",
         "call_sid": r.call_sid,
@@ -97,7 +101,11 @@ pub(super) fn recording_json(r: &FakeRecording, media_base: &str) -> Value {
             "transcriptions": format!("/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{}/Transcriptions.json", r.sid)
         },
         "media_url": format!("{media_base}/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{}", r.sid),
-    })
+    });
+    if let Some(fields) = json.as_object_mut() {
+        fields.extend(r.raw.clone());
+    }
+    json
 }
 
 pub(super) fn call_json(r: &FakeRecording) -> Value {

@@ -20,12 +20,18 @@ use serde_json::{json, Value};
 
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const AUTH_TOKEN: &str = "fake-auth-token-0123456789";
+/// An API key of the fake's account: it works for that account's resources only, so with
+/// another Account SID the fake answers 404, as Twilio does.
+pub const API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
+pub const API_KEY_SECRET: &str = "fake-api-key-secret-0123456789";
 pub const DAY_MS: i64 = 86_400_000;
 
 mod data;
+mod hostile;
 mod media;
 
 pub use data::*;
+pub use hostile::*;
 use media::{media_for, media_host, media_response};
 
 #[derive(Default)]
@@ -39,8 +45,11 @@ pub struct FakeState {
     pub retry_after: Mutex<String>,
     /// The next this-many API requests answer 503.
     pub burst_503: AtomicU32,
-    /// The next list response is this raw body instead (hostile/malformed tests).
+    /// The next recordings list response is this raw body instead (hostile/malformed
+    /// tests; the calls are listed as usual).
     pub hostile_body: Mutex<Option<String>>,
+    /// Pages whose links go round in circles or out of the filter's window.
+    pub hostile: Hostile,
     /// Answer media with a redirect to the second host.
     pub redirect_media: AtomicBool,
     pub media_len: AtomicU64,
@@ -183,14 +192,20 @@ fn twilio_error(status: StatusCode, code: u32, message: &str) -> Response {
 /// Checks Basic auth and the configured failure bursts. `None` means go on.
 fn gate(state: &FakeState, headers: &HeaderMap) -> Option<Response> {
     state.api_requests.fetch_add(1, Ordering::SeqCst);
-    let expected = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}"))
-    );
+    let basic = |user: &str, pass: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+        )
+    };
+    let accepted = [
+        basic(ACCOUNT_SID, AUTH_TOKEN),
+        basic(API_KEY_SID, API_KEY_SECRET),
+    ];
     let ok = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == expected);
+        .is_some_and(|v| accepted.iter().any(|a| a == v));
     if !ok {
         state.unauthorised.fetch_add(1, Ordering::SeqCst);
         return Some(twilio_error(
@@ -289,15 +304,23 @@ async fn list(
     } else {
         state.recording_list_requests.fetch_add(1, Ordering::SeqCst);
     }
-    if let Some(body) = state.hostile_body.lock().expect("lock").take() {
-        return (StatusCode::OK, [("content-type", "application/json")], body).into_response();
+    if !is_calls {
+        if let Some(body) = state.hostile_body.lock().expect("lock").take() {
+            return (StatusCode::OK, [("content-type", "application/json")], body).into_response();
+        }
     }
-    if let Some(body) = state
-        .page_cache
-        .lock()
-        .expect("lock")
-        .get(&cache_key)
-        .cloned()
+    // Hostile links are not cached: they change with the test's settings.
+    let cacheable = !state.hostile.active();
+    if let Some(body) = cacheable
+        .then(|| {
+            state
+                .page_cache
+                .lock()
+                .expect("lock")
+                .get(&cache_key)
+                .cloned()
+        })
+        .flatten()
     {
         return json_bytes(body);
     }
@@ -369,6 +392,7 @@ async fn list(
             offset + page_size
         )
     });
+    let next = state.hostile.next_link(&resource, &this, next, &filter);
     let key = if is_calls { "calls" } else { "recordings" };
     let page = json!({
         key: items,
@@ -383,7 +407,7 @@ async fn list(
     });
     let body = axum::body::Bytes::from(serde_json::to_vec(&page).expect("page json"));
     let mut cache = state.page_cache.lock().expect("lock");
-    if state.generation.load(Ordering::SeqCst) == generation {
+    if cacheable && state.generation.load(Ordering::SeqCst) == generation {
         cache.insert(cache_key, body.clone());
     }
     drop(cache);
