@@ -14,21 +14,27 @@ pub async fn open(path: &Path) -> Result<SqlitePool> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+    // Two first opens at once (two windows of a start-up race, or two processes) would both
+    // see no schema and both create it ("table exists"), or both switch a new file to WAL
+    // (which answers SQLITE_BUSY at once): the first connection and the migrations happen
+    // under an exclusive lock on a file beside the database, which the OS releases however
+    // the holder ends.
+    let lock = open_lock(path).await?;
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)
-        .await?;
-    // Two first opens at once (two windows of a start-up race, or two processes) would both
-    // see no schema and both create it ("table exists"): migrations run under an exclusive
-    // lock on a file beside the database, which the OS releases however the holder ends.
-    let lock = migration_lock(path).await?;
-    let migrated = sqlx::migrate!("../../migrations").run(&pool).await;
+        .await;
+    let migrated = match &pool {
+        Ok(pool) => sqlx::migrate!("../../migrations").run(pool).await,
+        Err(_) => Ok(()),
+    };
     drop(lock);
+    let pool = pool?;
     migrated?;
     Ok(pool)
 }
 
-async fn migration_lock(database: &Path) -> Result<std::fs::File> {
+async fn open_lock(database: &Path) -> Result<std::fs::File> {
     let mut name = database.as_os_str().to_owned();
     name.push(".lock");
     let path = std::path::PathBuf::from(name);
@@ -42,7 +48,7 @@ async fn migration_lock(database: &Path) -> Result<std::fs::File> {
         Ok(file)
     })
     .await
-    .map_err(|_| crate::Error::Internal("migration lock task failed".into()))?
+    .map_err(|_| crate::Error::Internal("database open lock task failed".into()))?
 }
 
 /// Begins a write transaction that holds the write lock from its first statement (`BEGIN
