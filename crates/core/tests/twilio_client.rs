@@ -194,10 +194,12 @@ async fn media_redirects_to_another_host_never_carry_credentials() {
     let dest = dir.path().join("a.mp3");
     let sid = calldeck_core::ids::RecordingSid::parse(&support::twilio_fake::recording_sid(1))
         .expect("sid");
+    let mut out = tokio::fs::File::create(&dest).await.expect("create");
     let bytes = client(&fake.base_url)
-        .download_media(&sid, &dest)
+        .download_media(&sid, &mut out)
         .await
         .expect("download");
+    drop(out);
     assert_eq!(bytes, 4096);
     assert_eq!(
         std::fs::read(&dest).expect("read"),
