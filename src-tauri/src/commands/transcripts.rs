@@ -25,17 +25,18 @@ pub async fn transcribe_recording(
     id: String,
 ) -> Result<Transcript, ApiError> {
     let scope = state.workspace.current()?;
-    let cancel = state.jobs.start(&id);
+    // Leaves the registry when this command ends, however it ends, taking only its own token.
+    let job = state.jobs.start(&id);
     let host = state.host.clone();
     let result = transcripts::transcribe_recording(
         &scope,
         &id,
-        &cancel,
+        job.token(),
         |progress| host.transcription_progressed(progress),
         now_ms(),
     )
     .await;
-    state.jobs.finish(&id);
+    drop(job);
     Ok(result?)
 }
 

@@ -160,6 +160,8 @@ pub async fn run_cleanup(
         tx.commit().await?;
         let files: Vec<String> = chosen.iter().filter_map(|(_, f, _)| f.clone()).collect();
         remove_files(scope, &files).await;
+        let touched: Vec<&str> = chosen.iter().map(|(sid, _, _)| sid.as_str()).collect();
+        crate::player::remove_waveform_caches(scope, &touched).await;
         let bytes: i64 = chosen
             .iter()
             .filter(|(_, f, _)| f.is_some())

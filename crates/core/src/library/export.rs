@@ -156,7 +156,7 @@ pub async fn export_recordings(
                 result.without_audio.push(row.sid.clone());
                 continue;
             };
-            let target = free_name(folder, &export_name(row, extension_of(source))).await;
+            let target = free_name(folder, &export_name(row, extension_of(source))).await?;
             match copy_out(scope, row, &target, now_ms).await {
                 Ok(()) => result.files.push(
                     target
@@ -174,18 +174,32 @@ pub async fn export_recordings(
     .await
 }
 
-/// `name`, or `name (2)`, `name (3)`… whichever does not exist yet in `folder`.
-async fn free_name(folder: &Path, name: &str) -> PathBuf {
-    let candidate = folder.join(name);
-    if !tokio::fs::try_exists(&candidate).await.unwrap_or(true) {
-        return candidate;
-    }
+/// How many names `free_name` tries: a folder holding a thousand exports of one call is
+/// not one to keep counting in.
+const MAX_NAME_TRIES: u32 = 1_000;
+
+/// `name`, or `name (2)`, `name (3)`… whichever does not exist yet in `folder`. A folder
+/// that cannot be looked into (no permission, not a folder) is an error at the first look,
+/// never taken for "every name is taken".
+async fn free_name(folder: &Path, name: &str) -> Result<PathBuf> {
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    for n in 2.. {
-        let candidate = folder.join(format!("{stem} ({n}).{ext}"));
-        if !tokio::fs::try_exists(&candidate).await.unwrap_or(true) {
-            return candidate;
+    for n in 1..=MAX_NAME_TRIES {
+        let candidate = if n == 1 {
+            folder.join(name)
+        } else {
+            folder.join(format!("{stem} ({n}).{ext}"))
+        };
+        match tokio::fs::try_exists(&candidate).await {
+            Ok(false) => return Ok(candidate),
+            Ok(true) => {}
+            Err(_) => {
+                return Err(Error::invalid(
+                    "CallDeck cannot look into that folder. Choose another folder.",
+                ))
+            }
         }
     }
-    candidate
+    Err(Error::invalid(
+        "That folder already holds too many copies of this recording. Choose another folder.",
+    ))
 }

@@ -233,6 +233,7 @@ pub async fn bulk_update(
                 let files = delete_rows(&mut tx, scope, &sids, now_ms).await?;
                 tx.commit().await?;
                 remove_files(scope, &files).await;
+                forget_waveforms(scope, &sids).await;
                 sids.len()
             }
             _ => {
@@ -274,6 +275,7 @@ pub async fn delete_recording(scope: &UserScope, id: &str, now_ms: i64) -> Resul
         let files = delete_rows(&mut tx, scope, &sids, now_ms).await?;
         tx.commit().await?;
         remove_files(scope, &files).await;
+        forget_waveforms(scope, &sids).await;
         Ok(())
     })
     .await
@@ -405,6 +407,12 @@ pub(crate) async fn remove_files(scope: &UserScope, names: &[String]) {
             }
         }
     }
+}
+
+/// Removes the waveform caches of deleted recordings, so nothing of them stays behind.
+async fn forget_waveforms(scope: &UserScope, sids: &[RecordingSid]) {
+    let names: Vec<&str> = sids.iter().map(RecordingSid::as_str).collect();
+    crate::player::remove_waveform_caches(scope, &names).await;
 }
 
 /// `Ok` if the recording is the user's, `not_found` otherwise.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::{Error, Result};
-use crate::storage::PARTIAL_SUFFIX;
+use crate::storage::{Access, PartialFile};
 
 /// How far a download has got. Shared by the writer and any number of readers.
 #[derive(Debug, Default)]
@@ -208,31 +208,29 @@ impl Seek for GrowingFile {
 }
 
 /// Writes a download into the user's media folder so that a player can read it while it
-/// arrives. Bytes go to the final path's `.partial` sibling (the name start-up cleans away); [`CacheWriter::finish`] fsyncs
-/// and renames it, so a complete file only ever appears whole. An open reader keeps
-/// reading the same file across the rename.
+/// arrives. Bytes go to a temporary file of this download alone beside the final path
+/// (created new, live while written, so start-up clean-ups pass it by);
+/// [`CacheWriter::finish`] fsyncs and renames it, so a complete file only ever appears
+/// whole. An open reader keeps reading the same file across the rename.
 pub struct CacheWriter {
-    file: tokio::fs::File,
-    part: PathBuf,
-    dest: PathBuf,
+    part: Option<PartialFile>,
+    reading: PathBuf,
     download: Arc<Download>,
 }
 
 impl CacheWriter {
     pub async fn create(dest: PathBuf, total: Option<u64>) -> Result<Self> {
-        let part = part_path(&dest)?;
-        let file = tokio::fs::File::create(&part).await?;
+        let part = PartialFile::create(&dest, Access::OwnerOnly).await?;
         Ok(Self {
-            file,
-            part,
-            dest,
+            reading: part.path().to_path_buf(),
+            part: Some(part),
             download: Download::new(total),
         })
     }
 
     /// The file readers should open while it is being written.
     pub fn reading_path(&self) -> &Path {
-        &self.part
+        &self.reading
     }
 
     pub fn download(&self) -> Arc<Download> {
@@ -249,46 +247,50 @@ impl CacheWriter {
     }
 
     async fn write_through(&mut self, bytes: &[u8]) -> Result<()> {
-        self.file.write_all(bytes).await?;
-        self.file.flush().await?;
+        let part = self
+            .part
+            .as_mut()
+            .ok_or_else(|| Error::Internal("download already ended".into()))?;
+        let file = part.file()?;
+        file.write_all(bytes).await?;
+        file.flush().await?;
         Ok(())
     }
 
     /// Makes the file durable and visible under its final name; returns its size.
     pub async fn finish(mut self) -> Result<u64> {
-        let done = async {
-            self.file.flush().await?;
-            self.file.sync_all().await?;
-            tokio::fs::rename(&self.part, &self.dest).await?;
-            Ok::<_, Error>(())
-        }
-        .await;
+        let done = match self.part.take() {
+            Some(part) => part.commit().await,
+            None => Err(Error::Internal("download already ended".into())),
+        };
         match done {
             Ok(()) => {
                 self.download.complete();
                 Ok(self.download.available())
             }
+            // The temporary file went with the failed commit.
             Err(e) => {
                 self.download.fail();
-                let _ = tokio::fs::remove_file(&self.part).await;
                 Err(e)
             }
         }
     }
 
     /// Gives up: readers see an error and the partial file is removed.
-    pub async fn abandon(self) {
+    pub async fn abandon(mut self) {
         self.download.fail();
-        let _ = tokio::fs::remove_file(&self.part).await;
+        drop(self.part.take());
     }
 }
 
-fn part_path(dest: &Path) -> Result<PathBuf> {
-    let name = dest
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or(Error::NotFound)?;
-    Ok(dest.with_file_name(format!("{name}{PARTIAL_SUFFIX}")))
+impl Drop for CacheWriter {
+    /// Dropped while still writing (its task ended early): readers must not wait for bytes
+    /// that will never come. The temporary file removes itself.
+    fn drop(&mut self) {
+        if self.part.is_some() {
+            self.download.fail();
+        }
+    }
 }
 
 #[cfg(test)]

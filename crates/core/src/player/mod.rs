@@ -21,6 +21,7 @@ pub use feed::decode_all;
 pub use handle::{OutputChoice, PlayerHandle};
 pub use output::{Capture, RealtimeDrain};
 pub use state::{PlaybackStatus, PlayerState, PlayerStates};
+pub(crate) use waveform::remove_cached as remove_waveform_caches;
 pub use waveform::{waveform, ChannelPeaks, Waveform};
 
 pub const MIN_SPEED: f32 = 0.5;

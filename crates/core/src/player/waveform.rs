@@ -1,6 +1,7 @@
 //! Waveform peaks, computed from the decoded audio (one row per channel) and cached per
 //! recording in the user's folder, next to the media, keyed by the file's size.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -73,17 +74,58 @@ pub async fn waveform(scope: &UserScope, recording_id: &str, buckets: u32) -> Re
     })
     .map_err(|e| Error::Internal(e.to_string()))?;
     crate::storage::write_atomic(&cache, &json).await?;
+    // Deleted (or its audio removed) while the peaks were computed: its delete has already
+    // cleared the cache, so this one must not stay behind it.
+    let still: Option<Option<String>> =
+        sqlx::query_scalar("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
+            .bind(scope.user_id())
+            .bind(sid.as_str())
+            .fetch_optional(scope.pool())
+            .await?;
+    if still.flatten().as_deref() != Some(name.as_str()) {
+        let _ = tokio::fs::remove_file(&cache).await;
+    }
     tracing::info!(user_id = scope.user_id(), recording = %sid, operation = "waveform", outcome = "computed");
     Ok(waveform)
 }
 
+fn cache_dir(scope: &UserScope) -> PathBuf {
+    scope.paths().root().join("cache").join("waveforms")
+}
+
 fn cache_path(scope: &UserScope, sid: &RecordingSid, buckets: u32) -> PathBuf {
-    scope
-        .paths()
-        .root()
-        .join("cache")
-        .join("waveforms")
-        .join(format!("{}-{buckets}.json", sid.as_str()))
+    cache_dir(scope).join(format!("{}-{buckets}.json", sid.as_str()))
+}
+
+/// Removes the cached peaks (every size) of these recordings: called when their audio or
+/// their record goes. One pass over the cache folder, however many recordings. Failures
+/// are logged; a cache left over is harmless (nothing reads it without its audio).
+pub(crate) async fn remove_cached<S: AsRef<str>>(scope: &UserScope, recordings: &[S]) {
+    if recordings.is_empty() {
+        return;
+    }
+    let gone: HashSet<&str> = recordings.iter().map(AsRef::as_ref).collect();
+    let Ok(mut entries) = tokio::fs::read_dir(cache_dir(scope)).await else {
+        return; // no cache yet
+    };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let name = entry.file_name();
+        let Some(sid) = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".json"))
+            .and_then(|n| n.rsplit_once('-'))
+            .map(|(sid, _buckets)| sid)
+        else {
+            continue;
+        };
+        if gone.contains(sid) {
+            if let Err(error) = tokio::fs::remove_file(entry.path()).await {
+                if error.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!(user_id = scope.user_id(), recording = sid, %error, "could not remove a waveform cache");
+                }
+            }
+        }
+    }
 }
 
 /// Decodes the whole file and reduces it to `buckets` min/max pairs per channel.

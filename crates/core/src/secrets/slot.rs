@@ -138,9 +138,15 @@ impl SecretSlot for FileSlot {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("secret");
-        let temp = dir.join(format!(".{name}{}", crate::storage::PARTIAL_SUFFIX));
+        // A name of its own per save, created exclusively: never a file or link planted there.
+        let temp = dir.join(format!(
+            ".{name}.{}-{}{}",
+            std::process::id(),
+            rand::random::<u64>(),
+            crate::storage::PARTIAL_SUFFIX
+        ));
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
@@ -152,11 +158,17 @@ impl SecretSlot for FileSlot {
             use std::os::unix::fs::PermissionsExt;
             file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
         }
-        file.write_all(value.as_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temp, &self.path)?;
-        Ok(())
+        let written = file
+            .write_all(value.as_bytes())
+            .and_then(|()| file.sync_all())
+            .and_then(|()| {
+                drop(file);
+                std::fs::rename(&temp, &self.path)
+            });
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        Ok(written?)
     }
 
     fn delete(&self) -> Result<()> {

@@ -1,102 +1,29 @@
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::io::AsyncWriteExt;
 
-use crate::error::{Error, Result};
-
-/// Marks files being written; a crash leaves only these behind, and they are never read.
-pub const PARTIAL_SUFFIX: &str = ".partial";
+use super::partial::{Access, PartialFile};
+use crate::error::Result;
 
 /// Writes a file so that readers see either nothing or the whole of it, and only its owner
-/// can read it (0600 on Unix): write beside it, fsync, rename over the target, then fsync the
-/// folder so the rename itself survives a crash.
+/// can read it (0600 on Unix): written beside it under a name of this write alone (so two
+/// writes of one file at once each rename a whole file), fsynced, renamed over the target,
+/// then the folder fsynced so the rename itself survives a crash.
 pub async fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
-    let temp = unique_temp_beside(target)?;
-    let written = async {
-        let mut file = create_owner_only(&temp).await?;
-        file.write_all(bytes).await?;
-        file.sync_all().await?;
-        drop(file);
-        tokio::fs::rename(&temp, target).await?;
-        Ok::<_, Error>(())
-    }
-    .await;
-    if written.is_err() {
-        let _ = tokio::fs::remove_file(&temp).await;
-    }
-    written?;
-    sync_parent(target).await
+    let mut temp = PartialFile::create(target, Access::OwnerOnly).await?;
+    temp.file()?.write_all(bytes).await?;
+    temp.commit().await
 }
 
-/// A temporary name of this write alone (process id and a counter), so two writes of the
-/// same file at once each rename a whole file instead of writing into one temporary.
-fn unique_temp_beside(target: &Path) -> Result<std::path::PathBuf> {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let temp = temp_beside(target)?;
-    let name = temp
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.strip_suffix(PARTIAL_SUFFIX))
-        .ok_or_else(|| Error::Internal("atomic write target has no file name".into()))?;
-    Ok(temp.with_file_name(format!("{name}.{}-{n}{PARTIAL_SUFFIX}", std::process::id())))
-}
-
-/// A new, empty file readable by its owner only from the moment it exists (never an existing
-/// file or a link opened again, which would keep its own mode). One with this name can only
-/// be left by a crashed process that had the same id; it is replaced.
-async fn create_owner_only(path: &Path) -> Result<tokio::fs::File> {
-    let open = || {
-        let mut options = tokio::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        options.mode(0o600);
-        options
-    };
-    match open().open(path).await {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            tokio::fs::remove_file(path).await?;
-            Ok(open().open(path).await?)
-        }
-        other => Ok(other?),
-    }
-}
-
-/// Makes a rename in the target's folder durable (Unix; elsewhere a rename is as durable as
-/// the platform makes it).
-async fn sync_parent(target: &Path) -> Result<()> {
-    #[cfg(unix)]
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        tokio::fs::File::open(dir).await?.sync_all().await?;
-    }
-    #[cfg(not(unix))]
-    let _ = target;
-    Ok(())
-}
-
-/// Copies `source` to `target` so that `target` is either absent or complete.
+/// Copies `source` to `target` so that `target` is either absent or complete. The copy
+/// gets the usual permissions of a new file there (it is a file the user put somewhere),
+/// and is written through a temporary file of its own, never through one found there.
 pub async fn copy_atomic(source: &Path, target: &Path) -> Result<u64> {
-    let temp = temp_beside(target)?;
-    let copied = async {
-        let bytes = tokio::fs::copy(source, &temp).await?;
-        tokio::fs::File::open(&temp).await?.sync_all().await?;
-        tokio::fs::rename(&temp, target).await?;
-        Ok::<_, Error>(bytes)
-    }
-    .await;
-    if copied.is_err() {
-        let _ = tokio::fs::remove_file(&temp).await;
-    }
-    copied
-}
-
-fn temp_beside(target: &Path) -> Result<std::path::PathBuf> {
-    let file_name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Internal("atomic write target has no file name".into()))?;
-    Ok(target.with_file_name(format!(".{file_name}{PARTIAL_SUFFIX}")))
+    let mut from = tokio::fs::File::open(source).await?;
+    let mut temp = PartialFile::create(target, Access::Usual).await?;
+    let bytes = tokio::io::copy(&mut from, temp.file()?).await?;
+    temp.commit().await?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
-//! Audio downloads into the user's media folder: bounded concurrency, temp file + fsync +
-//! rename to `{RecordingSid}_{timestamp}.mp3`, size checked, retried; crash leftovers
-//! cleaned (partials) or adopted (complete files whose row was not updated yet) at start.
+//! Audio downloads into the user's media folder: bounded concurrency, a temporary file of
+//! each attempt's own + fsync + rename to `{RecordingSid}_{timestamp}.mp3`, size checked,
+//! retried; crash leftovers cleaned (temporaries no download owns) or adopted (complete
+//! files whose row was not updated yet) at start. Several downloads of one recording at
+//! once (a sync, "Download now", a stream) each rename a whole file of the same bytes.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
 use crate::ids::RecordingSid;
 use crate::session::UserScope;
-use crate::storage::PARTIAL_SUFFIX;
+use crate::storage::{is_live_partial, Access, PartialFile, PARTIAL_SUFFIX};
 use crate::twilio::{TwilioClient, TwilioError};
 
 /// Which recordings a sync downloads.
@@ -39,25 +40,6 @@ pub fn media_file_name(sid: &RecordingSid, recorded_at_ms: i64) -> String {
     format!("{sid}_{}.mp3", recorded_at_ms.div_euclid(1000))
 }
 
-fn partial_path(target: &Path) -> Result<PathBuf> {
-    let name = target
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Internal("download target has no file name".into()))?;
-    Ok(target.with_file_name(format!(".{name}{PARTIAL_SUFFIX}")))
-}
-
-/// Removes the temp file unless the download completed.
-struct PartialGuard(Option<PathBuf>);
-
-impl Drop for PartialGuard {
-    fn drop(&mut self) {
-        if let Some(path) = self.0.take() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
 fn is_download_name(name: &str) -> Option<(RecordingSid, &str)> {
     let stem = name.strip_suffix(".mp3")?;
     let (sid, ts) = stem.split_once('_')?;
@@ -67,9 +49,20 @@ fn is_download_name(name: &str) -> Option<(RecordingSid, &str)> {
     Some((RecordingSid::parse(sid).ok()?, ts))
 }
 
-/// At the start of a sync: deletes `*.partial` leftovers, and reconciles complete
-/// downloads with the library — a file whose row was not updated before a crash is
-/// adopted; one whose recording is gone is removed. Returns (removed, adopted).
+/// Removes a file that may have gone meanwhile (renamed into place by its download, or
+/// removed by it): only other failures count.
+async fn remove_gone_or_not(path: &std::path::Path) -> Result<u64> {
+    match tokio::fs::remove_file(path).await {
+        Ok(()) => Ok(1),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// At the start of a sync: deletes `*.partial` leftovers that no download under way owns
+/// (a stream playing, a "Download now" keep theirs), and reconciles complete downloads with
+/// the library — a file whose row was not updated before a crash is adopted; one whose
+/// recording is gone is removed. Returns (removed, adopted).
 pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
     let dir = scope.paths().media_dir();
     let mut removed = 0;
@@ -84,8 +77,9 @@ pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
             continue;
         };
         if name.ends_with(PARTIAL_SUFFIX) {
-            tokio::fs::remove_file(entry.path()).await?;
-            removed += 1;
+            if !is_live_partial(&entry.file_name()) {
+                removed += remove_gone_or_not(&entry.path()).await?;
+            }
             continue;
         }
         let Some((sid, _)) = is_download_name(&name) else {
@@ -106,10 +100,7 @@ pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
                 }
             }
             // No row (deleted) or another file is the recording's: this one is stray.
-            _ => {
-                tokio::fs::remove_file(entry.path()).await?;
-                removed += 1;
-            }
+            _ => removed += remove_gone_or_not(&entry.path()).await?,
         }
     }
     if removed + adopted > 0 {
@@ -190,19 +181,23 @@ pub async fn download_one(
             return Ok(0);
         }
     }
-    let temp = partial_path(&target)?;
-    let mut guard = PartialGuard(Some(temp.clone()));
     let mut last_error = None;
     let mut bytes = 0;
     for attempt in 0..ATTEMPTS {
-        match client.download_media(sid, &temp).await {
+        // Each attempt writes a file of its own; a failed one's file goes with it.
+        let mut temp = PartialFile::create(&target, Access::OwnerOnly)
+            .await
+            .map_err(saving_failed)?;
+        match client.download_media(sid, temp.file()?).await {
             Ok(n) => {
+                temp.commit().await.map_err(saving_failed)?;
                 bytes = n;
                 last_error = None;
                 break;
             }
             Err(e) if e.is_transient() && attempt + 1 < ATTEMPTS => {
                 tracing::debug!(recording = %sid, error = %e, attempt, "retrying download");
+                drop(temp);
                 tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
                 last_error = Some(e);
             }
@@ -215,10 +210,6 @@ pub async fn download_one(
     if let Some(e) = last_error {
         return Err(e.into());
     }
-    tokio::fs::rename(&temp, &target)
-        .await
-        .map_err(|e| TwilioError::Io(crate::twilio::hint(e)))?;
-    guard.0 = None;
     if mark_downloaded(scope, sid, &name, bytes).await? == 0 {
         // Deleted meanwhile (or another file is already its audio): keep nothing stray.
         let still_ours: Option<(Option<String>,)> =
@@ -233,6 +224,14 @@ pub async fn download_one(
     }
     tracing::info!(user_id = scope.user_id(), recording = %sid, bytes, "downloaded recording");
     Ok(bytes)
+}
+
+/// A file that could not be written or put in place: the user hears about the disk.
+fn saving_failed(e: Error) -> Error {
+    match e {
+        Error::Io(e) => TwilioError::Io(crate::twilio::hint(e)).into(),
+        other => other,
+    }
 }
 
 #[derive(Debug, Default, Clone)]

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::ids::RecordingSid;
 use crate::player::{CacheWriter, PlayerHandle};
 use crate::session::UserScope;
-use crate::twilio::{TwilioClient, TwilioError};
+use crate::twilio::TwilioClient;
 
 use super::downloads::{mark_downloaded, media_file_name};
 
@@ -37,12 +37,12 @@ pub async fn play_from_twilio(
     let target = scope.paths().media_file(&name)?;
     let ids = [sid.as_str().to_owned()];
     let opened = async {
-        let (response, total) = client.open_media(&sid).await?;
-        let writer = CacheWriter::create(target, total).await?;
-        Ok::<_, Error>((response, total, writer))
+        let body = client.open_media(&sid).await?;
+        let writer = CacheWriter::create(target, body.expected_len()).await?;
+        Ok::<_, Error>((body, writer))
     }
     .await;
-    let (mut response, total, mut writer) = match opened {
+    let (mut body, mut writer) = match opened {
         Ok(opened) => opened,
         Err(error) => {
             let failed: Result<()> = Err(error);
@@ -61,24 +61,18 @@ pub async fn play_from_twilio(
     let reading = writer.reading_path().to_path_buf();
     let download = writer.download();
 
-    let (scope_bg, client_bg, sid_bg) = (scope.clone(), client.clone(), sid.clone());
+    let (scope_bg, sid_bg) = (scope.clone(), sid.clone());
     tokio::spawn(async move {
-        let mut written: u64 = 0;
+        // The body is held to the size limit and checked for truncation as it comes.
         let fetched = loop {
-            match client_bg.media_chunk(&mut response).await {
+            match body.chunk().await {
                 Ok(Some(chunk)) => {
-                    written += chunk.len() as u64;
                     if let Err(error) = writer.write_chunk(&chunk).await {
                         break Err(error);
                     }
                 }
-                Ok(None) if written == 0 || total.is_some_and(|t| t != written) => {
-                    break Err(
-                        TwilioError::BadResponse("the media file was truncated".into()).into(),
-                    );
-                }
                 Ok(None) => break Ok(()),
-                Err(error) => break Err(error.into()),
+                Err(error) => break Err(Error::from(error)),
             }
         };
         let kept = match fetched {

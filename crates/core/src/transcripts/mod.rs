@@ -5,6 +5,7 @@
 mod api_key;
 pub mod audio;
 mod job;
+mod jobs;
 pub mod local;
 pub mod remote;
 pub mod segments;
@@ -13,6 +14,7 @@ mod store;
 
 pub(crate) use job::local_audio;
 pub use job::{transcribe_recording, TranscribeProgress, TranscribeStage};
+pub use jobs::TranscriptionJobs;
 
 pub use settings::{
     chosen_engine, delete_api_key, load_ai_settings, remote_service, save_ai_settings, AiSettings,

@@ -1,24 +1,65 @@
 //! Recording audio: opened with redirects followed by hand (credentials only to the API
-//! host), read in chunks, or downloaded whole into a file with its size checked.
-
-use std::path::Path;
+//! host), read in chunks held to the size limit whatever the headers say, or downloaded
+//! whole into a file.
 
 use reqwest::Method;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::transport::{check_status, content_length, location, without_url};
 use super::{same_origin, TwilioClient};
 use crate::ids::RecordingSid;
 use crate::twilio::error::{hint, Request, TwilioError};
 
+/// An opened media answer. Its chunks are counted: past the size limit (or past the
+/// announced length) it is refused, with or without a `Content-Length`; shorter than
+/// announced, or empty, it is a truncation.
+pub struct MediaBody {
+    response: reqwest::Response,
+    expected: Option<u64>,
+    limit: u64,
+    received: u64,
+}
+
+impl MediaBody {
+    /// The announced size (`Content-Length`), if any.
+    pub fn expected_len(&self) -> Option<u64> {
+        self.expected
+    }
+
+    /// The next piece, or `None` at the end of a complete body.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, TwilioError> {
+        let next = self
+            .response
+            .chunk()
+            .await
+            .map_err(|e| TwilioError::Network(hint(without_url(e))))?;
+        let Some(chunk) = next else {
+            if let Some(expected) = self.expected.filter(|e| *e != self.received) {
+                return Err(TwilioError::BadResponse(format!(
+                    "the media file was truncated ({} of {expected} bytes)",
+                    self.received
+                )));
+            }
+            if self.received == 0 {
+                return Err(TwilioError::BadResponse("the media file is empty".into()));
+            }
+            return Ok(None);
+        };
+        self.received += chunk.len() as u64;
+        if self.received > self.limit || self.expected.is_some_and(|e| self.received > e) {
+            return Err(TwilioError::BadResponse(
+                "the media file is too large".into(),
+            ));
+        }
+        Ok(Some(chunk))
+    }
+}
+
 impl TwilioClient {
     /// Opens `<recording>.mp3` for reading: redirects followed by hand (to the API host with
     /// credentials, anywhere else without them), the status checked, the announced size
-    /// checked against the limit. Returns the response and its `Content-Length`.
-    pub async fn open_media(
-        &self,
-        sid: &RecordingSid,
-    ) -> Result<(reqwest::Response, Option<u64>), TwilioError> {
+    /// checked against the limit.
+    pub async fn open_media(&self, sid: &RecordingSid) -> Result<MediaBody, TwilioError> {
         let mut url = self.account_url(&format!("Recordings/{sid}.mp3"));
         let mut response = self.send(Method::GET, url.clone(), true).await?;
         let mut hops = 0;
@@ -34,58 +75,35 @@ impl TwilioClient {
         }
         let response = check_status(response, Request::Audio).await?;
         let expected = content_length(response.headers());
-        if expected.is_some_and(|n| n > self.inner.config.max_media_bytes) {
+        let limit = self.inner.config.max_media_bytes;
+        if expected.is_some_and(|n| n > limit) {
             return Err(TwilioError::BadResponse(
                 "the media file is too large".into(),
             ));
         }
-        Ok((response, expected))
+        Ok(MediaBody {
+            response,
+            expected,
+            limit,
+            received: 0,
+        })
     }
 
-    /// The next piece of an opened media response, or `None` at its end.
-    pub async fn media_chunk(
-        &self,
-        response: &mut reqwest::Response,
-    ) -> Result<Option<bytes::Bytes>, TwilioError> {
-        response
-            .chunk()
-            .await
-            .map_err(|e| TwilioError::Network(hint(without_url(e))))
-    }
-
-    /// Downloads `<recording>.mp3` into `dest` (which the caller makes atomic), checking the
-    /// size against `Content-Length`, and fsyncs it.
+    /// Downloads `<recording>.mp3` into `out` (which the caller makes durable and atomic),
+    /// held to the size limit and checked against `Content-Length`. Returns its size.
     pub async fn download_media(
         &self,
         sid: &RecordingSid,
-        dest: &Path,
+        out: &mut (impl AsyncWrite + Unpin),
     ) -> Result<u64, TwilioError> {
-        let (mut response, expected) = self.open_media(sid).await?;
-        let limit = self.inner.config.max_media_bytes;
+        let mut body = self.open_media(sid).await?;
         let io = |e: std::io::Error| TwilioError::Io(hint(e));
-        let mut file = tokio::fs::File::create(dest).await.map_err(io)?;
         let mut written: u64 = 0;
-        while let Some(chunk) = self.media_chunk(&mut response).await? {
+        while let Some(chunk) = body.chunk().await? {
             written += chunk.len() as u64;
-            if written > limit {
-                return Err(TwilioError::BadResponse(
-                    "the media file is too large".into(),
-                ));
-            }
-            file.write_all(&chunk).await.map_err(io)?;
+            out.write_all(&chunk).await.map_err(io)?;
         }
-        if let Some(expected) = expected {
-            if expected != written {
-                return Err(TwilioError::BadResponse(format!(
-                    "the media file was truncated ({written} of {expected} bytes)"
-                )));
-            }
-        }
-        if written == 0 {
-            return Err(TwilioError::BadResponse("the media file is empty".into()));
-        }
-        file.flush().await.map_err(io)?;
-        file.sync_all().await.map_err(io)?;
+        out.flush().await.map_err(io)?;
         Ok(written)
     }
 }
