@@ -66,7 +66,11 @@ export async function startTwilioFake(recordings, pageSize = 5, media = makeMp3(
     const size = Math.min(Number(url.searchParams.get('PageSize') ?? pageSize), pageSize);
     const start = Number(url.searchParams.get('PageToken') ?? 0);
     const slice = items.slice(start, start + size);
-    const next = start + size < items.length ? `${url.pathname}?PageSize=${size}&PageToken=${start + size}` : null;
+    // Like Twilio, the next page keeps the request's filters and page size as asked (the sync
+    // refuses a link that changes them), even though this fake serves smaller pages.
+    const params = new URLSearchParams(url.searchParams);
+    params.set('PageToken', String(start + size));
+    const next = start + size < items.length ? `${url.pathname}?${params}` : null;
     return { [key]: slice.map(toJson), next_page_uri: next, page: start / size, page_size: size, uri: url.pathname };
   };
   const server = createServer((req, res) => {
