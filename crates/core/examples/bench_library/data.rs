@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use crate::transcripts;
 
 /// Bump when the generated data changes shape, so cached databases are rebuilt.
-pub const DATA_VERSION: u32 = 5;
+pub const DATA_VERSION: u32 = 6;
 /// The benchmark's "now": 2026-11-20T12:00:00Z. Recordings span the three years before it.
 pub const NOW_MS: i64 = 1_795_176_000_000;
 pub const SPAN_MS: i64 = 3 * 365 * 86_400_000;
