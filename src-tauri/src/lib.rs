@@ -4,6 +4,7 @@ pub mod bindings;
 mod commands;
 mod events;
 mod host;
+mod instance;
 mod jobs;
 mod session;
 mod state;
@@ -48,9 +49,14 @@ pub fn run() {
         )
         .init();
     let data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
-    if let Err(error) =
-        configure(tauri::Builder::default(), data_dir).run(tauri::generate_context!())
-    {
+    let context = tauri::generate_context!();
+    // First of all: whether another CallDeck already runs with this data folder.
+    let builder = instance::guard(
+        tauri::Builder::default(),
+        &context.config().identifier,
+        data_dir.clone(),
+    );
+    if let Err(error) = configure(builder, data_dir).run(context) {
         tracing::error!(%error, "CallDeck could not start");
         std::process::exit(1);
     }
@@ -71,10 +77,7 @@ pub fn configure<R: tauri::Runtime>(
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
-            let data_dir = match data_dir {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?,
-            };
+            let data_dir = instance::data_dir(app.handle(), data_dir.as_deref())?;
             open_workspace(app.handle(), data_dir);
             Ok(())
         })
