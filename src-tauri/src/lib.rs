@@ -8,7 +8,6 @@ mod instance;
 mod jobs;
 mod session;
 mod state;
-mod sync_runner;
 pub mod test_hooks;
 
 use std::path::PathBuf;
@@ -97,7 +96,13 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             std::process::exit(1);
         }
     };
-    let sync = Arc::new(sync_runner::SyncRunner::new(
+    let mut twilio = calldeck_core::twilio::ClientConfig::default();
+    // Only builds with the `test-hooks` feature (the end-to-end tests' loopback fake).
+    if let Some(url) = test_hooks::twilio_base_url() {
+        twilio.base_url = url;
+    }
+    let sync = Arc::new(calldeck_core::sync::SyncRunner::new(
+        twilio,
         {
             let app = app.clone();
             Arc::new(move |progress| {
@@ -134,7 +139,7 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
     forward_player_state(app);
     let background = app.clone();
     let notifier = app.clone();
-    tauri::async_runtime::spawn(sync_runner::background_loop(
+    tauri::async_runtime::spawn(calldeck_core::sync::background_loop(
         sync,
         move || background.state::<AppState>().workspace.current().ok(),
         move |title, body| {

@@ -6,6 +6,7 @@
 mod downloads;
 mod listing;
 mod remote_delete;
+mod runner;
 pub mod state;
 mod stream;
 mod trigger;
@@ -24,6 +25,7 @@ pub use downloads::{
     DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
 };
 pub use remote_delete::delete_here_and_at_twilio;
+pub use runner::{background_loop, SyncRunner};
 pub use state::SyncState;
 pub use stream::play_from_twilio;
 pub use trigger::SyncTrigger;

@@ -1,15 +1,16 @@
-//! Runs the signed-in user's Twilio sync from the shell: one at a time, cancellable, with
+//! Runs the signed-in user's Twilio sync for the app: one at a time, cancellable, with
 //! progress pushed to the UI as events, and optionally in the background on a timer.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use calldeck_core::connection::{load_settings, new_recordings_notice, TwilioConnection};
-use calldeck_core::secrets::CredentialStore;
-use calldeck_core::sync::{self, ProgressFn, SyncOptions, SyncProgress, SyncResult, SyncTrigger};
-use calldeck_core::twilio::ClientConfig;
-use calldeck_core::{now_ms, Error, Result, UserScope};
 use tokio_util::sync::CancellationToken;
+
+use crate::connection::{load_settings, new_recordings_notice, TwilioConnection};
+use crate::secrets::CredentialStore;
+use crate::sync::{self, ProgressFn, SyncOptions, SyncProgress, SyncResult, SyncTrigger};
+use crate::twilio::ClientConfig;
+use crate::{now_ms, Error, Result, UserScope};
 
 pub struct SyncRunner {
     config: ClientConfig,
@@ -23,14 +24,10 @@ pub struct SyncRunner {
 
 impl SyncRunner {
     pub fn new(
+        config: ClientConfig,
         progress: Arc<dyn Fn(SyncProgress) + Send + Sync>,
         finished: Arc<dyn Fn(&SyncResult) + Send + Sync>,
     ) -> Self {
-        let mut config = ClientConfig::default();
-        // Only builds with the `test-hooks` feature (the end-to-end tests' loopback fake).
-        if let Some(url) = crate::test_hooks::twilio_base_url() {
-            config.base_url = url;
-        }
         Self {
             config,
             progress,
@@ -51,7 +48,7 @@ impl SyncRunner {
         if let Some(store) = cached {
             return Ok(TwilioConnection::with_store(store, self.config.clone()));
         }
-        let store = calldeck_core::secrets::open_store(scope).await?;
+        let store = crate::secrets::open_store(scope).await?;
         *self.store.lock().unwrap_or_else(|p| p.into_inner()) =
             Some((scope.user_id().to_owned(), Arc::clone(&store)));
         Ok(TwilioConnection::with_store(store, self.config.clone()))
