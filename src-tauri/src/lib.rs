@@ -8,6 +8,7 @@ mod instance;
 mod jobs;
 mod session;
 mod state;
+mod sync;
 pub mod test_hooks;
 
 use std::path::PathBuf;
@@ -101,21 +102,12 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
     if let Some(url) = test_hooks::twilio_base_url() {
         twilio.base_url = url;
     }
-    let sync = Arc::new(calldeck_core::sync::SyncRunner::new(
+    let runner = Arc::new(calldeck_core::sync::SyncRunner::new(
         twilio,
-        {
-            let app = app.clone();
-            Arc::new(move |progress| {
-                use tauri_specta::Event;
-                if let Err(error) = (events::SyncProgressed { progress }).emit(&app) {
-                    tracing::debug!(%error, "could not emit sync progress");
-                }
-            })
-        },
-        {
-            let host = Arc::clone(&host);
-            Arc::new(move |_result| host.library_changed(Vec::new()))
-        },
+        Arc::new(sync::ToWindow {
+            app: app.clone(),
+            host: Arc::clone(&host),
+        }),
     ));
     let auth = match calldeck_core::auth::Auth::new(&data_dir) {
         Ok(auth) => auth,
@@ -133,29 +125,11 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         jobs: jobs::Jobs::default(),
         host,
         player,
-        sync: Arc::clone(&sync),
+        sync: Arc::clone(&runner),
         restored: restored_rx,
     });
     forward_player_state(app);
-    let background = app.clone();
-    let notifier = app.clone();
-    tauri::async_runtime::spawn(calldeck_core::sync::background_loop(
-        sync,
-        move || background.state::<AppState>().workspace.current().ok(),
-        move |title, body| {
-            use tauri_plugin_notification::NotificationExt;
-            // No notification service (a headless session): the library event still arrives.
-            if let Err(error) = notifier
-                .notification()
-                .builder()
-                .title(title)
-                .body(body)
-                .show()
-            {
-                tracing::info!(%error, "could not show a desktop notification");
-            }
-        },
-    ));
+    sync::start_background(app, runner);
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();

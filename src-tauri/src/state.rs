@@ -63,7 +63,8 @@ impl AppState {
     pub async fn before_switch(&self) {
         let _ = self.player.forget().await;
         if self.workspace.current().is_ok() {
-            let _ = self.sync.cancel();
+            // Waits for the sync to end, so it ends (and is audited) as its owner's.
+            self.sync.stop().await;
             self.jobs.cancel_all();
         }
     }
