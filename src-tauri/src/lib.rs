@@ -4,10 +4,11 @@ pub mod bindings;
 mod commands;
 mod events;
 mod host;
+mod instance;
 mod jobs;
 mod session;
 mod state;
-mod sync_runner;
+mod sync;
 pub mod test_hooks;
 
 use std::path::PathBuf;
@@ -48,9 +49,14 @@ pub fn run() {
         )
         .init();
     let data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
-    if let Err(error) =
-        configure(tauri::Builder::default(), data_dir).run(tauri::generate_context!())
-    {
+    let context = tauri::generate_context!();
+    // First of all: whether another CallDeck already runs with this data folder.
+    let builder = instance::guard(
+        tauri::Builder::default(),
+        &context.config().identifier,
+        data_dir.clone(),
+    );
+    if let Err(error) = configure(builder, data_dir).run(context) {
         tracing::error!(%error, "CallDeck could not start");
         std::process::exit(1);
     }
@@ -71,10 +77,7 @@ pub fn configure<R: tauri::Runtime>(
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
-            let data_dir = match data_dir {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?,
-            };
+            let data_dir = instance::data_dir(app.handle(), data_dir.as_deref())?;
             open_workspace(app.handle(), data_dir);
             Ok(())
         })
@@ -94,20 +97,17 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             std::process::exit(1);
         }
     };
-    let sync = Arc::new(sync_runner::SyncRunner::new(
-        {
-            let app = app.clone();
-            Arc::new(move |progress| {
-                use tauri_specta::Event;
-                if let Err(error) = (events::SyncProgressed { progress }).emit(&app) {
-                    tracing::debug!(%error, "could not emit sync progress");
-                }
-            })
-        },
-        {
-            let host = Arc::clone(&host);
-            Arc::new(move |_result| host.library_changed(Vec::new()))
-        },
+    let mut twilio = calldeck_core::twilio::ClientConfig::default();
+    // Only builds with the `test-hooks` feature (the end-to-end tests' loopback fake).
+    if let Some(url) = test_hooks::twilio_base_url() {
+        twilio.base_url = url;
+    }
+    let runner = Arc::new(calldeck_core::sync::SyncRunner::new(
+        twilio,
+        Arc::new(sync::ToWindow {
+            app: app.clone(),
+            host: Arc::clone(&host),
+        }),
     ));
     let auth = match calldeck_core::auth::Auth::new(&data_dir) {
         Ok(auth) => auth,
@@ -125,29 +125,11 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         jobs: jobs::Jobs::default(),
         host,
         player,
-        sync: Arc::clone(&sync),
+        sync: Arc::clone(&runner),
         restored: restored_rx,
     });
     forward_player_state(app);
-    let background = app.clone();
-    let notifier = app.clone();
-    tauri::async_runtime::spawn(sync_runner::background_loop(
-        sync,
-        move || background.state::<AppState>().workspace.current().ok(),
-        move |title, body| {
-            use tauri_plugin_notification::NotificationExt;
-            // No notification service (a headless session): the library event still arrives.
-            if let Err(error) = notifier
-                .notification()
-                .builder()
-                .title(title)
-                .body(body)
-                .show()
-            {
-                tracing::info!(%error, "could not show a desktop notification");
-            }
-        },
-    ));
+    sync::start_background(app, runner);
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();

@@ -17,7 +17,7 @@ pub struct AppState {
     /// The native player's thread, behind a cheap handle.
     pub player: calldeck_core::player::PlayerHandle,
     /// Runs Twilio syncs, one at a time, now or in the background.
-    pub sync: Arc<crate::sync_runner::SyncRunner>,
+    pub sync: Arc<calldeck_core::sync::SyncRunner>,
     /// Becomes true once the last session has been reopened (or found absent) at start.
     pub restored: tokio::sync::watch::Receiver<bool>,
     /// Why the last session could not be reopened (shown once on the sign-in screen).
@@ -63,7 +63,8 @@ impl AppState {
     pub async fn before_switch(&self) {
         let _ = self.player.forget().await;
         if self.workspace.current().is_ok() {
-            let _ = self.sync.cancel();
+            // Waits for the sync to end, so it ends (and is audited) as its owner's.
+            self.sync.stop().await;
             self.jobs.cancel_all();
         }
     }

@@ -7,7 +7,7 @@
 //   await s.screenshot('target/e2e/shot.png');
 //   await s.delete();
 
-import { chmod, copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,11 +84,12 @@ export function tauriCapabilities(application, args = []) {
  * Writes an executable shell launcher that starts `bin` with extra environment
  * variables and its stdout/stderr appended to `logFile`. WebKitWebDriver starts the
  * application with the driver's own environment, so this is how one session gets its
- * own CALLDECK_DATA_DIR (and how a test can read the app's log). `exec` keeps the PID.
+ * own CALLDECK_DATA_DIR (and how a test can read the app's log). `exec` keeps the PID,
+ * which the launcher writes to `<path>.pid` (so a test can find the app's windows).
  */
 export async function writeLauncher(path, bin, env = {}, logFile = '/dev/null') {
   const quote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
-  const lines = ['#!/bin/sh'];
+  const lines = ['#!/bin/sh', `echo $$ >${quote(`${path}.pid`)}`];
   for (const [key, value] of Object.entries(env)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`bad environment variable name: ${key}`);
     lines.push(`export ${key}=${quote(value)}`);
@@ -375,5 +376,6 @@ export async function launchApp(name, env = {}) {
       await copyFile(appLog, join(out, `${name}-app.log`)).catch(() => {});
     }
   };
-  return { session, work, dataDir, appLog, close };
+  const pid = async () => Number((await readFile(`${launcher}.pid`, 'utf8')).trim());
+  return { session, work, dataDir, appLog, launcher, pid, close };
 }

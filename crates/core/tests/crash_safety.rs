@@ -19,7 +19,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use calldeck_core::storage::UserPaths;
+use calldeck_core::storage::{DataFolderLock, UserPaths};
 use calldeck_core::sync::{self, DownloadPolicy, SyncOptions, SyncPhase, SyncProgress};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -68,6 +68,18 @@ fn crash_child() {
     let (Some(dir), Ok(url)) = (std::env::var_os(CHILD_DIR), std::env::var(CHILD_URL)) else {
         return;
     };
+    // As the app does before it opens anything: the data folder is this process's, or it
+    // says another has it and stops.
+    let _instance = match DataFolderLock::acquire(Path::new(&dir)) {
+        Ok(lock) => lock,
+        Err(refused) => {
+            let mut out = std::io::stdout().lock();
+            // On a line of its own: the test harness has written the test's name before it.
+            let _ = writeln!(out, "\nREFUSED {refused}");
+            let _ = out.flush();
+            return;
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -111,9 +123,14 @@ struct Seen {
     pages: u32,
     downloads_done: u32,
     result: Option<serde_json::Value>,
+    /// Why the child did not run: another process held the data folder.
+    refused: Option<String>,
 }
 
 fn parse_line(line: &str, seen: &mut Seen) {
+    if let Some(rest) = line.strip_prefix("REFUSED ") {
+        seen.refused = Some(rest.to_owned());
+    }
     if let Some(rest) = line.strip_prefix("PROGRESS ") {
         let parts: Vec<&str> = rest.split(' ').collect();
         if let [phase, pages, done] = parts.as_slice() {
@@ -206,6 +223,13 @@ async fn run_and_kill(data_dir: &Path, url: &str, at: KillAt) -> (Seen, bool) {
 
 /// Runs a child to completion and returns its result.
 async fn run_to_end(data_dir: &Path, url: &str) -> serde_json::Value {
+    let seen = run_child(data_dir, url).await;
+    assert_eq!(seen.refused, None, "the data folder was free");
+    seen.result.expect("the child reported a result")
+}
+
+/// Runs a child to completion and returns what it reported.
+async fn run_child(data_dir: &Path, url: &str) -> Seen {
     let child = child_command(data_dir, url)
         .stderr(Stdio::piped())
         .spawn()
@@ -225,7 +249,7 @@ async fn run_to_end(data_dir: &Path, url: &str) -> serde_json::Value {
     for line in stdout.lines() {
         parse_line(line, &mut seen);
     }
-    seen.result.expect("the child reported a result")
+    seen
 }
 
 /// What a check found, for the log and the coverage assertions.
@@ -487,6 +511,10 @@ async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
         };
         let (seen, running) = run_and_kill(dir.path(), &url, at).await;
         let context = format!("kill {i} ({at:?}, last progress {seen:?})");
+        assert_eq!(
+            seen.refused, None,
+            "{context}: a killed app leaves no lock on the data folder behind"
+        );
         let snap = check(&paths, &expected, &context).await;
         eprintln!(
             "crash_safety: kill {i:>2} {at:?}: {} in {}/{} pages {} downloads {}; rows {} \
@@ -558,4 +586,70 @@ async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
         kills_took.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// The app's second instance during a sync: a second process with the same data folder is
+/// refused with a sentence and touches nothing while the first syncs; once the first is
+/// killed mid-sync, the folder is free at once and the next run completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_instance_is_refused_during_a_sync_and_a_killed_one_leaves_the_folder_free() {
+    let dir = tempfile::tempdir().expect("dir");
+    let paths = {
+        let (_ws, scope) = signed_in(dir.path(), SUBJECT).await;
+        scope.paths().clone()
+    };
+    let expected = generate(RECORDINGS, NOW_MS, 10 * 60_000);
+    let fake = FakeTwilio::start(expected.clone()).await;
+    fake.state
+        .media_len
+        .store(MEDIA_LEN as u64, Ordering::SeqCst);
+    // Slow enough that the first is still committing pages while the second starts.
+    fake.state.page_delay_ms.store(200, Ordering::SeqCst);
+    let url = fake.base_url.clone();
+
+    let mut first = child_command(dir.path(), &url)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn the first");
+    let mut lines = BufReader::new(first.stdout.take().expect("stdout")).lines();
+    let mut seen = Seen::default();
+    while seen.phase != "recordings" || seen.pages < 1 {
+        let line = lines
+            .next_line()
+            .await
+            .expect("read the first")
+            .unwrap_or_else(|| panic!("the first ended before its first page: {seen:?}"));
+        parse_line(&line, &mut seen);
+    }
+    assert_eq!(seen.refused, None, "the first has the folder");
+
+    let second = run_child(dir.path(), &url).await;
+    let refused = second
+        .refused
+        .clone()
+        .unwrap_or_else(|| panic!("the second instance ran beside the first: {second:?}"));
+    assert!(
+        refused.starts_with("CallDeck is already running"),
+        "it says so in a sentence: {refused}"
+    );
+    assert!(
+        second.phase.is_empty() && second.result.is_none(),
+        "the second synced nothing: {second:?}"
+    );
+    assert!(
+        first.try_wait().expect("try_wait").is_none(),
+        "the first still runs"
+    );
+
+    first.kill().await.expect("SIGKILL the first");
+    while let Ok(Some(line)) = lines.next_line().await {
+        parse_line(&line, &mut seen);
+    }
+    check(&paths, &expected, "after the second instance and the kill").await;
+
+    fake.state.page_delay_ms.store(0, Ordering::SeqCst);
+    let result = run_to_end(dir.path(), &url).await;
+    assert_eq!(json_u64(&result, "failed"), 0, "{result}");
+    let snap = check(&paths, &expected, "after the run that followed the kill").await;
+    assert!(snap.completed && snap.rows == expected.len(), "{snap:?}");
 }

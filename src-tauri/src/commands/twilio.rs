@@ -64,7 +64,8 @@ pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncResult, ApiError
 #[tauri::command]
 #[specta::specta]
 pub async fn cancel_sync(state: State<'_, AppState>) -> Result<(), ApiError> {
-    Ok(state.sync.cancel()?)
+    state.sync.cancel();
+    Ok(())
 }
 
 /// Downloads one recording's audio now, whatever the download policy.

@@ -8,6 +8,8 @@ mod listing;
 mod pages;
 mod problems;
 mod remote_delete;
+mod runner;
+mod schedule;
 pub mod state;
 mod stream;
 mod trigger;
@@ -27,6 +29,8 @@ pub use downloads::{
 };
 pub use pages::CallNotFound;
 pub use remote_delete::delete_here_and_at_twilio;
+pub use runner::{SyncEvents, SyncRunner};
+pub use schedule::{run_background, Check, Tick, CHECK_EVERY};
 pub use state::SyncState;
 pub use stream::play_from_twilio;
 pub use trigger::SyncTrigger;
@@ -122,7 +126,9 @@ fn running() -> &'static Mutex<HashSet<PathBuf>> {
     RUNNING.get_or_init(Default::default)
 }
 
-/// Held while a user's sync runs; a second one is refused.
+/// Held while a user's sync runs; a second one is refused. This guards the library whoever
+/// calls; the app's syncs go through `SyncRunner`, whose slot is taken before this and given
+/// back after it, so the runner never sees a sync here that it does not own.
 struct SingleFlight(PathBuf);
 
 impl SingleFlight {
