@@ -1,9 +1,9 @@
 import "./sync.css";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { events, type SyncProgress, type SyncResult } from "../../bindings";
-import { describeError } from "../../lib/command";
+import { CommandError, describeError } from "../../lib/command";
 import { cancelSync, useSyncNow, useTwilioStatus } from "./api";
 import { hasReport, SyncReport } from "./SyncReport";
 import { useOnline } from "./useOnline";
@@ -32,12 +32,24 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
   const online = useOnline();
   const [progress, setProgress] = useState<SyncProgress | null>(null);
   const [reportOpen, setReportOpen] = useState(false);
+  // A sync this button did not start (the background one) is running: it gets the same
+  // progress and Cancel, which reach it in the backend, until it is done.
+  const [elsewhere, setElsewhere] = useState(false);
+  const pending = useRef(false);
+  useEffect(() => {
+    pending.current = sync.isPending;
+  }, [sync.isPending]);
 
   useEffect(() => {
     let stop: (() => void) | undefined;
     let cancelled = false;
     events.syncProgressed
-      .listen((e) => setProgress(e.payload.progress))
+      .listen((e) => {
+        const next = e.payload.progress;
+        setProgress(next);
+        if (next.phase === "done") setElsewhere(false);
+        else if (!pending.current) setElsewhere(true);
+      })
       .then((unlisten) => (cancelled ? unlisten() : (stop = unlisten)))
       .catch(() => undefined);
     return () => {
@@ -46,8 +58,22 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
     };
   }, []);
 
+  // "Sync now" refused because one runs: that one is what the progress and Cancel are about.
+  const refusedAsRunning = sync.error instanceof CommandError && sync.error.code === "sync_running";
+  // A sync that ends without a last progress event (it failed) is noticed from the backend.
+  const { refetch } = status;
+  useEffect(() => {
+    if (!elsewhere) return;
+    const timer = setInterval(() => {
+      void refetch().then((r) => {
+        if (r.data && !r.data.syncing) setElsewhere(false);
+      });
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [elsewhere, refetch]);
+
   const connected = Boolean(status.data?.account);
-  const running = sync.isPending;
+  const running = sync.isPending || elsewhere;
   const share =
     progress && progress.phase === "downloads" && progress.downloadsTotal > 0
       ? progress.downloadsDone / progress.downloadsTotal
@@ -81,7 +107,11 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
             if (!connected) return onOpenSettings();
             setProgress(null);
             setReportOpen(false);
-            sync.mutate();
+            sync.mutate(undefined, {
+              onError: (e) => {
+                if (e instanceof CommandError && e.code === "sync_running") setElsewhere(true);
+              },
+            });
           }}
         >
           ⟳ Sync from Twilio
@@ -105,7 +135,7 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
       {reportOpen && sync.data && (
         <SyncReport result={sync.data} summary={summary(sync.data)} onClose={() => setReportOpen(false)} />
       )}
-      {!running && sync.isError && (
+      {!running && sync.isError && !refusedAsRunning && (
         <span className="sync-result error-text" role="alert">
           {describeError(sync.error)}
         </span>
