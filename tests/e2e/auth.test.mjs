@@ -6,13 +6,11 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from './twilio-fake.mjs';
+import { freePorts, startProvider } from './oidc.mjs';
 import { launchApp, pageText, repoPath, stepsOf } from './webdriver.mjs';
 
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
@@ -20,32 +18,6 @@ const ALICE_CALLS = 5;
 
 const $ = (id) => `[data-testid="${id}"]`;
 const step = stepsOf(test);
-
-/** Starts tests/oidc/provider.mjs; resolves with its issuer and a stop function. */
-async function startProvider() {
-  const child = spawn(process.execPath, [repoPath('tests', 'oidc', 'provider.mjs'), '--port', '0'], {
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`provider.mjs exited with ${code}`)));
-  });
-  const { issuer } = JSON.parse(line);
-  return { issuer, stop: () => child.kill('SIGTERM') };
-}
-
-/** Distinct ports free a moment ago on 127.0.0.1, for the app's callback listener. */
-async function freePorts(n) {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => s.address().port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 describe('Auth0 sign-in with two users (loopback OpenID provider)', { timeout: 180_000 }, () => {
   let session;
