@@ -35,6 +35,9 @@ use support::twilio_fake::{generate, media_bytes, FakeRecording, FakeTwilio};
 const SUBJECT: &str = "auth0|crash";
 const CHILD_DIR: &str = "CALLDECK_CRASH_CHILD_DIR";
 const CHILD_URL: &str = "CALLDECK_CRASH_CHILD_URL";
+/// Set: the child also edits its library all through the sync, as a person would while a
+/// sync runs (the busy-database load), and reports any edit that fails.
+const CHILD_EDITS: &str = "CALLDECK_CRASH_CHILD_EDITS";
 const RECORDINGS: u64 = 2_000;
 const PAGE_SIZE: u32 = 50;
 const MEDIA_LEN: usize = 2_048;
@@ -87,6 +90,9 @@ fn crash_child() {
         .expect("runtime");
     runtime.block_on(async move {
         let (_ws, scope) = signed_in(Path::new(&dir), SUBJECT).await;
+        let edits = std::env::var_os(CHILD_EDITS)
+            .is_some()
+            .then(|| tokio::spawn(edit_all_along(scope.clone())));
         let progress = Arc::new(|p: &SyncProgress| {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
@@ -107,6 +113,9 @@ fn crash_child() {
         )
         .await
         .expect("sync");
+        if let Some(edits) = edits {
+            edits.abort();
+        }
         let mut out = std::io::stdout().lock();
         let _ = writeln!(
             out,
@@ -117,6 +126,51 @@ fn crash_child() {
     });
 }
 
+/// Stars, unstars and annotates the first recordings again and again while the sync
+/// writes. A recording not synced yet is `not_found`, which is fine; anything else (a
+/// storage error, SQLITE_BUSY) is reported as `EDIT_ERROR`, and every 20 edits `EDITS n`.
+async fn edit_all_along(scope: calldeck_core::UserScope) {
+    use calldeck_core::library::{bulk_update, update_recording, BulkAction, RecordingPatch};
+    use calldeck_core::Error;
+    let mut done = 0u64;
+    for n in 0u64.. {
+        let sid = support::twilio_fake::recording_sid(1 + n % 40);
+        let patch = RecordingPatch {
+            notes: Some(format!("edit {n}")),
+            ..RecordingPatch::default()
+        };
+        let action = if n.is_multiple_of(2) {
+            BulkAction::Star
+        } else {
+            BulkAction::Unstar
+        };
+        let outcomes = [
+            update_recording(&scope, &sid, patch, NOW_MS).await,
+            bulk_update(&scope, action, std::slice::from_ref(&sid), NOW_MS)
+                .await
+                .map(|_| ()),
+        ];
+        for outcome in outcomes {
+            match outcome {
+                Ok(()) => done += 1,
+                // Not synced yet.
+                Err(Error::NotFound | Error::SomeNotFound { .. }) => {}
+                Err(e) => {
+                    let mut out = std::io::stdout().lock();
+                    let _ = writeln!(out, "EDIT_ERROR {e:?}");
+                    let _ = out.flush();
+                }
+            }
+        }
+        if done > 0 && done.is_multiple_of(20) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "EDITS {done}");
+            let _ = out.flush();
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Seen {
     phase: String,
@@ -125,11 +179,20 @@ struct Seen {
     result: Option<serde_json::Value>,
     /// Why the child did not run: another process held the data folder.
     refused: Option<String>,
+    /// Edits the child made while it synced, and the ones that failed.
+    edits: u64,
+    edit_errors: Vec<String>,
 }
 
 fn parse_line(line: &str, seen: &mut Seen) {
     if let Some(rest) = line.strip_prefix("REFUSED ") {
         seen.refused = Some(rest.to_owned());
+    }
+    if let Some(rest) = line.strip_prefix("EDITS ") {
+        seen.edits = rest.parse().unwrap_or(seen.edits);
+    }
+    if let Some(rest) = line.strip_prefix("EDIT_ERROR ") {
+        seen.edit_errors.push(rest.to_owned());
     }
     if let Some(rest) = line.strip_prefix("PROGRESS ") {
         let parts: Vec<&str> = rest.split(' ').collect();
@@ -607,7 +670,9 @@ async fn a_second_instance_is_refused_during_a_sync_and_a_killed_one_leaves_the_
     fake.state.page_delay_ms.store(200, Ordering::SeqCst);
     let url = fake.base_url.clone();
 
+    // The first also edits its library all through its sync (the busy-database load).
     let mut first = child_command(dir.path(), &url)
+        .env(CHILD_EDITS, "1")
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn the first");
@@ -641,10 +706,25 @@ async fn a_second_instance_is_refused_during_a_sync_and_a_killed_one_leaves_the_
         "the first still runs"
     );
 
+    // Let its edits run beside the page commits for a while.
+    while seen.edits < 100 {
+        let line = lines
+            .next_line()
+            .await
+            .expect("read the first")
+            .unwrap_or_else(|| panic!("the first ended before 100 edits: {seen:?}"));
+        parse_line(&line, &mut seen);
+    }
     first.kill().await.expect("SIGKILL the first");
     while let Ok(Some(line)) = lines.next_line().await {
         parse_line(&line, &mut seen);
     }
+    assert!(
+        seen.edit_errors.is_empty(),
+        "edits during the sync never fail: {} failed, first {:?}",
+        seen.edit_errors.len(),
+        seen.edit_errors.first()
+    );
     check(&paths, &expected, "after the second instance and the kill").await;
 
     fake.state.page_delay_ms.store(0, Ordering::SeqCst);
