@@ -56,6 +56,12 @@ fn record_path(user_root: &Path) -> PathBuf {
     user_root.join(RECORD_FILE)
 }
 
+async fn write_record(user_root: &Path, kind: RecordedKind) -> Result<()> {
+    let bytes = serde_json::to_vec(&Record { kind })
+        .map_err(|e| Error::Internal(format!("secret store record: {e}")))?;
+    write_atomic(&record_path(user_root), &bytes).await
+}
+
 fn read_record(user_root: &Path) -> Option<RecordedKind> {
     let bytes = std::fs::read(record_path(user_root)).ok()?;
     serde_json::from_slice::<Record>(&bytes)
@@ -81,9 +87,7 @@ async fn location(user_key: &str, user_root: &Path) -> Result<RecordedKind> {
         RecordedKind::File
     };
     if tokio::fs::try_exists(user_root).await.unwrap_or(false) {
-        let bytes = serde_json::to_vec(&Record { kind })
-            .map_err(|e| Error::Internal(format!("secret store record: {e}")))?;
-        write_atomic(&record_path(user_root), &bytes).await?;
+        write_record(user_root, kind).await?;
     }
     Ok(kind)
 }
@@ -126,11 +130,7 @@ pub(crate) async fn adopt_legacy_folder(user_root: &Path) -> Result<()> {
             .await
             .unwrap_or(false)
         {
-            let bytes = serde_json::to_vec(&Record {
-                kind: RecordedKind::File,
-            })
-            .map_err(|e| Error::Internal(format!("secret store record: {e}")))?;
-            return write_atomic(&record_path(user_root), &bytes).await;
+            return write_record(user_root, RecordedKind::File).await;
         }
     }
     Ok(())

@@ -48,12 +48,10 @@ pub async fn recall(data_dir: &Path) -> Option<LastSession> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// The file as the old layout wrote it; `None` for today's (it has no `subject`).
 pub(crate) async fn recall_legacy(data_dir: &Path) -> Option<LegacyLastSession> {
     let bytes = tokio::fs::read(file(data_dir)).await.ok()?;
-    serde_json::from_slice::<LastSession>(&bytes)
-        .is_err()
-        .then(|| serde_json::from_slice(&bytes).ok())
-        .flatten()
+    serde_json::from_slice(&bytes).ok()
 }
 
 pub async fn forget(data_dir: &Path) {

@@ -69,29 +69,32 @@ fn users(data_dir: &Path, key: &str) -> PathBuf {
 }
 
 /// Moves one account: its rows are re-keyed in place, its keyring entries are copied to the
-/// new names (then the old ones deleted), and its folder is renamed last.
+/// new names (then the old ones deleted), where its secrets live is recorded, and its folder
+/// is renamed last. Everything happens while the old folder still exists, so an old folder
+/// that is gone means the account has moved (or never had a folder, and so nothing to move):
+/// a start with nothing to upgrade costs one look at the folder, no database or keyring.
 async fn move_account(data_dir: &Path, legacy_subject: &str, id: &AccountId) -> Result<()> {
     let (old_key, new_key) = (legacy_key(legacy_subject), id.key());
     let (old, new) = (users(data_dir, &old_key), users(data_dir, &new_key));
-    let old_exists = tokio::fs::try_exists(&old).await.unwrap_or(false);
-    let folder = if old_exists { &old } else { &new };
-    let database = folder.join("library.db");
+    if !tokio::fs::try_exists(&old).await.unwrap_or(false) {
+        return Ok(());
+    }
+    let database = old.join("library.db");
     if tokio::fs::try_exists(&database).await.unwrap_or(false) {
         rekey_database(&database, legacy_subject, &new_key).await?;
     }
-    let (o, n) = (old_key, new_key.clone());
-    blocking(move || move_keyring_entries(&o, &n)).await?;
-    if old_exists {
-        if tokio::fs::try_exists(&new).await.unwrap_or(false) {
-            // Both exist: someone signed in under the new key already. Keep both; say so.
-            tracing::warn!("an old-layout folder was left in place: the new one exists");
-        } else {
-            tokio::fs::rename(&old, &new).await?;
-        }
-    }
+    crate::secrets::adopt_legacy_folder(&old).await?;
+    let root = old.clone();
+    blocking(move || {
+        move_keyring_entries(&old_key, &new_key)?;
+        crate::secrets::settle_legacy_folder(&new_key, &root)
+    })
+    .await?;
     if tokio::fs::try_exists(&new).await.unwrap_or(false) {
-        crate::secrets::adopt_legacy_folder(&new).await?;
-        blocking(move || crate::secrets::settle_legacy_folder(&new_key, &new)).await?;
+        // Both exist: someone signed in under the new key already. Keep both; say so.
+        tracing::warn!("an old-layout folder was left in place: the new one exists");
+    } else {
+        tokio::fs::rename(&old, &new).await?;
     }
     Ok(())
 }
