@@ -7,6 +7,7 @@ pub mod auth;
 pub mod connection;
 pub mod demo;
 pub mod error;
+pub mod http;
 pub mod ids;
 pub mod library;
 pub mod player;

@@ -6,9 +6,7 @@
 //! logs never contain it, and the service's own error text is redacted before it is logged.
 
 use std::borrow::Cow;
-use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -18,7 +16,7 @@ use super::config::ChatConfig;
 use super::error::AnalysisError;
 use super::output::{self, AiAnalysis};
 use crate::error::{Error, Result};
-use crate::twilio::hint;
+use crate::http::{self, hint, redact, BodyError, Credentials, Replay};
 
 /// The longest transcript sent as is. ~60k characters is ~15k tokens: it fits, with room
 /// for the prompt and the answer, in the 32k-token context that most current models (local
@@ -61,16 +59,12 @@ pub async fn analyse(
             "json_schema": { "name": "call_analysis", "strict": true, "schema": output::response_schema() },
         },
     });
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(config.connect_timeout)
-        .user_agent(concat!("CallDeck/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| AnalysisError::Network(hint(e)))?;
+    let client =
+        http::client(config.connect_timeout).map_err(|e| AnalysisError::Network(hint(e)))?;
     let content = tokio::select! {
         biased;
         () = cancel.cancelled() => return Err(Error::Cancelled),
-        content = complete(&http, config, endpoint, &body) => content?,
+        content = complete(&client, config, endpoint, &body) => content?,
     };
     Ok(output::parse(&content)?)
 }
@@ -100,48 +94,32 @@ fn fit_transcript(transcript: &str) -> Cow<'_, str> {
 }
 
 /// One chat completion: the message content, after retrying 429, 5xx and failed
-/// connections with capped exponential backoff or the server's `Retry-After`.
+/// connections by the shared policy (backoff with jitter, or the server's `Retry-After` /
+/// `retry-after-ms`).
 async fn complete(
-    http: &reqwest::Client,
+    client: &reqwest::Client,
     config: &ChatConfig,
     endpoint: Url,
     body: &Value,
 ) -> Result<String, AnalysisError> {
     let key = config.api_key.expose();
-    let mut attempt = 1;
-    loop {
-        let mut request = http
+    let attempt = || {
+        let request = client
             .post(endpoint.clone())
             .timeout(config.request_timeout)
             .json(body);
-        if !key.is_empty() {
-            request = request.bearer_auth(key);
-        }
-        let wait = match request.send().await {
-            Ok(response) if response.status().is_success() => {
-                return read_content(response, key).await;
-            }
-            Ok(response) => {
-                let status = response.status();
-                let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-                if !retryable || attempt >= config.max_attempts {
-                    return Err(refused(response, key).await);
-                }
-                retry_after(response.headers(), config.retry_after_max)
-                    .unwrap_or_else(|| backoff(config, attempt))
-            }
-            // Nothing reached the server, so trying again cannot run the analysis twice.
-            Err(e) if e.is_connect() && attempt < config.max_attempts => backoff(config, attempt),
-            Err(e) => return Err(network(e)),
-        };
-        tracing::debug!(
-            attempt,
-            wait_ms = wait.as_millis() as u64,
-            "retrying the analysis request"
-        );
-        attempt += 1;
-        tokio::time::sleep(wait).await;
+        let key = Credentials::Bearer(key);
+        http::authorise(request, &endpoint, &config.base_url, key).send()
+    };
+    // Nothing reached the server after a failed connection, so trying again then cannot
+    // run the analysis twice; nothing else is replayed.
+    let response = http::send(&config.retry_policy(), Replay::UnsentOnly, attempt)
+        .await
+        .map_err(network)?;
+    if response.status().is_success() {
+        return read_content(response, key).await;
     }
+    Err(refused(response, key).await)
 }
 
 fn network(e: reqwest::Error) -> AnalysisError {
@@ -197,15 +175,13 @@ async fn read_content(response: reqwest::Response, key: &str) -> Result<String, 
         .ok_or_else(|| AnalysisError::BadOutput("the answer is empty".into()))
 }
 
-async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, AnalysisError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(network)? {
-        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(AnalysisError::BadOutput("the answer is too large".into()));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+async fn read_limited(response: reqwest::Response) -> Result<Vec<u8>, AnalysisError> {
+    http::read_limited(response, MAX_RESPONSE_BYTES)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => AnalysisError::BadOutput("the answer is too large".into()),
+            BodyError::Network(e) => network(e),
+        })
 }
 
 /// The error for a non-success status. The service's own message helps the log (a wrong
@@ -235,38 +211,4 @@ async fn refused(response: reqwest::Response, key: &str) -> AnalysisError {
         s if s.is_server_error() => AnalysisError::Unavailable { status: s.as_u16() },
         s => AnalysisError::UnexpectedStatus { status: s.as_u16() },
     }
-}
-
-fn redact(text: &str, key: &str) -> String {
-    if key.is_empty() {
-        text.to_owned()
-    } else {
-        text.replace(key, "[redacted]")
-    }
-}
-
-fn backoff(config: &ChatConfig, attempt: u32) -> Duration {
-    config
-        .backoff_base
-        .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
-        .min(config.backoff_max)
-}
-
-/// `retry-after-ms` (OpenAI's), then `Retry-After` as seconds or an HTTP date; capped.
-fn retry_after(headers: &HeaderMap, max: Duration) -> Option<Duration> {
-    let text = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
-    let wait = if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        Duration::try_from_secs_f64(ms / 1000.0).ok()?
-    } else {
-        let raw = text(RETRY_AFTER.as_str())?;
-        match raw.parse::<f64>() {
-            Ok(secs) => Duration::try_from_secs_f64(secs).ok()?,
-            Err(_) => {
-                let at = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
-                let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-                Duration::from_millis(u64::try_from(ms).unwrap_or(0))
-            }
-        }
-    };
-    Some(wait.min(max))
 }

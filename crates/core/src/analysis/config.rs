@@ -5,6 +5,7 @@ use std::time::Duration;
 use reqwest::Url;
 
 use crate::error::{Error, Result};
+use crate::http::RetryPolicy;
 use crate::twilio::Secret;
 
 /// Where and how to ask. `Debug` is safe: the key is a [`Secret`].
@@ -44,6 +45,16 @@ impl ChatConfig {
         };
         config.endpoint()?;
         Ok(config)
+    }
+
+    /// The shared transport's retry policy, from these settings.
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            attempts: self.max_attempts.max(1),
+            backoff_base: self.backoff_base,
+            backoff_max: self.backoff_max,
+            retry_after_max: self.retry_after_max,
+        }
     }
 
     /// `{base}/v1/chat/completions`, without doubling a `/v1` the base already ends with

@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Response, StatusCode, Url};
 use tokio_util::sync::CancellationToken;
@@ -15,6 +14,7 @@ use super::audio::{split_at_pauses, wav_bytes_16k, ENGINE_RATE};
 use super::segments::{from_verbose_json, VerboseJson};
 use super::{RemoteService, Segment};
 use crate::error::{Error, Result, TranscriptionError};
+use crate::http::{self, BodyError, Credentials, Replay, RetryPolicy};
 use crate::twilio::{hint, Secret};
 
 /// Timeouts, retries and upload size. `Default` suits OpenAI; tests shorten them.
@@ -35,6 +35,17 @@ pub struct RemoteLimits {
     /// Longest piece uploaded at once; longer audio is split at a pause. OpenAI takes at
     /// most 25 MB, about 13 minutes of 16 kHz WAV.
     pub max_upload_samples: usize,
+}
+
+impl RemoteLimits {
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            attempts: self.max_tries.max(1),
+            backoff_base: self.backoff_base,
+            backoff_max: self.backoff_max,
+            retry_after_max: self.retry_after_max,
+        }
+    }
 }
 
 impl Default for RemoteLimits {
@@ -109,11 +120,7 @@ impl RemoteEngine {
             return Err(Error::invalid("Enter the transcription service's API key."));
         }
         // No redirects: a redirect must never carry the Authorization header elsewhere.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(limits.connect_timeout)
-            .user_agent(concat!("CallDeck/", env!("CARGO_PKG_VERSION")))
-            .build()
+        let http = http::client(limits.connect_timeout)
             .map_err(|e| Error::Internal(format!("http client: {}", hint(e))))?;
         Ok(Self {
             base_url,
@@ -168,54 +175,43 @@ impl RemoteEngine {
             .request_base
             .saturating_add(limits.request_per_audio_minute.mul_f64(minutes))
             .min(limits.request_max);
-        let mut attempt = 1;
-        loop {
-            let sent = self.send(wav.clone(), timeout);
-            let result = tokio::select! {
+        let policy = limits.retry_policy();
+        // An upload does work at the service: replayed only when it never reached it.
+        let sent = http::send(&policy, Replay::UnsentOnly, || {
+            self.send(wav.clone(), timeout)
+        });
+        let response = tokio::select! {
+            () = cancel.cancelled() => return Err(Error::Cancelled),
+            result = sent => result.map_err(network)?,
+        };
+        let status = response.status();
+        if status.is_success() {
+            let body = tokio::select! {
                 () = cancel.cancelled() => return Err(Error::Cancelled),
-                result = sent => result,
+                body = http::read_limited(response, MAX_ANSWER) => body,
             };
-            let retry = attempt < limits.max_tries;
-            let wait = match result {
-                Ok(response) if response.status().is_success() => {
-                    let body = tokio::select! {
-                        () = cancel.cancelled() => return Err(Error::Cancelled),
-                        body = read_limited(response, MAX_ANSWER) => body.map_err(network)?,
-                    };
-                    let body = body.ok_or_else(|| bad("the answer is too large"))?;
-                    return serde_json::from_slice(&body).map_err(|e| bad(&hint(e)));
-                }
-                Ok(response) => {
-                    let status = response.status();
-                    tracing::debug!(status = status.as_u16(), attempt, "transcription refused");
-                    if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
-                        return Err(TranscriptionError::KeyRefused.into());
-                    }
-                    if status.is_redirection() {
-                        return Err(bad("a redirect, which is not followed"));
-                    }
-                    if status != StatusCode::TOO_MANY_REQUESTS && !status.is_server_error() {
-                        return Err(self.refused(status, response).await);
-                    }
-                    if !retry {
-                        let why = format!("HTTP {} after {attempt} tries", status.as_u16());
-                        return Err(TranscriptionError::Unavailable(why).into());
-                    }
-                    retry_after(response.headers(), limits.retry_after_max)
-                        .unwrap_or_else(|| self.backoff(attempt))
-                }
-                Err(e) if retry && e.is_connect() && !e.is_timeout() => self.backoff(attempt),
-                Err(e) => return Err(network(e)),
-            };
-            attempt += 1;
-            tokio::select! {
-                () = cancel.cancelled() => return Err(Error::Cancelled),
-                () = tokio::time::sleep(wait) => {}
-            }
+            let body = body.map_err(|e| match e {
+                BodyError::TooLarge => bad("the answer is too large"),
+                BodyError::Network(e) => network(e),
+            })?;
+            return serde_json::from_slice(&body).map_err(|e| bad(&hint(e)));
         }
+        tracing::debug!(status = status.as_u16(), "transcription refused");
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            return Err(TranscriptionError::KeyRefused.into());
+        }
+        if status.is_redirection() {
+            return Err(bad("a redirect, which is not followed"));
+        }
+        if http::retryable_status(status) {
+            let why = format!("HTTP {} after {} tries", status.as_u16(), policy.attempts);
+            return Err(TranscriptionError::Unavailable(why).into());
+        }
+        Err(self.refused(status, response).await)
     }
 
     async fn send(&self, wav: Bytes, timeout: Duration) -> reqwest::Result<Response> {
+        let endpoint = self.endpoint();
         let len = wav.len() as u64;
         let file = Part::stream_with_length(wav, len)
             .file_name("audio.wav")
@@ -226,32 +222,26 @@ impl RemoteEngine {
             .text("response_format", "verbose_json")
             .text("timestamp_granularities[]", "segment")
             .text("timestamp_granularities[]", "word");
-        self.http
-            .post(self.endpoint())
-            .bearer_auth(self.api_key.expose())
+        let request = self
+            .http
+            .post(endpoint.clone())
             .multipart(form)
-            .timeout(timeout)
+            .timeout(timeout);
+        let key = Credentials::Bearer(self.api_key.expose());
+        http::authorise(request, &endpoint, &self.base_url, key)
             .send()
             .await
     }
 
     /// A 4xx other than the key: the service's own words when they are safe to show.
     async fn refused(&self, status: StatusCode, response: Response) -> Error {
-        let body = read_limited(response, MAX_ERROR_BODY).await.ok().flatten();
+        let body = http::read_limited(response, MAX_ERROR_BODY).await.ok();
         let message = body.and_then(|b| service_message(&b, self.api_key.expose()));
         TranscriptionError::Rejected {
             status: status.as_u16(),
             message,
         }
         .into()
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .limits
-            .backoff_base
-            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-        exp.min(self.limits.backoff_max)
     }
 }
 
@@ -264,31 +254,6 @@ fn network(e: reqwest::Error) -> Error {
         return TranscriptionError::TimedOut.into();
     }
     TranscriptionError::Unavailable(hint(e.without_url())).into()
-}
-
-/// The body, or `None` when it is larger than `max`.
-async fn read_limited(mut response: Response, max: usize) -> reqwest::Result<Option<Vec<u8>>> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > max {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Some(body))
-}
-
-/// `Retry-After` as seconds or an HTTP date, capped.
-fn retry_after(headers: &HeaderMap, max: Duration) -> Option<Duration> {
-    let raw = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    let wait = if let Ok(secs) = raw.parse::<f64>() {
-        Duration::try_from_secs_f64(secs).ok()?
-    } else {
-        let at = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
-        let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-        Duration::from_millis(u64::try_from(ms).unwrap_or(0))
-    };
-    Some(wait.min(max))
 }
 
 /// The service's error message (OpenAI's `error.message`, or the `error`/`detail` string
@@ -307,16 +272,5 @@ fn service_message(body: &[u8], key: &str) -> Option<String> {
     let plain = !m.is_empty()
         && m.chars().count() <= 200
         && !m.chars().any(|c| c.is_control() || "<>{}".contains(c));
-    (plain && !shows_key(m, key)).then(|| m.to_owned())
-}
-
-/// Whether `text` holds the key or any 8 characters of it in a row (services quote keys
-/// partly, as in "Incorrect API key provided: sk-abc…").
-fn shows_key(text: &str, key: &str) -> bool {
-    let key = key.as_bytes();
-    if key.len() < 8 {
-        return !key.is_empty() && text.as_bytes().windows(key.len()).any(|w| w == key);
-    }
-    key.windows(8)
-        .any(|k| text.as_bytes().windows(8).any(|w| w == k))
+    (plain && !http::shows_secret(m, key)).then(|| m.to_owned())
 }

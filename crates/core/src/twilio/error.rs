@@ -66,6 +66,8 @@ pub enum TwilioError {
     Io(String),
 }
 
+pub(crate) use crate::http::hint;
+
 const TRY_LATER: &str = "Everything read before that is saved; please try again later.";
 
 impl TwilioError {
@@ -117,14 +119,4 @@ impl TwilioError {
                 | TwilioError::Io(_)
         )
     }
-}
-
-/// A bounded, single-line hint from a lower layer's message.
-pub(crate) fn hint(raw: impl std::fmt::Display) -> String {
-    let text = raw.to_string();
-    let mut out: String = text.chars().filter(|c| !c.is_control()).take(160).collect();
-    if text.chars().count() > 160 {
-        out.push('…');
-    }
-    out
 }

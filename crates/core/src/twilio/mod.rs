@@ -7,7 +7,11 @@ mod error;
 pub mod model;
 pub mod wire;
 
-pub use client::{ClientConfig, PageWalk, TwilioClient, DEFAULT_BASE_URL, MAX_PAGE_SIZE};
+pub use crate::http::BudgetStats;
+pub use client::{
+    ClientConfig, MediaBody, PageWalk, TwilioClient, DEFAULT_BASE_URL, DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY, MAX_PAGE_SIZE,
+};
 pub use credentials::{Secret, TwilioAccountSummary, TwilioAuth, TwilioCredentials};
 pub(crate) use error::hint;
 pub use error::{Listing, Request, TwilioError};

@@ -1,12 +1,13 @@
 //! Recording audio: opened with redirects followed by hand (credentials only to the API
 //! host), read in chunks held to the size limit whatever the headers say, or downloaded
-//! whole into a file.
+//! whole into a file. The account budget's permit is held until the body has been read.
 
 use reqwest::Method;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::transport::{check_status, content_length, location, without_url};
-use super::{same_origin, TwilioClient};
+use super::transport::{check_status, location, Budgeted};
+use super::TwilioClient;
+use crate::http::{self, Permit};
 use crate::ids::RecordingSid;
 use crate::twilio::error::{hint, Request, TwilioError};
 
@@ -18,6 +19,9 @@ pub struct MediaBody {
     expected: Option<u64>,
     limit: u64,
     received: u64,
+    /// The request's place in the account's budget, let go at the end of the body (or
+    /// when it is dropped unread).
+    permit: Option<Permit>,
 }
 
 impl MediaBody {
@@ -28,12 +32,12 @@ impl MediaBody {
 
     /// The next piece, or `None` at the end of a complete body.
     pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, TwilioError> {
-        let next = self
-            .response
-            .chunk()
-            .await
-            .map_err(|e| TwilioError::Network(hint(without_url(e))))?;
+        let next = self.response.chunk().await.map_err(|e| {
+            self.permit = None;
+            TwilioError::Network(http::error_hint(e))
+        })?;
         let Some(chunk) = next else {
+            self.permit = None;
             if let Some(expected) = self.expected.filter(|e| *e != self.received) {
                 return Err(TwilioError::BadResponse(format!(
                     "the media file was truncated ({} of {expected} bytes)",
@@ -61,20 +65,26 @@ impl TwilioClient {
     /// checked against the limit.
     pub async fn open_media(&self, sid: &RecordingSid) -> Result<MediaBody, TwilioError> {
         let mut url = self.account_url(&format!("Recordings/{sid}.mp3"));
-        let mut response = self.send(Method::GET, url.clone(), true).await?;
+        let first = self
+            .send(Method::GET, url.clone(), true, Budgeted::Yes)
+            .await?;
+        // The first request's permit covers its redirects and the body, wherever it is.
+        let (mut response, permit) = (first.response, first.permit);
         let mut hops = 0;
         while response.status().is_redirection() {
             hops += 1;
             if hops > 5 {
                 return Err(TwilioError::BadResponse("too many redirects".into()));
             }
-            let next = location(&url, response.headers())?;
-            let authorised = same_origin(&next, &self.inner.base);
-            url = next;
-            response = self.send(Method::GET, url.clone(), authorised).await?;
+            url = location(&url, response.headers())?;
+            // Credentials go with it only back to the API host (the transport checks).
+            response = self
+                .send(Method::GET, url.clone(), true, Budgeted::Covered)
+                .await?
+                .response;
         }
         let response = check_status(response, Request::Audio).await?;
-        let expected = content_length(response.headers());
+        let expected = http::content_length(response.headers());
         let limit = self.inner.config.max_media_bytes;
         if expected.is_some_and(|n| n > limit) {
             return Err(TwilioError::BadResponse(
@@ -86,6 +96,7 @@ impl TwilioClient {
             expected,
             limit,
             received: 0,
+            permit,
         })
     }
 

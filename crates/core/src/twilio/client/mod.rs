@@ -1,6 +1,7 @@
 //! The Twilio REST client: one shared `reqwest` client (rustls, no automatic redirects),
-//! a configurable base URL, timeouts, retries with backoff, and a hard rule that the
-//! credentials go to the configured API host and nowhere else.
+//! a configurable base URL, timeouts, retries with backoff, a concurrency budget shared by
+//! every client of the account, and a hard rule that the credentials go to the configured
+//! API host and nowhere else.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -14,20 +15,27 @@ use serde::de::DeserializeSeed;
 use super::credentials::TwilioCredentials;
 use super::error::{hint, Listing, Request, TwilioError};
 use super::wire::{AccountWire, CallWire, ListPage, Listed, PageSeed, RecordingWire};
+use crate::http::{self, Budget, BudgetStats, RetryPolicy};
 use crate::ids::RecordingSid;
 
 mod media;
 mod paging;
 mod transport;
 
+pub use media::MediaBody;
 pub use paging::PageWalk;
-use transport::{check_status, read_limited};
+use transport::{check_status, read_limited, Budgeted};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
 /// Twilio's maximum page size.
 pub const MAX_PAGE_SIZE: u32 = 1000;
 /// Twilio's page size when a request names none.
 const DEFAULT_PAGE_SIZE: usize = 50;
+/// Requests in flight at once for one Twilio account, unless the user chose otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+/// The most a user may choose: Twilio's default account limit is far above one desktop's
+/// need, and other apps share it.
+pub const MAX_CONCURRENCY: usize = 32;
 
 /// How the client behaves. `Default` is right for the real Twilio.
 #[derive(Debug, Clone)]
@@ -49,6 +57,21 @@ pub struct ClientConfig {
     pub max_json_bytes: usize,
     /// Largest media file accepted.
     pub max_media_bytes: u64,
+    /// Most requests in flight at once for the account (1 to [`MAX_CONCURRENCY`]; clamped):
+    /// the ceiling of its budget, which 429s lower and successes raise back to it.
+    pub concurrency: usize,
+}
+
+impl ClientConfig {
+    /// The shared transport's retry policy, from these settings.
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            attempts: self.max_retries.saturating_add(1),
+            backoff_base: self.backoff_base,
+            backoff_max: self.backoff_max,
+            retry_after_max: self.retry_after_max,
+        }
+    }
 }
 
 impl Default for ClientConfig {
@@ -63,6 +86,7 @@ impl Default for ClientConfig {
             retry_after_max: Duration::from_secs(60),
             max_json_bytes: 32 * 1024 * 1024,
             max_media_bytes: 2 * 1024 * 1024 * 1024,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -75,14 +99,8 @@ fn shared_http() -> Result<reqwest::Client, TwilioError> {
     if let Some(client) = HTTP.get() {
         return Ok(client.clone());
     }
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .pool_idle_timeout(Duration::from_secs(60))
-        .user_agent(concat!("CallDeck/", env!("CARGO_PKG_VERSION")))
-        .https_only(false)
-        .build()
-        .map_err(|e| TwilioError::Network(hint(e)))?;
+    let client =
+        http::client(Duration::from_secs(10)).map_err(|e| TwilioError::Network(hint(e)))?;
     Ok(HTTP.get_or_init(|| client).clone())
 }
 
@@ -96,6 +114,8 @@ struct Inner {
     base: Url,
     creds: TwilioCredentials,
     config: ClientConfig,
+    /// The account's budget, shared with every other client of it in this process.
+    budget: Arc<Budget>,
 }
 
 impl std::fmt::Debug for TwilioClient {
@@ -107,12 +127,6 @@ impl std::fmt::Debug for TwilioClient {
     }
 }
 
-fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
 impl TwilioClient {
     pub fn new(creds: TwilioCredentials, config: ClientConfig) -> Result<Self, TwilioError> {
         let base = Url::parse(&config.base_url)
@@ -122,14 +136,32 @@ impl TwilioClient {
                 "the Twilio base URL must be http(s) with a host".into(),
             ));
         }
+        let concurrency = config.concurrency.clamp(1, MAX_CONCURRENCY);
+        let budget = http::budget_for_account(&base, creds.account_sid(), concurrency);
         Ok(Self {
             inner: Arc::new(Inner {
                 http: shared_http()?,
                 base,
                 creds,
-                config,
+                config: ClientConfig {
+                    concurrency,
+                    ..config
+                },
+                budget,
             }),
         })
+    }
+
+    /// How many requests this account may have in flight at once at most (the setting,
+    /// clamped): what callers that fan out size their task pools with. The budget queues
+    /// anything beyond its current limit, so more tasks only wait.
+    pub fn concurrency(&self) -> usize {
+        self.inner.config.concurrency
+    }
+
+    /// What the account's budget has seen in this process: 429s, peak in flight, its limit.
+    pub fn budget_stats(&self) -> BudgetStats {
+        self.inner.budget.stats()
     }
 
     pub fn account_sid(&self) -> &str {
@@ -202,7 +234,7 @@ impl TwilioClient {
             .join(link)
             .map_err(|_| TwilioError::BadResponse("a page link is not a URL".into()))?;
         let account_prefix = format!("/2010-04-01/Accounts/{}/", self.inner.creds.account_sid());
-        if !same_origin(&url, &self.inner.base) || !url.path().starts_with(&account_prefix) {
+        if !http::same_origin(&url, &self.inner.base) || !url.path().starts_with(&account_prefix) {
             return Err(TwilioError::ForeignLink);
         }
         Ok(url)
@@ -229,8 +261,8 @@ impl TwilioClient {
     /// Deletes the recording at Twilio. Already gone counts as done.
     pub async fn delete_recording(&self, sid: &RecordingSid) -> Result<(), TwilioError> {
         let url = self.account_url(&format!("Recordings/{sid}.json"));
-        let response = self.send(Method::DELETE, url, true).await?;
-        match check_status(response, Request::Recording).await {
+        let sent = self.send(Method::DELETE, url, true, Budgeted::Yes).await?;
+        match check_status(sent.response, Request::Recording).await {
             Ok(_) | Err(TwilioError::NotFound(_)) => Ok(()),
             Err(e) => Err(e),
         }
@@ -238,12 +270,14 @@ impl TwilioClient {
 
     /// A JSON object's bytes, within the size limit.
     async fn get_body(&self, url: Url, request: Request) -> Result<Vec<u8>, TwilioError> {
-        let response = self.send(Method::GET, url, true).await?;
-        if response.status().is_redirection() {
+        // The permit is held until the body has been read.
+        let sent = self.send(Method::GET, url, true, Budgeted::Yes).await?;
+        if sent.response.status().is_redirection() {
             return Err(TwilioError::BadResponse("unexpected redirect".into()));
         }
-        let response = check_status(response, request).await?;
+        let response = check_status(sent.response, request).await?;
         let body = read_limited(response, self.inner.config.max_json_bytes).await?;
+        drop(sent.permit);
         // Every answer is an object; serde would also read a struct from an array.
         if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             return Err(TwilioError::BadResponse(

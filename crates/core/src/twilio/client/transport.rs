@@ -1,128 +1,118 @@
-//! One request to Twilio: retries with backoff or `Retry-After`, credentials attached only
-//! for the API host, statuses mapped to errors, bodies read within a limit.
+//! One request to Twilio through the core's transport ([`crate::http`]): a permit from the
+//! account's budget first, credentials only for the API host, retries by the shared
+//! policy, statuses mapped to errors, bodies read within a limit.
 
-use std::time::Duration;
-
-use reqwest::header::{HeaderMap, CONTENT_LENGTH, LOCATION, RETRY_AFTER};
+use reqwest::header::HeaderMap;
 use reqwest::{Method, Response, StatusCode, Url};
 
-use super::{same_origin, ClientConfig, TwilioClient};
+use super::TwilioClient;
+use crate::http::{self, Answer, BodyError, Credentials, Permit, Replay};
 use crate::twilio::error::{hint, Request, TwilioError};
 use crate::twilio::wire::ErrorWire;
 
+/// Twilio's count of the account's requests in flight, on its answers.
+const CONCURRENT_REQUESTS: &str = "twilio-concurrent-requests";
+
+/// An answer, with the budget's permit it was sent under (held until it has been read).
+pub(super) struct Sent {
+    pub response: Response,
+    pub permit: Option<Permit>,
+}
+
+impl Answer for Sent {
+    fn response(&self) -> &Response {
+        &self.response
+    }
+}
+
+/// Whether a request takes a permit of its own, or is covered by one already held (a
+/// redirect of a media request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Budgeted {
+    Yes,
+    Covered,
+}
+
 impl TwilioClient {
-    /// Sends one request, retrying 429, 5xx and network failures with exponential backoff
-    /// (or the server's `Retry-After`). Credentials are attached only when asked for, and
-    /// only ever to the configured API host.
+    /// Sends one request, retrying 429, 5xx and network failures (it is a GET or DELETE)
+    /// with backoff or the server's `Retry-After`. Credentials are attached only when asked
+    /// for, and only ever to the configured API host. A 429 lowers the account's budget and
+    /// holds its next requests for the `Retry-After`; other answers let it grow again.
     pub(super) async fn send(
         &self,
         method: Method,
         url: Url,
         authorised: bool,
-    ) -> Result<Response, TwilioError> {
+        budgeted: Budgeted,
+    ) -> Result<Sent, TwilioError> {
         let cfg = &self.inner.config;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(TwilioError::ForeignLink);
         }
-        let authorised = authorised && same_origin(&url, &self.inner.base);
         let timeout = if url.path().ends_with(".json") {
             cfg.request_timeout
         } else {
             cfg.media_timeout
         };
-        let mut attempt: u32 = 0;
-        loop {
+        let (user, password) = self.inner.creds.basic();
+        let budget = (budgeted == Budgeted::Yes).then_some(&self.inner.budget);
+        let attempt = || {
             let mut request = self
                 .inner
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(timeout);
             if authorised {
-                let (user, pass) = self.inner.creds.basic();
-                request = request.basic_auth(user, Some(pass));
+                let creds = Credentials::Basic { user, password };
+                request = http::authorise(request, &url, &self.inner.base, creds);
             }
-            let wait = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let retryable =
-                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-                    if !retryable || attempt >= cfg.max_retries {
-                        return Ok(response);
-                    }
-                    retry_after(response.headers(), cfg.retry_after_max)
-                        .unwrap_or_else(|| backoff(cfg, attempt))
-                }
-                Err(e)
-                    if attempt < cfg.max_retries
-                        && (e.is_connect() || e.is_timeout() || e.is_request()) =>
-                {
-                    tracing::debug!(error = %hint(without_url(e)), attempt, "retrying Twilio request");
-                    backoff(cfg, attempt)
-                }
-                Err(e) => return Err(TwilioError::Network(hint(without_url(e)))),
-            };
-            attempt += 1;
-            tracing::debug!(
-                wait_ms = wait.as_millis() as u64,
-                attempt,
-                "backing off before retrying Twilio"
-            );
-            tokio::time::sleep(wait).await;
+            async move {
+                let permit = match budget {
+                    Some(budget) => Some(budget.acquire().await),
+                    None => None,
+                };
+                let response = request.send().await?;
+                Ok(self.observe(Sent { response, permit }))
+            }
+        };
+        http::send(&cfg.retry_policy(), Replay::Idempotent, attempt)
+            .await
+            .map_err(|e| {
+                let error = http::error_hint(e);
+                tracing::debug!(url = %http::loggable(&url), %error, "Twilio could not be reached");
+                TwilioError::Network(error)
+            })
+    }
+
+    /// Tells the budget how its request fared. A permit is let go at once when the request
+    /// will be tried again, so that nobody waits on it through the backoff.
+    fn observe(&self, mut sent: Sent) -> Sent {
+        let status = sent.response.status();
+        let budget = &self.inner.budget;
+        if let Some(permit) = &sent.permit {
+            let headers = sent.response.headers();
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                let wait = http::retry_after(headers, self.inner.config.retry_after_max);
+                budget.throttled(permit, wait);
+            } else if !status.is_server_error() {
+                budget.succeeded(permit, concurrent_requests(headers));
+            }
         }
+        if http::retryable_status(status) {
+            sent.permit = None;
+        }
+        sent
     }
 }
 
-pub(super) fn without_url(e: reqwest::Error) -> reqwest::Error {
-    e.without_url()
-}
-
-fn backoff(cfg: &ClientConfig, attempt: u32) -> Duration {
-    let exp = cfg.backoff_base.saturating_mul(1u32 << attempt.min(16));
-    let capped = exp.min(cfg.backoff_max);
-    // Up to 25% jitter, so parallel downloads do not retry in lockstep.
-    let jitter = rand::random::<f64>() * 0.25;
-    capped
-        .mul_f64(1.0 + jitter)
-        .min(cfg.backoff_max.max(cfg.backoff_base))
-}
-
-/// `Retry-After` as seconds or an HTTP date, capped.
-fn retry_after(headers: &HeaderMap, max: Duration) -> Option<Duration> {
-    let raw = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    let wait = if let Ok(secs) = raw.parse::<u64>() {
-        Duration::from_secs(secs)
-    } else if let Ok(secs) = raw.parse::<f64>() {
-        Duration::try_from_secs_f64(secs).ok()?
-    } else {
-        let at = chrono::DateTime::parse_from_rfc2822(raw).ok()?;
-        let ms = at.timestamp_millis() - chrono::Utc::now().timestamp_millis();
-        Duration::from_millis(u64::try_from(ms).unwrap_or(0))
-    };
-    Some(wait.min(max))
-}
-
-pub(super) fn content_length(headers: &HeaderMap) -> Option<u64> {
+fn concurrent_requests(headers: &HeaderMap) -> Option<usize> {
     headers
-        .get(CONTENT_LENGTH)?
+        .get(CONCURRENT_REQUESTS)?
         .to_str()
         .ok()?
         .trim()
         .parse()
         .ok()
-}
-
-pub(super) fn location(current: &Url, headers: &HeaderMap) -> Result<Url, TwilioError> {
-    let raw = headers
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| TwilioError::BadResponse("a redirect without a location".into()))?;
-    let next = current.join(raw).map_err(|_| {
-        TwilioError::BadResponse("a redirect to something that is not a URL".into())
-    })?;
-    if !matches!(next.scheme(), "http" | "https") {
-        return Err(TwilioError::ForeignLink);
-    }
-    Ok(next)
 }
 
 /// The response if it is a success; otherwise the error, saying which `request` got it.
@@ -135,7 +125,7 @@ pub(super) async fn check_status(
         return Ok(response);
     }
     // Twilio's error body helps the log (code 20003, 20404, 20429); never shown as is.
-    let detail = read_limited(response, 64 * 1024)
+    let detail = http::read_limited(response, 64 * 1024)
         .await
         .ok()
         .and_then(|b| serde_json::from_slice::<ErrorWire>(&b).ok())
@@ -150,26 +140,22 @@ pub(super) async fn check_status(
     })
 }
 
-pub(super) async fn read_limited(
-    mut response: Response,
-    max: usize,
-) -> Result<Vec<u8>, TwilioError> {
-    let announced = content_length(response.headers());
-    if announced.is_some_and(|n| n > max as u64) {
-        return Err(TwilioError::BadResponse("the response is too large".into()));
-    }
-    // Sized once from the announced length (within the limit), so a large body is not
-    // copied from one doubling buffer into the next while it arrives.
-    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
-    while let Some(chunk) = response
-        .chunk()
+/// A JSON body within `max` bytes.
+pub(super) async fn read_limited(response: Response, max: usize) -> Result<Vec<u8>, TwilioError> {
+    http::read_limited(response, max)
         .await
-        .map_err(|e| TwilioError::BadResponse(hint(without_url(e))))?
-    {
-        if body.len() + chunk.len() > max {
-            return Err(TwilioError::BadResponse("the response is too large".into()));
+        .map_err(|e| match e {
+            BodyError::TooLarge => TwilioError::BadResponse("the response is too large".into()),
+            BodyError::Network(e) => TwilioError::BadResponse(hint(e)),
+        })
+}
+
+/// Where a redirect leads.
+pub(super) fn location(current: &Url, headers: &HeaderMap) -> Result<Url, TwilioError> {
+    http::redirect_target(current, headers).map_err(|e| match e {
+        http::BadRedirect::NotHttp => TwilioError::ForeignLink,
+        http::BadRedirect::Unreadable => {
+            TwilioError::BadResponse("a redirect without a usable location".into())
         }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    })
 }
