@@ -28,10 +28,12 @@ pub const DAY_MS: i64 = 86_400_000;
 
 mod data;
 mod hostile;
+mod limits;
 mod media;
 
 pub use data::*;
 pub use hostile::*;
+pub use limits::Limits;
 pub use media::MediaFaults;
 use media::{media_for, media_host, media_response};
 
@@ -51,6 +53,8 @@ pub struct FakeState {
     pub hostile_body: Mutex<Option<String>>,
     /// Pages whose links go round in circles or out of the filter's window.
     pub hostile: Hostile,
+    /// The account's concurrency cap (429 above it), in-flight counts and peak.
+    pub limits: Limits,
     /// Answer media with a redirect to the second host.
     pub redirect_media: AtomicBool,
     pub media_len: AtomicU64,
@@ -133,6 +137,10 @@ impl FakeTwilio {
                 "/2010-04-01/Accounts/{acct}/Recordings/{file}",
                 get(recording_resource).delete(delete_recording),
             )
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&state),
+                limits::limit,
+            ))
             .with_state(Arc::clone(&state));
         let media = Router::new()
             .route("/media/{file}", get(media_host))
