@@ -654,6 +654,11 @@ export type SyncSettings = {
 	backgroundMinutes: number | null,
 	/**  A desktop notification when a background sync finds new recordings. */
 	notifyNew: boolean,
+	/**
+	 *  Most requests in flight at once to the user's Twilio account (1 to 32): the ceiling
+	 *  of the account's budget, which lowers itself when Twilio answers 429.
+	 */
+	twilioConcurrency: number,
 };
 
 export type TimestampedNote = {

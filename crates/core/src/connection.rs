@@ -12,7 +12,10 @@ use crate::library::from_ms;
 use crate::secrets::{self, CredentialStore, StoreKind};
 use crate::session::UserScope;
 use crate::sync::{self, DownloadPolicy};
-use crate::twilio::{ClientConfig, Secret, TwilioAccountSummary, TwilioClient, TwilioCredentials};
+use crate::twilio::{
+    ClientConfig, Secret, TwilioAccountSummary, TwilioClient, TwilioCredentials,
+    DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
+};
 
 /// What the user types on the settings page. The secret is used once and never returned.
 #[derive(Clone, Deserialize, specta::Type)]
@@ -73,6 +76,9 @@ pub struct SyncSettings {
     pub background_minutes: Option<u32>,
     /// A desktop notification when a background sync finds new recordings.
     pub notify_new: bool,
+    /// Most requests in flight at once to the user's Twilio account (1 to 32): the ceiling
+    /// of the account's budget, which lowers itself when Twilio answers 429.
+    pub twilio_concurrency: u32,
 }
 
 impl Default for SyncSettings {
@@ -81,6 +87,7 @@ impl Default for SyncSettings {
             download_policy: DownloadPolicy::None,
             background_minutes: None,
             notify_new: false,
+            twilio_concurrency: DEFAULT_CONCURRENCY as u32,
         }
     }
 }
@@ -105,11 +112,19 @@ pub struct TwilioConnection {
 }
 
 impl TwilioConnection {
+    /// The user's connection, with their own settings applied to the client's config.
     pub async fn open(scope: &UserScope, config: ClientConfig) -> Result<Self> {
-        Ok(Self {
-            store: secrets::open_store(scope).await?,
-            config,
-        })
+        Self::with_store(secrets::open_store(scope).await?, config)
+            .with_settings_of(scope)
+            .await
+    }
+
+    /// This connection with the user's settings in its client config: their concurrency
+    /// setting becomes the ceiling of their Twilio account's budget (every client of the
+    /// account shares one, so each must be made with the same setting).
+    pub async fn with_settings_of(mut self, scope: &UserScope) -> Result<Self> {
+        self.config.concurrency = load_settings(scope).await?.twilio_concurrency as usize;
+        Ok(self)
     }
 
     /// With a store already open (the shell keeps one per signed-in user; tests pass their own).
@@ -182,18 +197,20 @@ impl TwilioConnection {
 }
 
 pub async fn load_settings(scope: &UserScope) -> Result<SyncSettings> {
-    let row: Option<(String, Option<i64>, bool)> = sqlx::query_as(
-        "SELECT download_policy, background_minutes, notify_new FROM sync_settings WHERE user_id = ?1",
+    let row: Option<(String, Option<i64>, bool, i64)> = sqlx::query_as(
+        "SELECT download_policy, background_minutes, notify_new, twilio_concurrency
+         FROM sync_settings WHERE user_id = ?1",
     )
     .bind(scope.user_id())
     .fetch_optional(scope.pool())
     .await?;
     Ok(match row {
         None => SyncSettings::default(),
-        Some((policy, minutes, notify_new)) => SyncSettings {
+        Some((policy, minutes, notify_new, concurrency)) => SyncSettings {
             download_policy: serde_json::from_str(&policy).unwrap_or_default(),
             background_minutes: minutes.and_then(|m| u32::try_from(m).ok()),
             notify_new,
+            twilio_concurrency: u32::try_from(concurrency).unwrap_or(DEFAULT_CONCURRENCY as u32),
         },
     })
 }
@@ -212,19 +229,27 @@ pub async fn save_settings(scope: &UserScope, settings: &SyncSettings, now_ms: i
             return Err(Error::invalid("Choose between 1 and 3,650 days."));
         }
     }
+    if !(1..=MAX_CONCURRENCY as u32).contains(&settings.twilio_concurrency) {
+        return Err(Error::invalid(
+            "Choose between 1 and 32 concurrent requests to Twilio.",
+        ));
+    }
     let policy = serde_json::to_string(&settings.download_policy)
         .map_err(|e| Error::Internal(e.to_string()))?;
     sqlx::query(
-        "INSERT INTO sync_settings (user_id, download_policy, background_minutes, notify_new, updated_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO sync_settings (user_id, download_policy, background_minutes, notify_new,
+             twilio_concurrency, updated_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (user_id) DO UPDATE SET download_policy = excluded.download_policy,
              background_minutes = excluded.background_minutes, notify_new = excluded.notify_new,
+             twilio_concurrency = excluded.twilio_concurrency,
              updated_at_ms = excluded.updated_at_ms",
     )
     .bind(scope.user_id())
     .bind(policy)
     .bind(settings.background_minutes.map(i64::from))
     .bind(settings.notify_new)
+    .bind(i64::from(settings.twilio_concurrency))
     .bind(now_ms)
     .execute(scope.pool())
     .await?;

@@ -3,6 +3,7 @@
 
 mod common;
 mod support;
+mod sync_owner;
 
 use std::sync::Arc;
 
@@ -100,6 +101,7 @@ async fn sync_settings_are_kept_per_user_and_checked() {
         download_policy: DownloadPolicy::LastDays { days: 30 },
         background_minutes: Some(5),
         notify_new: true,
+        twilio_concurrency: 12,
     };
     save_settings(&scope, &wanted, NOW_MS).await.expect("save");
     assert_eq!(
@@ -123,5 +125,93 @@ async fn sync_settings_are_kept_per_user_and_checked() {
         conn.status(&other).await.expect("status").settings,
         SyncSettings::default(),
         "another user's settings are their own"
+    );
+}
+
+#[tokio::test]
+async fn the_concurrency_setting_is_eight_unless_chosen_and_between_1_and_32() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_ws, scope) = signed_in(dir.path(), "auth0|conn-concurrency").await;
+    let conn = TwilioConnection::with_store(
+        Arc::new(MemoryStore::default()),
+        config("http://127.0.0.1:9"),
+    );
+    let settings = conn.status(&scope).await.expect("status").settings;
+    assert_eq!(
+        settings.twilio_concurrency, 8,
+        "Twilio's default for one app"
+    );
+    for refused in [0, 33, 1000] {
+        let bad = SyncSettings {
+            twilio_concurrency: refused,
+            ..settings.clone()
+        };
+        let err = save_settings(&scope, &bad, NOW_MS)
+            .await
+            .expect_err("out of range");
+        assert_eq!(err.code(), ErrorCode::InvalidInput, "{refused}");
+        assert!(
+            err.user_message().contains("1 and 32"),
+            "{}",
+            err.user_message()
+        );
+    }
+    for kept in [1, 32] {
+        let ok = SyncSettings {
+            twilio_concurrency: kept,
+            ..settings.clone()
+        };
+        save_settings(&scope, &ok, NOW_MS).await.expect("in range");
+        assert_eq!(
+            conn.status(&scope)
+                .await
+                .expect("status")
+                .settings
+                .twilio_concurrency,
+            kept
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_users_concurrency_setting_reaches_every_twilio_client_of_theirs() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fake = FakeTwilio::start(generate(3, NOW_MS, 60_000)).await;
+    let (runner, _events) = sync_owner::runner(&fake.base_url);
+    let workspace = calldeck_core::Workspace::new(dir.path());
+    let scope = sync_owner::sign_in(&workspace, "auth0|conn-reaches").await;
+    sync_owner::connect(&runner, &scope).await;
+    let client = || async {
+        runner
+            .connection(&scope)
+            .await
+            .expect("connection")
+            .client()
+            .await
+            .expect("client")
+    };
+    assert_eq!(client().await.concurrency(), 8);
+    let mut settings = runner
+        .connection(&scope)
+        .await
+        .expect("connection")
+        .status(&scope)
+        .await
+        .expect("status")
+        .settings;
+    settings.twilio_concurrency = 3;
+    save_settings(&scope, &settings, NOW_MS)
+        .await
+        .expect("save");
+    let after = client().await;
+    assert_eq!(
+        after.concurrency(),
+        3,
+        "the next client has the new setting"
+    );
+    assert_eq!(
+        after.budget_stats().limit,
+        3,
+        "and so has the account's budget"
     );
 }

@@ -206,7 +206,7 @@ export function backend(opts: BackendOptions = {}) {
             store: "memory",
             lastSyncedAt: null,
             syncing: false,
-            settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false },
+            settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false, twilioConcurrency: 8 },
           };
         default:
           throw new Error(`unexpected command ${cmd}`);

@@ -91,13 +91,19 @@ impl SyncRunner {
             .as_ref()
             .filter(|(user, _)| user == scope.user_id())
             .map(|(_, store)| Arc::clone(store));
-        if let Some(store) = cached {
-            return Ok(TwilioConnection::with_store(store, self.config.clone()));
-        }
-        let store = crate::secrets::open_store(scope).await?;
-        *self.store.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((scope.user_id().to_owned(), Arc::clone(&store)));
-        Ok(TwilioConnection::with_store(store, self.config.clone()))
+        let store = match cached {
+            Some(store) => store,
+            None => {
+                let store = crate::secrets::open_store(scope).await?;
+                *self.store.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((scope.user_id().to_owned(), Arc::clone(&store)));
+                store
+            }
+        };
+        // The user's settings (their Twilio concurrency) go into every client made from it.
+        TwilioConnection::with_store(store, self.config.clone())
+            .with_settings_of(scope)
+            .await
     }
 
     /// One sync of the user now, with their download policy. While another runs this answers

@@ -15,7 +15,7 @@ const status = (syncing: boolean): TwilioStatus => ({
   store: "file",
   lastSyncedAt: null,
   syncing,
-  settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: 5, notifyNew: false },
+  settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: 5, notifyNew: false, twilioConcurrency: 8 },
 });
 const progress = (phase: SyncProgress["phase"]): SyncProgress => ({
   phase, callPages: 1, pages: 2, recordings: 40, downloadsDone: 0, downloadsTotal: 0,

@@ -17,7 +17,7 @@ const connected: TwilioStatus = {
   store: "file",
   lastSyncedAt: null,
   syncing: false,
-  settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false },
+  settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false, twilioConcurrency: 8 },
 };
 const clean: SyncResult = {
   synced: 12, new: 12, updated: 0, unchanged: 0, skippedDeleted: 0, failed: 0, downloaded: 0,

@@ -16,7 +16,7 @@ const disconnected: TwilioStatus = {
   store: "file",
   lastSyncedAt: null,
   syncing: false,
-  settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false },
+  settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false, twilioConcurrency: 8 },
 };
 
 function twilioBackend(acceptToken: string) {
