@@ -6,6 +6,7 @@ import type { DownloadPolicy, SyncSettings, TwilioStatus } from "../../bindings"
 import { describeError } from "../../lib/command";
 import { formatDateTime } from "../../lib/format";
 import { useConnectTwilio, useDisconnectTwilio, useSaveSyncSettings, useTwilioStatus } from "./api";
+import { ConcurrencyField } from "./ConcurrencyField";
 
 type Kind = "authToken" | "apiKey";
 
@@ -167,6 +168,11 @@ function SyncOptions({ status }: { status: TwilioStatus }) {
         />
         Notify me when a background sync finds new recordings
       </label>
+      <ConcurrencyField
+        key={settings.twilioConcurrency}
+        value={settings.twilioConcurrency}
+        onSave={(n) => update({ twilioConcurrency: n })}
+      />
       {save.isError && <p role="alert" className="error-text">{describeError(save.error)}</p>}
     </section>
   );
