@@ -52,6 +52,8 @@ pub struct Permit {
     budget: Arc<Budget>,
     queued: Option<OwnedSemaphorePermit>,
     epoch: u64,
+    /// Counted in flight (false while it still waits out a `Retry-After`).
+    counted: bool,
 }
 
 impl std::fmt::Debug for Permit {
@@ -65,7 +67,10 @@ impl std::fmt::Debug for Permit {
 impl Drop for Permit {
     fn drop(&mut self) {
         let mut state = self.budget.lock();
-        state.in_flight = state.in_flight.saturating_sub(1);
+        if self.counted {
+            state.in_flight = state.in_flight.saturating_sub(1);
+        }
+        // Given up while waiting, or done: either way its place pays what is owed first.
         if let Some(queued) = self.queued.take() {
             if state.debt > 0 {
                 state.debt -= 1;
@@ -101,16 +106,23 @@ impl Budget {
         self.hold().await;
         // The semaphore is never closed; if it were, requests would go unlimited.
         let queued = Arc::clone(&self.queue).acquire_owned().await.ok();
+        // Held as a permit at once, so that a request given up from here on returns its
+        // place through the budget's books.
+        let mut permit = Permit {
+            budget: Arc::clone(self),
+            queued,
+            epoch: 0,
+            counted: false,
+        };
         // A 429 may have come while this one queued.
         self.hold().await;
         let mut state = self.lock();
         state.in_flight += 1;
         state.peak = state.peak.max(state.in_flight);
-        Permit {
-            budget: Arc::clone(self),
-            queued,
-            epoch: state.aimd.epoch,
-        }
+        permit.epoch = state.aimd.epoch;
+        permit.counted = true;
+        drop(state);
+        permit
     }
 
     async fn hold(&self) {

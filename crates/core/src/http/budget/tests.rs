@@ -190,3 +190,31 @@ async fn a_new_ceiling_applies_to_places_in_use() {
     let more = take_all(&budget);
     assert_eq!(more.len(), 3, "raised at once to the new setting");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_request_given_up_while_held_returns_its_place_through_the_books() {
+    let budget = Budget::new(2);
+    let (a, b) = (budget.acquire().await, budget.acquire().await);
+    let mut queued = start(&budget);
+    assert!(granted(&mut queued).is_none());
+    budget.throttled(&a, Some(Duration::from_secs(1)));
+    budget.set_ceiling(3);
+    budget.set_ceiling(1);
+    drop(a);
+    // The queued request has a's place but waits out the hold; the limit is 1 with b
+    // still out, so one place is owed.
+    assert!(granted(&mut queued).is_none());
+    drop(queued);
+    assert_eq!(
+        budget.stats().in_flight,
+        1,
+        "a request that gave up was never in flight"
+    );
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert!(
+        take_all(&budget).is_empty(),
+        "b holds the only place: the given-up one paid what was owed"
+    );
+    drop(b);
+    assert_eq!(take_all(&budget).len(), 1);
+}
