@@ -9,7 +9,9 @@ use std::time::Instant;
 use calldeck_core::twilio::wire::Field;
 use calldeck_core::twilio::{Request, Secret, TwilioClient, TwilioCredentials, TwilioError};
 use calldeck_core::ErrorCode;
-use support::twilio_fake::{generate, FakeTwilio, ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID};
+use support::twilio_fake::{
+    generate, FakeTwilio, ACCOUNT_SID, API_KEY_SECRET, API_KEY_SID, AUTH_TOKEN,
+};
 use support::{client, config, spec};
 
 const NEWEST_MS: i64 = 1_795_176_000_000;
@@ -389,4 +391,28 @@ async fn each_error_says_what_went_wrong_with_the_request_that_got_it() {
         text.contains("saved") && text.contains("Settings"),
         "a sync refused later says to reconnect: {text}"
     );
+}
+
+#[tokio::test]
+async fn a_failed_redirect_says_nothing_of_its_signed_url() {
+    let fake = FakeTwilio::start(generate(1, NEWEST_MS, 60_000)).await;
+    fake.state.redirect_media.store(true, Ordering::SeqCst);
+    // Bound, then closed: the pre-signed host cannot be reached.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    *fake.state.media_host.lock().expect("lock") = format!("http://127.0.0.1:{port}");
+    let sid = calldeck_core::ids::RecordingSid::parse(&support::twilio_fake::recording_sid(1))
+        .expect("sid");
+    let err = client(&fake.base_url)
+        .download_media(&sid, &mut tokio::io::sink())
+        .await
+        .expect_err("unreachable");
+    assert!(matches!(err, TwilioError::Network(_)), "{err:?}");
+    for shown in [err.to_string(), format!("{err:?}"), err.user_message()] {
+        for secret in ["Signature", "Expires", &port.to_string(), AUTH_TOKEN] {
+            assert!(!shown.contains(secret), "{secret:?} leaked into {shown:?}");
+        }
+    }
 }
