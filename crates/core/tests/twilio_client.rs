@@ -197,7 +197,7 @@ async fn media_redirects_to_another_host_never_carry_credentials() {
         .expect("sid");
     let mut out = tokio::fs::File::create(&dest).await.expect("create");
     let bytes = client(&fake.base_url)
-        .download_media(&sid, &mut out)
+        .download_media(&sid, 1, &mut out)
         .await
         .expect("download");
     drop(out);
@@ -367,7 +367,7 @@ async fn each_error_says_what_went_wrong_with_the_request_that_got_it() {
     assert!(text.contains("no such recording"), "{text}");
     let mut sink = Vec::new();
     let text = message(
-        c.download_media(&missing, &mut sink)
+        c.download_media(&missing, 1, &mut sink)
             .await
             .expect_err("missing"),
     );

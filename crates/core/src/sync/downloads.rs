@@ -133,12 +133,13 @@ pub(crate) async fn mark_downloaded(
     .rows_affected())
 }
 
-/// The recordings the policy wants on disk that are not there yet, newest first.
+/// The recordings the policy wants on disk that are not there yet, newest first, with their
+/// date and channel count.
 pub async fn download_candidates(
     scope: &UserScope,
     policy: DownloadPolicy,
     now_ms: i64,
-) -> Result<Vec<(RecordingSid, i64)>> {
+) -> Result<Vec<(RecordingSid, i64, u32)>> {
     let filter = match policy {
         DownloadPolicy::None => return Ok(Vec::new()),
         DownloadPolicy::All => "",
@@ -149,8 +150,8 @@ pub async fn download_candidates(
         DownloadPolicy::LastDays { days } => now_ms - i64::from(days) * 86_400_000,
         _ => i64::MIN,
     };
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT sid, recorded_at_ms FROM recordings
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT sid, recorded_at_ms, channels FROM recordings
          WHERE user_id = ?1 AND local_file IS NULL AND status = 'ready'{filter}
          ORDER BY recorded_at_ms DESC"
     ))
@@ -160,17 +161,22 @@ pub async fn download_candidates(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(sid, at)| RecordingSid::parse(&sid).ok().map(|s| (s, at)))
+        .filter_map(|(sid, at, channels)| {
+            let channels = u32::try_from(channels).unwrap_or(1);
+            RecordingSid::parse(&sid).ok().map(|s| (s, at, channels))
+        })
         .collect())
 }
 
-/// Downloads one recording's audio (if it is not on disk yet) and records it in the
-/// library. Returns the bytes written (0 when it was already there).
+/// Downloads one recording's audio (both channels when it has two) if it is not on disk
+/// yet, and records it in the library. Returns the bytes written (0 when it was already
+/// there).
 pub async fn download_one(
     scope: &UserScope,
     client: &TwilioClient,
     sid: &RecordingSid,
     recorded_at_ms: i64,
+    channels: u32,
 ) -> Result<u64> {
     let name = media_file_name(sid, recorded_at_ms);
     let target = scope.paths().media_file(&name)?;
@@ -188,7 +194,7 @@ pub async fn download_one(
         let mut temp = PartialFile::create(&target, Access::OwnerOnly)
             .await
             .map_err(saving_failed)?;
-        match client.download_media(sid, temp.file()?).await {
+        match client.download_media(sid, channels, temp.file()?).await {
             Ok(n) => {
                 temp.commit().await.map_err(saving_failed)?;
                 bytes = n;
@@ -246,7 +252,7 @@ pub(crate) struct DownloadTally {
 pub(crate) async fn download_all(
     scope: &UserScope,
     client: &TwilioClient,
-    candidates: Vec<(RecordingSid, i64)>,
+    candidates: Vec<(RecordingSid, i64, u32)>,
     concurrency: usize,
     cancel: &CancellationToken,
     mut on_progress: impl FnMut(u64, u64),
@@ -256,7 +262,7 @@ pub(crate) async fn download_all(
     let mut tally = DownloadTally::default();
     let mut queue = candidates.into_iter();
     let mut running = JoinSet::new();
-    let spawn = |running: &mut JoinSet<_>, (sid, at): (RecordingSid, i64)| {
+    let spawn = |running: &mut JoinSet<_>, (sid, at, channels): (RecordingSid, i64, u32)| {
         let scope = scope.clone();
         let client = client.clone();
         let cancel = cancel.clone();
@@ -264,7 +270,7 @@ pub(crate) async fn download_all(
             let result = tokio::select! {
                 biased;
                 () = cancel.cancelled() => Err(None),
-                r = download_one(&scope, &client, &sid, at) => r.map_err(Some),
+                r = download_one(&scope, &client, &sid, at, channels) => r.map_err(Some),
             };
             (sid, result)
         });
@@ -302,15 +308,8 @@ pub(crate) async fn download_all(
 pub async fn download_recording(scope: &UserScope, client: &TwilioClient, id: &str) -> Result<u64> {
     let result = async {
         let sid = RecordingSid::parse(id)?;
-        let at: Option<i64> = sqlx::query_scalar(
-            "SELECT recorded_at_ms FROM recordings WHERE user_id = ?1 AND sid = ?2",
-        )
-        .bind(scope.user_id())
-        .bind(sid.as_str())
-        .fetch_optional(scope.pool())
-        .await?;
-        let at = at.ok_or(Error::NotFound)?;
-        download_one(scope, client, &sid, at).await
+        let (at, channels) = date_and_channels(scope, &sid).await?;
+        download_one(scope, client, &sid, at, channels).await
     }
     .await;
     let ids = [id.to_owned()];
@@ -324,4 +323,18 @@ pub async fn download_recording(scope: &UserScope, client: &TwilioClient, id: &s
     )
     .await;
     result
+}
+
+/// A recording's date (for its file name) and its channel count (for the media request),
+/// `not_found` when it is not the user's.
+pub(crate) async fn date_and_channels(scope: &UserScope, sid: &RecordingSid) -> Result<(i64, u32)> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT recorded_at_ms, channels FROM recordings WHERE user_id = ?1 AND sid = ?2",
+    )
+    .bind(scope.user_id())
+    .bind(sid.as_str())
+    .fetch_optional(scope.pool())
+    .await?;
+    let (at, channels) = row.ok_or(Error::NotFound)?;
+    Ok((at, u32::try_from(channels).unwrap_or(1)))
 }
