@@ -1,5 +1,5 @@
-//! Audio downloads into the user's media folder: bounded concurrency, a temporary file of
-//! each attempt's own + fsync + rename to `{RecordingSid}_{timestamp}.mp3`, size checked,
+//! Audio downloads into the user's media folder (the queue in `queue/` decides which and
+//! when): a temporary file of each attempt's own + fsync + rename to `{RecordingSid}_{timestamp}.mp3`, size checked,
 //! retried; crash leftovers cleaned (temporaries no download owns) or adopted (complete
 //! files whose row was not updated yet) at start. Several downloads of one recording at
 //! once (a sync, "Download now", a stream) each rename a whole file of the same bytes.
@@ -7,8 +7,6 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 
 use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
@@ -30,8 +28,9 @@ pub enum DownloadPolicy {
     None,
 }
 
-pub const DEFAULT_CONCURRENCY: usize = 4;
-/// Twilio allows a limited number of concurrent requests per account; stay well below it.
+/// Downloads at a time. Twilio allows a limited number of concurrent requests per account;
+/// stay below it (the per-account budget of the Twilio client, once there, sizes this).
+pub const DEFAULT_CONCURRENCY: usize = 8;
 pub const MAX_CONCURRENCY: usize = 8;
 const ATTEMPTS: u32 = 3;
 
@@ -133,41 +132,6 @@ pub(crate) async fn mark_downloaded(
     .rows_affected())
 }
 
-/// The recordings the policy wants on disk that are not there yet, newest first, with their
-/// date and channel count.
-pub async fn download_candidates(
-    scope: &UserScope,
-    policy: DownloadPolicy,
-    now_ms: i64,
-) -> Result<Vec<(RecordingSid, i64, u32)>> {
-    let filter = match policy {
-        DownloadPolicy::None => return Ok(Vec::new()),
-        DownloadPolicy::All => "",
-        DownloadPolicy::Starred => " AND starred = 1",
-        DownloadPolicy::LastDays { .. } => " AND recorded_at_ms >= ?2",
-    };
-    let since = match policy {
-        DownloadPolicy::LastDays { days } => now_ms - i64::from(days) * 86_400_000,
-        _ => i64::MIN,
-    };
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT sid, recorded_at_ms, channels FROM recordings
-         WHERE user_id = ?1 AND local_file IS NULL AND status = 'ready'{filter}
-         ORDER BY recorded_at_ms DESC"
-    ))
-    .bind(scope.user_id())
-    .bind(since)
-    .fetch_all(scope.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(sid, at, channels)| {
-            let channels = u32::try_from(channels).unwrap_or(1);
-            RecordingSid::parse(&sid).ok().map(|s| (s, at, channels))
-        })
-        .collect())
-}
-
 /// Downloads one recording's audio (both channels when it has two) if it is not on disk
 /// yet, and records it in the library. Returns the bytes written (0 when it was already
 /// there).
@@ -238,69 +202,6 @@ fn saving_failed(e: Error) -> Error {
         Error::Io(e) => TwilioError::Io(crate::twilio::hint(e)).into(),
         other => other,
     }
-}
-
-#[derive(Debug, Default, Clone)]
-pub(crate) struct DownloadTally {
-    pub done: u64,
-    pub failed: u64,
-    pub errors: Vec<String>,
-    pub cancelled: bool,
-}
-
-/// Downloads the candidates with at most `concurrency` at a time.
-pub(crate) async fn download_all(
-    scope: &UserScope,
-    client: &TwilioClient,
-    candidates: Vec<(RecordingSid, i64, u32)>,
-    concurrency: usize,
-    cancel: &CancellationToken,
-    mut on_progress: impl FnMut(u64, u64),
-) -> DownloadTally {
-    let concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
-    let total = candidates.len() as u64;
-    let mut tally = DownloadTally::default();
-    let mut queue = candidates.into_iter();
-    let mut running = JoinSet::new();
-    let spawn = |running: &mut JoinSet<_>, (sid, at, channels): (RecordingSid, i64, u32)| {
-        let scope = scope.clone();
-        let client = client.clone();
-        let cancel = cancel.clone();
-        running.spawn(async move {
-            let result = tokio::select! {
-                biased;
-                () = cancel.cancelled() => Err(None),
-                r = download_one(&scope, &client, &sid, at, channels) => r.map_err(Some),
-            };
-            (sid, result)
-        });
-    };
-    for item in queue.by_ref().take(concurrency) {
-        spawn(&mut running, item);
-    }
-    while let Some(joined) = running.join_next().await {
-        match joined {
-            Ok((_, Ok(_))) => tally.done += 1,
-            Ok((_, Err(None))) => tally.cancelled = true,
-            Ok((sid, Err(Some(e)))) => {
-                tally.failed += 1;
-                if tally.errors.len() < super::MAX_ERRORS {
-                    tally.errors.push(format!("{sid}: {}", e.user_message()));
-                }
-                tracing::warn!(user_id = scope.user_id(), recording = %sid, error = %e, "download failed");
-            }
-            Err(_) => tally.failed += 1,
-        }
-        on_progress(tally.done + tally.failed, total);
-        if cancel.is_cancelled() {
-            tally.cancelled = true;
-            continue;
-        }
-        if let Some(item) = queue.next() {
-            spawn(&mut running, item);
-        }
-    }
-    tally
 }
 
 /// "Download now" for one recording, whatever the policy. Recorded in the user's audit
