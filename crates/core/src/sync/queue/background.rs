@@ -4,6 +4,7 @@
 //! retry is due. A switch of user or a sign-out stops it (their database closes); `stop`
 //! waits until it has. Its news goes out with its owner, like the sync runner's.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -35,6 +36,8 @@ pub struct DownloadQueue {
     /// The pass under way, to stop it.
     current: Mutex<Option<CancellationToken>>,
     landed: Notify,
+    /// Stopped (a switch of user is under way): no pass starts until the next `wake`.
+    held: AtomicBool,
 }
 
 impl DownloadQueue {
@@ -45,17 +48,20 @@ impl DownloadQueue {
             wake: Notify::new(),
             current: Mutex::new(None),
             landed: Notify::new(),
+            held: AtomicBool::new(false),
         }
     }
 
-    /// Look at the queue now (a sign-in, a sync's end, a resume).
+    /// Look at the queue now (a sign-in, a sync's end, a resume); undoes a `stop`.
     pub fn wake(&self) {
+        self.held.store(false, Ordering::SeqCst);
         self.wake.notify_one();
     }
 
     /// Stops the pass under way and waits until it has ended: before another user (or
-    /// nobody) is signed in.
+    /// nobody) is signed in. No pass starts again until the next `wake`.
     pub async fn stop(&self) {
+        self.held.store(true, Ordering::SeqCst);
         loop {
             let landed = self.landed.notified();
             tokio::pin!(landed);
@@ -101,8 +107,9 @@ impl DownloadQueue {
             let woken = self.wake.notified();
             tokio::pin!(woken);
             woken.as_mut().enable();
+            let held = self.held.load(Ordering::SeqCst);
             let pause = match current() {
-                Some(scope) if online() => match self.pass(&runner, &scope).await {
+                Some(scope) if online() && !held => match self.pass(&runner, &scope).await {
                     Ok(wait) => wait,
                     Err(error) => {
                         tracing::info!(user_id = scope.user_id(), %error, "download queue waits");
@@ -130,7 +137,14 @@ impl DownloadQueue {
             Err(error) => return Err(error),
         };
         let cancel = CancellationToken::new();
-        *self.lock() = Some(cancel.clone());
+        {
+            let mut current = self.lock();
+            // A stop that came while this pass was getting ready wins.
+            if self.held.load(Ordering::SeqCst) {
+                return Ok(IDLE_LOOK);
+            }
+            *current = Some(cancel.clone());
+        }
         // The counts as the pass moves them, without a query per item.
         let owner = scope.clone();
         let events = Arc::clone(&self.events);
