@@ -58,7 +58,10 @@ pub async fn save_sync_settings(
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncResult, ApiError> {
     let scope = state.workspace.current()?;
-    Ok(state.sync.run(&scope, SyncTrigger::Manual).await?)
+    let result = state.sync.run(&scope, SyncTrigger::Manual).await;
+    // What the sync left queued (retries, a paused queue resumed) goes on in the background.
+    state.queue.wake();
+    Ok(result?)
 }
 
 #[tauri::command]
