@@ -150,3 +150,31 @@ async fn after_a_restart_the_worker_goes_on_once_resumed_and_a_switch_stops_it()
     assert_eq!(files, 6, "every recording once, no partial file");
     worker.abort();
 }
+
+/// Choosing another download policy in the settings changes the queue at once: a policy of
+/// none empties it, so the background worker stops downloading what nobody wants now.
+#[tokio::test]
+async fn a_new_download_policy_is_followed_at_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fake = FakeTwilio::start(generate(4, NOW_MS, 60_000)).await;
+    let workspace = Workspace::new(dir.path());
+    let scope = sign_in(&workspace, "auth0|bg-policy").await;
+    listed(&scope, &fake).await;
+    let heard = Arc::new(Heard::default());
+    let queue = DownloadQueue::new(heard.clone(), QueueOptions::default());
+    let all = queue
+        .follow_policy(&scope, DownloadPolicy::All)
+        .await
+        .expect("all");
+    assert_eq!(all.waiting, 4);
+    let none = queue
+        .follow_policy(&scope, DownloadPolicy::None)
+        .await
+        .expect("none");
+    assert_eq!(none, QueueStatus::default(), "nothing left to download");
+    assert_eq!(
+        heard.sent.lock().expect("heard").last().map(|(_, s, _)| *s),
+        Some(QueueStatus::default()),
+        "the window hears of it"
+    );
+}

@@ -50,6 +50,10 @@ pub async fn save_sync_settings(
 ) -> Result<TwilioStatus, ApiError> {
     let scope = state.workspace.current()?;
     save_settings(&scope, &settings, now_ms()).await?;
+    state
+        .queue
+        .follow_policy(&scope, settings.download_policy)
+        .await?;
     Ok(state.sync.connection(&scope).await?.status(&scope).await?)
 }
 

@@ -88,6 +88,20 @@ impl DownloadQueue {
         Ok(status)
     }
 
+    /// The download policy was changed in the settings: the queue follows it now (what it
+    /// no longer wants stops being downloaded), not at the next sync.
+    pub async fn follow_policy(
+        &self,
+        scope: &UserScope,
+        policy: crate::sync::DownloadPolicy,
+    ) -> Result<QueueStatus> {
+        super::enqueue_by_policy(scope, policy, crate::now_ms()).await?;
+        let status = queue_status(scope).await?;
+        self.events.changed(scope.user_id(), &status);
+        self.wake();
+        Ok(status)
+    }
+
     pub async fn retry_failed(&self, scope: &UserScope) -> Result<QueueStatus> {
         let status = retry_failed(scope).await?;
         self.events.changed(scope.user_id(), &status);
