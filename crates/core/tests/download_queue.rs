@@ -361,3 +361,29 @@ async fn one_users_queue_and_pause_are_not_anothers() {
         status(3, 0, 0, true)
     );
 }
+
+/// A queued recording fetched another way ("Download now", or streamed while played)
+/// leaves the queue: it is not counted as waiting, nor fetched again.
+#[tokio::test]
+async fn a_recording_downloaded_now_leaves_the_queue() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_ws, scope) = signed_in(dir.path(), "auth0|q-now").await;
+    let fake = FakeTwilio::start(generate(2, NOW_MS, 60_000)).await;
+    listed(&scope, &fake).await;
+    enqueue_by_policy(&scope, DownloadPolicy::All, NOW_MS)
+        .await
+        .expect("enqueue");
+    sync::download_recording(&scope, &client(&fake.base_url), &recording_sid(1))
+        .await
+        .expect("download now");
+    assert_eq!(
+        queue_status(&scope).await.expect("status"),
+        status(1, 0, 0, false)
+    );
+    assert_eq!(work(&scope, &fake, &eager()).await.done, 1);
+    assert_eq!(
+        fake.state.media_requests.load(Ordering::SeqCst),
+        2,
+        "each recording fetched once"
+    );
+}

@@ -113,13 +113,16 @@ pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
     Ok((removed, adopted))
 }
 
+/// Records the recording's audio as on this computer; it leaves the download queue (a
+/// stream or "Download now" may have fetched a queued one). Should a crash come between the
+/// two, the queue's next pass drops the item (`store::drop_settled`).
 pub(crate) async fn mark_downloaded(
     scope: &UserScope,
     sid: &RecordingSid,
     name: &str,
     bytes: u64,
 ) -> Result<u64> {
-    Ok(sqlx::query(
+    let marked = sqlx::query(
         "UPDATE recordings SET local_file = ?3, local_file_bytes = ?4
          WHERE user_id = ?1 AND sid = ?2 AND local_file IS NULL",
     )
@@ -129,7 +132,13 @@ pub(crate) async fn mark_downloaded(
     .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
     .execute(scope.pool())
     .await?
-    .rows_affected())
+    .rows_affected();
+    sqlx::query("DELETE FROM download_queue WHERE user_id = ?1 AND sid = ?2")
+        .bind(scope.user_id())
+        .bind(sid.as_str())
+        .execute(scope.pool())
+        .await?;
+    Ok(marked)
 }
 
 /// Downloads one recording's audio (both channels when it has two) if it is not on disk

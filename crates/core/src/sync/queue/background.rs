@@ -212,7 +212,8 @@ impl DownloadQueue {
         if scope.pool().is_closed() {
             return Ok(IDLE_LOOK);
         }
-        let (status, next_due) = super::store::status(scope, 0).await?;
+        let status = super::store::status(scope, 0).await?;
+        let next_due = super::store::next_attempt_at(scope).await?;
         if worked {
             self.events.worked(scope.user_id(), &status);
         } else {

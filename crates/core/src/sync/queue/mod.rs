@@ -76,8 +76,7 @@ pub struct QueueTally {
 
 /// The user's queue now.
 pub async fn queue_status(scope: &UserScope) -> Result<QueueStatus> {
-    store::drop_settled(scope).await?;
-    Ok(store::status(scope, worker::running(scope)).await?.0)
+    store::status(scope, worker::running(scope)).await
 }
 
 /// Pauses (no new download starts; those under way finish) or resumes the user's queue.

@@ -144,24 +144,22 @@ pub(crate) async fn drop_settled(scope: &UserScope) -> Result<u64> {
     .rows_affected())
 }
 
-/// The item is downloaded: it leaves the queue and counts as done.
+/// The item is downloaded (its row already left the queue with `mark_downloaded`, or
+/// leaves it now) and counts as done.
 pub(crate) async fn succeeded(scope: &UserScope, sid: &RecordingSid) -> Result<()> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
-    let gone = sqlx::query("DELETE FROM download_queue WHERE user_id = ?1 AND sid = ?2")
+    sqlx::query("DELETE FROM download_queue WHERE user_id = ?1 AND sid = ?2")
         .bind(scope.user_id())
         .bind(sid.as_str())
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if gone > 0 {
-        sqlx::query(
-            "INSERT INTO download_queue_state (user_id, done) VALUES (?1, 1)
-             ON CONFLICT (user_id) DO UPDATE SET done = done + 1",
-        )
-        .bind(scope.user_id())
-        .execute(&mut *tx)
         .await?;
-    }
+    sqlx::query(
+        "INSERT INTO download_queue_state (user_id, done) VALUES (?1, 1)
+         ON CONFLICT (user_id) DO UPDATE SET done = done + 1",
+    )
+    .bind(scope.user_id())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -205,16 +203,18 @@ pub(crate) async fn attempts(scope: &UserScope, sid: &RecordingSid) -> Result<u3
     Ok(n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0))
 }
 
-/// The queue's counts for the user, and when the earliest waiting item is due.
-pub(crate) async fn status(scope: &UserScope, running: u32) -> Result<(QueueStatus, Option<i64>)> {
-    let (queued, failed, next_due): (i64, i64, Option<i64>) = sqlx::query_as(
-        "SELECT coalesce(sum(state = 'queued'), 0), coalesce(sum(state = 'failed'), 0),
-                min(CASE WHEN state = 'queued' THEN next_attempt_at_ms END)
-         FROM download_queue WHERE user_id = ?1",
-    )
-    .bind(scope.user_id())
-    .fetch_one(scope.pool())
-    .await?;
+/// The queue's counts for the user, each read from the queue's index.
+pub(crate) async fn status(scope: &UserScope, running: u32) -> Result<QueueStatus> {
+    let count = |state: &'static str| {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM download_queue WHERE user_id = ?1 AND state = ?2",
+        )
+        .bind(scope.user_id())
+        .bind(state)
+        .fetch_one(scope.pool())
+    };
+    let queued = count("queued").await?;
+    let failed = count("failed").await?;
     let (paused, done): (bool, i64) =
         sqlx::query_as("SELECT paused, done FROM download_queue_state WHERE user_id = ?1")
             .bind(scope.user_id())
@@ -222,16 +222,23 @@ pub(crate) async fn status(scope: &UserScope, running: u32) -> Result<(QueueStat
             .await?
             .unwrap_or((false, 0));
     let n = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
-    Ok((
-        QueueStatus {
-            waiting: n(queued),
-            failed: n(failed),
-            done: n(done),
-            running,
-            paused,
-        },
-        next_due,
-    ))
+    Ok(QueueStatus {
+        waiting: n(queued),
+        failed: n(failed),
+        done: n(done),
+        running,
+        paused,
+    })
+}
+
+/// When the earliest waiting item is next due, if any waits.
+pub(crate) async fn next_attempt_at(scope: &UserScope) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT min(next_attempt_at_ms) FROM download_queue WHERE user_id = ?1 AND state = 'queued'",
+    )
+    .bind(scope.user_id())
+    .fetch_one(scope.pool())
+    .await?)
 }
 
 pub(crate) async fn set_paused(scope: &UserScope, paused: bool) -> Result<()> {
