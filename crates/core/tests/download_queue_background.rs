@@ -139,6 +139,18 @@ async fn after_a_restart_the_worker_goes_on_once_resumed_and_a_switch_stops_it()
         "nothing of Alice's queue was told as another's"
     );
 
+    let trail = calldeck_core::audit::list_audit(&alice, &Default::default())
+        .await
+        .expect("audit");
+    assert!(
+        trail.iter().any(|e| e.operation == "download"
+            && e.outcome == "cancelled"
+            && e.detail
+                .as_deref()
+                .is_some_and(|d| d.starts_with("queue: "))),
+        "the stopped pass is in Alice's trail, as hers: {trail:?}"
+    );
+
     // Back for Alice: the worker finishes her queue.
     queue.wake();
     heard

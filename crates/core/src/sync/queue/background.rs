@@ -188,11 +188,9 @@ impl DownloadQueue {
                 work.await
             }
         };
-        *self.lock() = None;
-        self.landed.notify_waiters();
-        let tally = result?;
-        let worked = tally.done + tally.failed > 0;
-        if worked {
+        // Audited before a waiting `stop` hears the pass ended, so it ends as its owner's.
+        let worked = result.as_ref().is_ok_and(|t| t.done + t.failed > 0);
+        if let (true, Ok(tally)) = (worked, &result) {
             let outcome = if tally.cancelled {
                 Outcome::Cancelled
             } else {
@@ -209,6 +207,9 @@ impl DownloadQueue {
             )
             .await;
         }
+        *self.lock() = None;
+        self.landed.notify_waiters();
+        result?;
         if scope.pool().is_closed() {
             return Ok(IDLE_LOOK);
         }
