@@ -28,6 +28,8 @@ pub trait QueueEvents: Send + Sync {
 
 /// How long the worker sleeps when nothing tells it to look again sooner.
 const IDLE_LOOK: Duration = Duration::from_secs(60);
+/// The least time between two progress events of one pass.
+const TELL_EVERY: Duration = Duration::from_millis(100);
 
 pub struct DownloadQueue {
     events: Arc<dyn QueueEvents>,
@@ -159,15 +161,22 @@ impl DownloadQueue {
             }
             *current = Some(cancel.clone());
         }
-        // The counts as the pass moves them, without a query per item.
+        // The counts as the pass moves them, without a query per item, and at most ten
+        // times a second (hundreds of small files a second would flood the window); the
+        // pass's end tells the final counts.
         let owner = scope.clone();
         let events = Arc::clone(&self.events);
         let tell = {
             let cancel = cancel.clone();
+            let mut last: Option<std::time::Instant> = None;
             move |t: &super::QueueTally| {
                 if cancel.is_cancelled() || owner.pool().is_closed() {
                     return;
                 }
+                if last.is_some_and(|at| at.elapsed() < TELL_EVERY) {
+                    return;
+                }
+                last = Some(std::time::Instant::now());
                 let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
                 let now = QueueStatus {
                     waiting: status.waiting.saturating_sub(n(t.done + t.gave_up)),
