@@ -4,10 +4,11 @@ use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands::{
-    diagnostics, export, library, notes, player, retention, session, transcripts, twilio,
+    diagnostics, export, library, notes, player, queue, retention, session, transcripts, twilio,
 };
 use crate::events::{
-    LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed, TranscriptionProgressed,
+    DownloadQueueChanged, LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed,
+    TranscriptionProgressed,
 };
 
 /// Where the generated TypeScript lives, relative to the repository root.
@@ -60,6 +61,9 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             twilio::sync_now,
             twilio::cancel_sync,
             twilio::download_now,
+            queue::download_queue_status,
+            queue::pause_downloads,
+            queue::retry_failed_downloads,
             diagnostics::report_first_paint,
             player::play_recording,
             player::player_state,
@@ -76,6 +80,7 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
         .typ::<calldeck_core::audit::Operation>()
         .typ::<calldeck_core::audit::Outcome>()
         .events(collect_events![
+            DownloadQueueChanged,
             LibraryChanged,
             PlayerStateChanged,
             SessionChanged,

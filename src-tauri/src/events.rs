@@ -36,3 +36,10 @@ pub struct SessionChanged {}
 pub struct TranscriptionProgressed {
     pub progress: calldeck_core::transcripts::TranscribeProgress,
 }
+
+/// The signed-in user's download queue changed: "Downloading n of m", paused, failed.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadQueueChanged {
+    pub status: calldeck_core::sync::queue::QueueStatus,
+}

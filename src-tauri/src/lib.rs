@@ -102,12 +102,17 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
     if let Some(url) = test_hooks::twilio_base_url() {
         twilio.base_url = url;
     }
+    let to_window = Arc::new(sync::ToWindow {
+        app: app.clone(),
+        host: Arc::clone(&host),
+    });
     let runner = Arc::new(calldeck_core::sync::SyncRunner::new(
         twilio,
-        Arc::new(sync::ToWindow {
-            app: app.clone(),
-            host: Arc::clone(&host),
-        }),
+        Arc::clone(&to_window) as Arc<dyn calldeck_core::sync::SyncEvents>,
+    ));
+    let queue = Arc::new(calldeck_core::sync::queue::DownloadQueue::new(
+        to_window,
+        calldeck_core::sync::queue::QueueOptions::default(),
     ));
     let auth = match calldeck_core::auth::Auth::new(&data_dir) {
         Ok(auth) => auth,
@@ -126,15 +131,18 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         host,
         player,
         sync: Arc::clone(&runner),
+        queue: Arc::clone(&queue),
         restored: restored_rx,
     });
     forward_player_state(app);
-    sync::start_background(app, runner);
+    sync::start_background(app, runner, queue);
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         restore_last_session(&state).await;
         let _ = restored.send(true);
+        // Downloads left queued when the app closed go on.
+        state.signed_in();
         session::keep_fresh(app.clone()).await;
     });
 }

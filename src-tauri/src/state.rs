@@ -18,6 +18,8 @@ pub struct AppState {
     pub player: calldeck_core::player::PlayerHandle,
     /// Runs Twilio syncs, one at a time, now or in the background.
     pub sync: Arc<calldeck_core::sync::SyncRunner>,
+    /// Works the signed-in user's download queue in the background.
+    pub queue: Arc<calldeck_core::sync::queue::DownloadQueue>,
     /// Becomes true once the last session has been reopened (or found absent) at start.
     pub restored: tokio::sync::watch::Receiver<bool>,
     /// Why the last session could not be reopened (shown once on the sign-in screen).
@@ -63,8 +65,10 @@ impl AppState {
     pub async fn before_switch(&self) {
         let _ = self.player.forget().await;
         if self.workspace.current().is_ok() {
-            // Waits for the sync to end, so it ends (and is audited) as its owner's.
+            // Waits for the sync and the downloads to end, so they end (and are audited) as
+            // their owner's.
             self.sync.stop().await;
+            self.queue.stop().await;
             self.jobs.cancel_all();
         }
     }
@@ -84,6 +88,11 @@ impl AppState {
                     ports.first().copied().unwrap_or(0)
                 )
             })
+    }
+
+    /// Someone new is signed in: their download queue is looked at now.
+    pub fn signed_in(&self) {
+        self.queue.wake();
     }
 
     pub fn library_changed(&self, recordings: Vec<String>) {

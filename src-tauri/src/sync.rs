@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use calldeck_core::sync::queue::{DownloadQueue, QueueEvents, QueueStatus};
 use calldeck_core::sync::{
     run_background, Check, SyncEvents, SyncProgress, SyncResult, SyncRunner, Tick,
 };
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
-use crate::events::SyncProgressed;
+use crate::events::{DownloadQueueChanged, SyncProgressed};
 use crate::host::Host;
 use crate::state::AppState;
 
@@ -34,15 +35,38 @@ impl<R: Runtime> SyncEvents for ToWindow<R> {
     }
 }
 
-/// Starts the background schedule: for whoever is signed in, while the sign-in service is
-/// reachable (an offline start waits for the network).
-pub fn start_background<R: Runtime>(app: &AppHandle<R>, runner: Arc<SyncRunner>) {
+impl<R: Runtime> QueueEvents for ToWindow<R> {
+    fn changed(&self, _owner: &str, status: &QueueStatus) {
+        if let Err(error) = (DownloadQueueChanged { status: *status }).emit(&self.app) {
+            tracing::debug!(%error, "could not emit download queue status");
+        }
+    }
+
+    fn worked(&self, owner: &str, status: &QueueStatus) {
+        self.changed(owner, status);
+        self.host.library_changed(Vec::new());
+    }
+}
+
+/// Starts the background schedule and the download queue's worker: for whoever is signed
+/// in, while the sign-in service is reachable (an offline start waits for the network).
+pub fn start_background<R: Runtime>(
+    app: &AppHandle<R>,
+    runner: Arc<SyncRunner>,
+    queue: Arc<DownloadQueue>,
+) {
     let (who, online, notifier) = (app.clone(), app.clone(), app.clone());
     tauri::async_runtime::spawn(run_background(
-        runner,
+        Arc::clone(&runner),
         move || who.state::<AppState>().workspace.current().ok(),
         move || !online.state::<AppState>().auth.is_offline(),
         move |check| checked(&notifier, check),
+    ));
+    let (who, online) = (app.clone(), app.clone());
+    tauri::async_runtime::spawn(queue.run(
+        runner,
+        move || who.state::<AppState>().workspace.current().ok(),
+        move || !online.state::<AppState>().auth.is_offline(),
     ));
 }
 
@@ -51,6 +75,8 @@ fn checked<R: Runtime>(app: &AppHandle<R>, check: Check) {
     match check.tick {
         Tick::Ran { result, notice } => {
             tracing::info!(user_id = user, new = result.new, "background sync done");
+            // What the sync left queued (retries, a paused queue resumed) goes on here.
+            app.state::<AppState>().queue.wake();
             if let Some((title, body)) = notice {
                 use tauri_plugin_notification::NotificationExt;
                 // No notification service (a headless session): the library event still arrives.

@@ -80,6 +80,10 @@ export const commands = {
 	cancelSync: () => typedError<null, ApiError>(__TAURI_INVOKE("cancel_sync")),
 	/**  Downloads one recording's audio now, whatever the download policy. */
 	downloadNow: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("download_now", { id })),
+	downloadQueueStatus: () => typedError<QueueStatus, ApiError>(__TAURI_INVOKE("download_queue_status")),
+	/**  Pauses (`true`) or resumes the signed-in user's downloads; kept across restarts. */
+	pauseDownloads: (paused: boolean) => typedError<QueueStatus, ApiError>(__TAURI_INVOKE("pause_downloads", { paused })),
+	retryFailedDownloads: () => typedError<QueueStatus, ApiError>(__TAURI_INVOKE("retry_failed_downloads")),
 	/**
 	 *  The UI says a view is on screen for the first time. The log line is what
 	 *  `make bench` reads for `startup_to_first_paint_ms`.
@@ -99,6 +103,7 @@ export const commands = {
 
 /** Events */
 export const events = {
+	downloadQueueChanged: makeEvent<DownloadQueueChanged, DownloadQueueChanged>("download-queue-changed"),
 	libraryChanged: makeEvent<LibraryChanged, LibraryChanged>("library-changed"),
 	playerStateChanged: makeEvent<PlayerStateChanged, PlayerStateChanged>("player-state-changed"),
 	sessionChanged: makeEvent<SessionChanged, SessionChanged>("session-changed"),
@@ -325,6 +330,11 @@ export type Direction = "inbound" | "outbound";
 /**  Which recordings a sync downloads. */
 export type DownloadPolicy = { kind: "all" } | { kind: "starred" } | { kind: "lastDays"; days: number } | { kind: "none" };
 
+/**  The signed-in user's download queue changed: "Downloading n of m", paused, failed. */
+export type DownloadQueueChanged = {
+	status: QueueStatus,
+};
+
 export type Engine = 
 /**  pocketsphinx on this computer: offline. */
 "local" | 
@@ -432,6 +442,19 @@ export type Provider =
 "demo" | 
 /**  An OpenID Connect sign-in (Auth0). */
 "oidc";
+
+/**  What the UI shows near the sync status: "Downloading `done` of `done + waiting`". */
+export type QueueStatus = {
+	/**  Queued and not failed (including those being downloaded now). */
+	waiting: number,
+	/**  Given up after the last attempt; "Retry failed" queues them again. */
+	failed: number,
+	/**  Downloaded since the queue was last empty. */
+	done: number,
+	/**  Being downloaded right now. */
+	running: number,
+	paused: boolean,
+};
 
 /**  Everything the details panel shows about one recording. */
 export type RecordingDetails = {

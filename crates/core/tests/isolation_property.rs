@@ -29,7 +29,9 @@ use calldeck_core::library::{
 use calldeck_core::player::{
     waveform, OutputChoice, PlaybackStatus, PlayerHandle, PlayerState, PlayerStates,
 };
-use calldeck_core::sync::{download_recording, play_from_twilio, sync_recordings, SyncOptions};
+use calldeck_core::sync::{
+    download_recording, play_from_twilio, queue, sync_recordings, SyncOptions,
+};
 use calldeck_core::transcripts::{get_transcript, save_transcript, Engine, Segment, Speaker};
 use calldeck_core::twilio::TwilioClient;
 use calldeck_core::{ErrorCode, UserScope, Workspace};

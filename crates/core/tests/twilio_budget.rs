@@ -56,7 +56,7 @@ async fn many_at_once(client: &TwilioClient) {
                     .await
                     .map(|p| p.items.len() as u64),
                 2 => client.fetch_recording(&sid).await.map(|_| 1),
-                _ => client.download_media(&sid, &mut tokio::io::sink()).await,
+                _ => client.download_media(&sid, 1, &mut tokio::io::sink()).await,
             }
         });
     }
@@ -141,7 +141,7 @@ async fn every_client_of_one_account_shares_its_budget() {
     let a = client_with(&fake, 1);
     let b = client_with(&fake, 1);
     let sid = RecordingSid::parse(&recording_sid(1)).expect("sid");
-    let mut body = a.open_media(&sid).await.expect("media opened");
+    let mut body = a.open_media(&sid, 1).await.expect("media opened");
     assert_eq!(
         a.budget_stats().in_flight,
         1,
@@ -173,7 +173,7 @@ async fn a_media_redirect_is_covered_by_the_requests_own_place() {
     let client = client_with(&fake, 1);
     let sid = RecordingSid::parse(&recording_sid(1)).expect("sid");
     // With one place, a redirect that asked for a second would wait forever.
-    let bytes = tokio::time::timeout(HANG, client.download_media(&sid, &mut tokio::io::sink()))
+    let bytes = tokio::time::timeout(HANG, client.download_media(&sid, 1, &mut tokio::io::sink()))
         .await
         .expect("no deadlock")
         .expect("download");

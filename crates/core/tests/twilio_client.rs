@@ -199,7 +199,7 @@ async fn media_redirects_to_another_host_never_carry_credentials() {
         .expect("sid");
     let mut out = tokio::fs::File::create(&dest).await.expect("create");
     let bytes = client(&fake.base_url)
-        .download_media(&sid, &mut out)
+        .download_media(&sid, 1, &mut out)
         .await
         .expect("download");
     drop(out);
@@ -369,7 +369,7 @@ async fn each_error_says_what_went_wrong_with_the_request_that_got_it() {
     assert!(text.contains("no such recording"), "{text}");
     let mut sink = Vec::new();
     let text = message(
-        c.download_media(&missing, &mut sink)
+        c.download_media(&missing, 1, &mut sink)
             .await
             .expect_err("missing"),
     );
@@ -406,7 +406,7 @@ async fn a_failed_redirect_says_nothing_of_its_signed_url() {
     let sid = calldeck_core::ids::RecordingSid::parse(&support::twilio_fake::recording_sid(1))
         .expect("sid");
     let err = client(&fake.base_url)
-        .download_media(&sid, &mut tokio::io::sink())
+        .download_media(&sid, 1, &mut tokio::io::sink())
         .await
         .expect_err("unreachable");
     assert!(matches!(err, TwilioError::Network(_)), "{err:?}");

@@ -30,9 +30,9 @@ pub async fn session_status(state: State<'_, AppState>) -> Result<SessionStatus,
 pub async fn open_demo_workspace(state: State<'_, AppState>) -> Result<SignedInUser, ApiError> {
     state.after_restore().await;
     state.before_switch().await;
-    Ok(demo::open(&state.workspace, now_ms())
-        .await?
-        .signed_in_user())
+    let scope = demo::open(&state.workspace, now_ms()).await?;
+    state.signed_in();
+    Ok(scope.signed_in_user())
 }
 
 /// What the sign-in setup screen shows.
@@ -105,6 +105,7 @@ pub async fn sign_in(state: State<'_, AppState>) -> Result<SignedInUser, ApiErro
         )
         .await?;
     state.clear_notice();
+    state.signed_in();
     Ok(scope.signed_in_user())
 }
 
@@ -136,6 +137,7 @@ pub async fn switch_account(
         .auth
         .switch_to(&state.workspace, &key, now_ms())
         .await?;
+    state.signed_in();
     Ok(scope.signed_in_user())
 }
 

@@ -50,6 +50,10 @@ pub async fn save_sync_settings(
 ) -> Result<TwilioStatus, ApiError> {
     let scope = state.workspace.current()?;
     save_settings(&scope, &settings, now_ms()).await?;
+    state
+        .queue
+        .follow_policy(&scope, settings.download_policy)
+        .await?;
     Ok(state.sync.connection(&scope).await?.status(&scope).await?)
 }
 
@@ -58,7 +62,10 @@ pub async fn save_sync_settings(
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncResult, ApiError> {
     let scope = state.workspace.current()?;
-    Ok(state.sync.run(&scope, SyncTrigger::Manual).await?)
+    let result = state.sync.run(&scope, SyncTrigger::Manual).await;
+    // What the sync left queued (retries, a paused queue resumed) goes on in the background.
+    state.queue.wake();
+    Ok(result?)
 }
 
 #[tauri::command]

@@ -1,5 +1,5 @@
-//! Audio downloads into the user's media folder: bounded concurrency, a temporary file of
-//! each attempt's own + fsync + rename to `{RecordingSid}_{timestamp}.mp3`, size checked,
+//! Audio downloads into the user's media folder (the queue in `queue/` decides which and
+//! when): a temporary file of each attempt's own + fsync + rename to `{RecordingSid}_{timestamp}.mp3`, size checked,
 //! retried; crash leftovers cleaned (temporaries no download owns) or adopted (complete
 //! files whose row was not updated yet) at start. Several downloads of one recording at
 //! once (a sync, "Download now", a stream) each rename a whole file of the same bytes.
@@ -7,8 +7,6 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 
 use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
@@ -30,9 +28,11 @@ pub enum DownloadPolicy {
     None,
 }
 
-pub const DEFAULT_CONCURRENCY: usize = 4;
-/// Twilio allows a limited number of concurrent requests per account; stay well below it.
-pub const MAX_CONCURRENCY: usize = 8;
+/// Downloads at a time: as many as the Twilio client's per-account budget allows
+/// (`TwilioClient::concurrency`, the user's setting), which also holds them to the limit
+/// Twilio sets; a caller may ask for fewer.
+pub const DEFAULT_CONCURRENCY: usize = crate::twilio::DEFAULT_CONCURRENCY;
+pub const MAX_CONCURRENCY: usize = crate::twilio::MAX_CONCURRENCY;
 const ATTEMPTS: u32 = 3;
 
 /// `{RecordingSid}_{unix seconds}.mp3`.
@@ -114,13 +114,16 @@ pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
     Ok((removed, adopted))
 }
 
+/// Records the recording's audio as on this computer; it leaves the download queue (a
+/// stream or "Download now" may have fetched a queued one). Should a crash come between the
+/// two, the queue's next pass drops the item (`store::drop_settled`).
 pub(crate) async fn mark_downloaded(
     scope: &UserScope,
     sid: &RecordingSid,
     name: &str,
     bytes: u64,
 ) -> Result<u64> {
-    Ok(sqlx::query(
+    let marked = sqlx::query(
         "UPDATE recordings SET local_file = ?3, local_file_bytes = ?4
          WHERE user_id = ?1 AND sid = ?2 AND local_file IS NULL",
     )
@@ -130,47 +133,24 @@ pub(crate) async fn mark_downloaded(
     .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
     .execute(scope.pool())
     .await?
-    .rows_affected())
+    .rows_affected();
+    sqlx::query("DELETE FROM download_queue WHERE user_id = ?1 AND sid = ?2")
+        .bind(scope.user_id())
+        .bind(sid.as_str())
+        .execute(scope.pool())
+        .await?;
+    Ok(marked)
 }
 
-/// The recordings the policy wants on disk that are not there yet, newest first.
-pub async fn download_candidates(
-    scope: &UserScope,
-    policy: DownloadPolicy,
-    now_ms: i64,
-) -> Result<Vec<(RecordingSid, i64)>> {
-    let filter = match policy {
-        DownloadPolicy::None => return Ok(Vec::new()),
-        DownloadPolicy::All => "",
-        DownloadPolicy::Starred => " AND starred = 1",
-        DownloadPolicy::LastDays { .. } => " AND recorded_at_ms >= ?2",
-    };
-    let since = match policy {
-        DownloadPolicy::LastDays { days } => now_ms - i64::from(days) * 86_400_000,
-        _ => i64::MIN,
-    };
-    let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT sid, recorded_at_ms FROM recordings
-         WHERE user_id = ?1 AND local_file IS NULL AND status = 'ready'{filter}
-         ORDER BY recorded_at_ms DESC"
-    ))
-    .bind(scope.user_id())
-    .bind(since)
-    .fetch_all(scope.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(sid, at)| RecordingSid::parse(&sid).ok().map(|s| (s, at)))
-        .collect())
-}
-
-/// Downloads one recording's audio (if it is not on disk yet) and records it in the
-/// library. Returns the bytes written (0 when it was already there).
+/// Downloads one recording's audio (both channels when it has two) if it is not on disk
+/// yet, and records it in the library. Returns the bytes written (0 when it was already
+/// there).
 pub async fn download_one(
     scope: &UserScope,
     client: &TwilioClient,
     sid: &RecordingSid,
     recorded_at_ms: i64,
+    channels: u32,
 ) -> Result<u64> {
     let name = media_file_name(sid, recorded_at_ms);
     let target = scope.paths().media_file(&name)?;
@@ -188,7 +168,7 @@ pub async fn download_one(
         let mut temp = PartialFile::create(&target, Access::OwnerOnly)
             .await
             .map_err(saving_failed)?;
-        match client.download_media(sid, temp.file()?).await {
+        match client.download_media(sid, channels, temp.file()?).await {
             Ok(n) => {
                 temp.commit().await.map_err(saving_failed)?;
                 bytes = n;
@@ -234,83 +214,13 @@ fn saving_failed(e: Error) -> Error {
     }
 }
 
-#[derive(Debug, Default, Clone)]
-pub(crate) struct DownloadTally {
-    pub done: u64,
-    pub failed: u64,
-    pub errors: Vec<String>,
-    pub cancelled: bool,
-}
-
-/// Downloads the candidates with at most `concurrency` at a time.
-pub(crate) async fn download_all(
-    scope: &UserScope,
-    client: &TwilioClient,
-    candidates: Vec<(RecordingSid, i64)>,
-    concurrency: usize,
-    cancel: &CancellationToken,
-    mut on_progress: impl FnMut(u64, u64),
-) -> DownloadTally {
-    let concurrency = concurrency.clamp(1, MAX_CONCURRENCY);
-    let total = candidates.len() as u64;
-    let mut tally = DownloadTally::default();
-    let mut queue = candidates.into_iter();
-    let mut running = JoinSet::new();
-    let spawn = |running: &mut JoinSet<_>, (sid, at): (RecordingSid, i64)| {
-        let scope = scope.clone();
-        let client = client.clone();
-        let cancel = cancel.clone();
-        running.spawn(async move {
-            let result = tokio::select! {
-                biased;
-                () = cancel.cancelled() => Err(None),
-                r = download_one(&scope, &client, &sid, at) => r.map_err(Some),
-            };
-            (sid, result)
-        });
-    };
-    for item in queue.by_ref().take(concurrency) {
-        spawn(&mut running, item);
-    }
-    while let Some(joined) = running.join_next().await {
-        match joined {
-            Ok((_, Ok(_))) => tally.done += 1,
-            Ok((_, Err(None))) => tally.cancelled = true,
-            Ok((sid, Err(Some(e)))) => {
-                tally.failed += 1;
-                if tally.errors.len() < super::MAX_ERRORS {
-                    tally.errors.push(format!("{sid}: {}", e.user_message()));
-                }
-                tracing::warn!(user_id = scope.user_id(), recording = %sid, error = %e, "download failed");
-            }
-            Err(_) => tally.failed += 1,
-        }
-        on_progress(tally.done + tally.failed, total);
-        if cancel.is_cancelled() {
-            tally.cancelled = true;
-            continue;
-        }
-        if let Some(item) = queue.next() {
-            spawn(&mut running, item);
-        }
-    }
-    tally
-}
-
 /// "Download now" for one recording, whatever the policy. Recorded in the user's audit
 /// trail with its outcome.
 pub async fn download_recording(scope: &UserScope, client: &TwilioClient, id: &str) -> Result<u64> {
     let result = async {
         let sid = RecordingSid::parse(id)?;
-        let at: Option<i64> = sqlx::query_scalar(
-            "SELECT recorded_at_ms FROM recordings WHERE user_id = ?1 AND sid = ?2",
-        )
-        .bind(scope.user_id())
-        .bind(sid.as_str())
-        .fetch_optional(scope.pool())
-        .await?;
-        let at = at.ok_or(Error::NotFound)?;
-        download_one(scope, client, &sid, at).await
+        let (at, channels) = date_and_channels(scope, &sid).await?;
+        download_one(scope, client, &sid, at, channels).await
     }
     .await;
     let ids = [id.to_owned()];
@@ -324,4 +234,18 @@ pub async fn download_recording(scope: &UserScope, client: &TwilioClient, id: &s
     )
     .await;
     result
+}
+
+/// A recording's date (for its file name) and its channel count (for the media request),
+/// `not_found` when it is not the user's.
+pub(crate) async fn date_and_channels(scope: &UserScope, sid: &RecordingSid) -> Result<(i64, u32)> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT recorded_at_ms, channels FROM recordings WHERE user_id = ?1 AND sid = ?2",
+    )
+    .bind(scope.user_id())
+    .bind(sid.as_str())
+    .fetch_optional(scope.pool())
+    .await?;
+    let (at, channels) = row.ok_or(Error::NotFound)?;
+    Ok((at, u32::try_from(channels).unwrap_or(1)))
 }

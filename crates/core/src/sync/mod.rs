@@ -7,6 +7,7 @@ mod downloads;
 mod listing;
 mod pages;
 mod problems;
+pub mod queue;
 mod remote_delete;
 mod runner;
 mod schedule;
@@ -24,8 +25,8 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 pub use downloads::{
-    download_candidates, download_recording, media_file_name, recover_media, DownloadPolicy,
-    DEFAULT_CONCURRENCY, MAX_CONCURRENCY,
+    download_recording, media_file_name, recover_media, DownloadPolicy, DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
 };
 pub use pages::CallNotFound;
 pub use remote_delete::delete_here_and_at_twilio;
@@ -48,6 +49,7 @@ pub(crate) const MAX_ERRORS: usize = 50;
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
     pub download: DownloadPolicy,
+    /// Downloads at a time, at most (the client's budget may allow fewer).
     pub download_concurrency: usize,
     /// Days before the last synced day that an incremental run lists again.
     pub overlap_days: u32,
@@ -62,7 +64,7 @@ impl Default for SyncOptions {
     fn default() -> Self {
         Self {
             download: DownloadPolicy::None,
-            download_concurrency: DEFAULT_CONCURRENCY,
+            download_concurrency: MAX_CONCURRENCY,
             overlap_days: 1,
             page_size: MAX_PAGE_SIZE,
             now_ms: crate::now_ms(),
@@ -364,30 +366,11 @@ async fn run(
     }
     drop(lister);
 
-    if !result.cancelled && options.download != DownloadPolicy::None {
-        let candidates = download_candidates(scope, options.download, options.now_ms).await?;
-        prog.phase = SyncPhase::Downloads;
-        prog.downloads_total = u32::try_from(candidates.len()).unwrap_or(u32::MAX);
-        report(&prog);
-        let tally = downloads::download_all(
-            scope,
-            client,
-            candidates,
-            options.download_concurrency,
-            cancel,
-            |done, _total| {
-                prog.downloads_done = u32::try_from(done).unwrap_or(u32::MAX);
-                report(&prog);
-            },
-        )
-        .await;
-        result.downloaded = u32::try_from(tally.done).unwrap_or(u32::MAX);
-        result.download_failed = u32::try_from(tally.failed).unwrap_or(u32::MAX);
-        result.failed += result.download_failed;
-        result.cancelled |= tally.cancelled;
-        for e in tally.errors {
-            problems.line(e);
-        }
+    // The policy's downloads go through the queue in the library (it survives a restart).
+    if !result.cancelled {
+        queue::after_listing(scope, client, options, cancel, &mut prog, &report)
+            .await?
+            .apply(&mut result, &mut problems);
     }
     result.errors = problems.into_errors();
     prog.phase = SyncPhase::Done;

@@ -9,7 +9,7 @@ use crate::player::{CacheWriter, PlayerHandle};
 use crate::session::UserScope;
 use crate::twilio::TwilioClient;
 
-use super::downloads::{mark_downloaded, media_file_name};
+use super::downloads::{date_and_channels, mark_downloaded, media_file_name};
 
 /// How the audit trail tells this download from a "Download now".
 const STREAMED: &str = "streamed";
@@ -26,18 +26,12 @@ pub async fn play_from_twilio(
     on_cached: Box<dyn FnOnce() + Send>,
 ) -> Result<()> {
     let sid = RecordingSid::parse(id)?;
-    let recorded_at_ms: i64 =
-        sqlx::query_scalar("SELECT recorded_at_ms FROM recordings WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .fetch_optional(scope.pool())
-            .await?
-            .ok_or(Error::NotFound)?;
+    let (recorded_at_ms, channels) = date_and_channels(scope, &sid).await?;
     let name = media_file_name(&sid, recorded_at_ms);
     let target = scope.paths().media_file(&name)?;
     let ids = [sid.as_str().to_owned()];
     let opened = async {
-        let body = client.open_media(&sid).await?;
+        let body = client.open_media(&sid, channels).await?;
         let writer = CacheWriter::create(target, body.expected_len()).await?;
         Ok::<_, Error>((body, writer))
     }

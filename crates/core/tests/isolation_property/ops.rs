@@ -54,6 +54,10 @@ pub(crate) enum Op {
     // Twilio.
     Sync,
     DownloadNow(Target),
+    // The download queue: only ever the actor's own.
+    QueuePause(bool),
+    QueueRetry,
+    QueueStatus,
     // Transcripts, analysis, waveform.
     GetTranscript(Target),
     SaveTranscript(Target),
@@ -211,6 +215,9 @@ pub(crate) fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::PlayerState),
         1 => Just(Op::Sync),
         1 => target().prop_map(Op::DownloadNow),
+        1 => any::<bool>().prop_map(Op::QueuePause),
+        1 => Just(Op::QueueRetry),
+        1 => Just(Op::QueueStatus),
         1 => target().prop_map(Op::GetTranscript),
         1 => target().prop_map(Op::SaveTranscript),
         1 => target().prop_map(Op::AnalyseAudio),

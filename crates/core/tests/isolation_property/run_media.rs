@@ -60,6 +60,27 @@ pub(crate) async fn run_media(
             let r = download_recording(scope, client, &id(t)).await;
             (r.err().map(|e| e.code()), !is_own(t), vec![])
         }
+        Op::QueuePause(paused) => {
+            let r = queue::set_paused(scope, *paused).await;
+            assert!(
+                r.as_ref()
+                    .is_ok_and(|s| s.paused == *paused && s.waiting == 0 && s.failed == 0),
+                "the actor's own queue, empty, none of the planted one: {r:?}"
+            );
+            (None, false, vec![])
+        }
+        Op::QueueRetry | Op::QueueStatus => {
+            let r = if matches!(op, Op::QueueRetry) {
+                queue::retry_failed(scope).await
+            } else {
+                queue::queue_status(scope).await
+            };
+            assert!(
+                r.as_ref().is_ok_and(|s| s.waiting == 0 && s.failed == 0),
+                "another user's queued and failed downloads are not the actor's: {r:?}"
+            );
+            (None, false, vec![])
+        }
         Op::GetTranscript(t) => {
             let r = get_transcript(scope, &id(t)).await;
             if let Ok(Some(transcript)) = &r {

@@ -129,6 +129,11 @@ pub(crate) async fn plant(scope: &UserScope, victim: usize) {
         .execute(pool)
         .await
         .expect("planted user");
+    sqlx::query("INSERT INTO download_queue_state (user_id, paused, done) VALUES (?1, 1, 5)")
+        .bind(subject(victim))
+        .execute(pool)
+        .await
+        .expect("planted queue state");
     for n in 0..3u32 {
         let planted_sid = sid(small(victim), n);
         let file = format!("planted-{n}.wav");
@@ -146,6 +151,20 @@ pub(crate) async fn plant(scope: &UserScope, victim: usize) {
         .fetch_one(pool)
         .await
         .expect("planted row");
+        // A queued download of theirs, and a failed one.
+        sqlx::query(
+            "INSERT INTO download_queue (user_id, sid, recorded_at_ms, queued_at_ms, attempts,
+                next_attempt_at_ms, last_error, state)
+             VALUES (?1, ?2, ?3, 0, ?4, 0, 'planted error', ?5)",
+        )
+        .bind(subject(victim))
+        .bind(&planted_sid)
+        .bind(NOW_MS - 400 * DAY_MS)
+        .bind(i64::from(n))
+        .bind(if n == 1 { "failed" } else { "queued" })
+        .execute(pool)
+        .await
+        .expect("planted queue row");
         for sql in [
             "INSERT INTO recording_notes (user_id, recording_id, position_ms, body, created_at_ms, updated_at_ms)
              VALUES (?1, ?2, 0, 'planted note', 0, 0)",
@@ -176,6 +195,7 @@ pub(crate) async fn reset_own(world: &World, u: usize) {
         "DELETE FROM recordings WHERE user_id = ?1",
         "DELETE FROM tombstones WHERE user_id = ?1",
         "DELETE FROM sync_state WHERE user_id = ?1",
+        "DELETE FROM download_queue_state WHERE user_id = ?1",
         "DELETE FROM audit_log WHERE user_id = ?1",
     ] {
         sqlx::query(sql)

@@ -33,6 +33,10 @@ pub(crate) async fn dump(scope: &UserScope) -> Dump {
             updated_at_ms) FROM analyses
          UNION ALL SELECT user_id = ?1, json_array('sync', user_id, watermark_ms, last_completed_at_ms,
             run_from_day, run_cursor, run_high_ms, run_pages) FROM sync_state
+         UNION ALL SELECT user_id = ?1, json_array('queue', user_id, sid, recorded_at_ms, queued_at_ms,
+            attempts, next_attempt_at_ms, last_error, state) FROM download_queue
+         UNION ALL SELECT user_id = ?1, json_array('queue_state', user_id, paused, done)
+            FROM download_queue_state
          UNION ALL SELECT id = ?1, json_array('user', id, display_name) FROM users
          ORDER BY 2",
     )

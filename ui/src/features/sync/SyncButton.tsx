@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { events, type SyncProgress, type SyncResult } from "../../bindings";
 import { CommandError, describeError } from "../../lib/command";
 import { cancelSync, useSyncNow, useTwilioStatus } from "./api";
+import { DownloadQueue } from "./DownloadQueue";
 import { hasReport, SyncReport } from "./SyncReport";
 import { useOnline } from "./useOnline";
 
@@ -140,6 +141,7 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
           {describeError(sync.error)}
         </span>
       )}
+      <DownloadQueue />
     </div>
   );
 }

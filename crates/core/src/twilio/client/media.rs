@@ -1,15 +1,22 @@
 //! Recording audio: opened with redirects followed by hand (credentials only to the API
 //! host), read in chunks held to the size limit whatever the headers say, or downloaded
 //! whole into a file. The account budget's permit is held until the body has been read.
+//! A two-channel recording is asked for with `RequestedChannels=2`: without it Twilio mixes
+//! it down to mono, and with it on a mono recording Twilio refuses (HTTP 400, error 16113),
+//! so the parameter goes exactly where the recording has two.
 
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::transport::{check_status, location, Budgeted};
+use super::transport::{check_status, location, read_limited, Budgeted};
 use super::TwilioClient;
 use crate::http::{self, Permit};
 use crate::ids::RecordingSid;
 use crate::twilio::error::{hint, Request, TwilioError};
+use crate::twilio::wire::ErrorWire;
+
+/// Twilio's error "Cannot download a dual-channel presentation of a mono recording".
+const MONO_RECORDING: i64 = 16113;
 
 /// An opened media answer. Its chunks are counted: past the size limit (or past the
 /// announced length) it is refused, with or without a `Content-Length`; shorter than
@@ -59,12 +66,65 @@ impl MediaBody {
     }
 }
 
+/// What a media request led to.
+enum Opened {
+    /// The answer, with the permit that covers it and its redirects.
+    Body(reqwest::Response, Option<Permit>),
+    /// Asked for two channels, answered that the recording has one (16113).
+    MonoOnly,
+}
+
 impl TwilioClient {
-    /// Opens `<recording>.mp3` for reading: redirects followed by hand (to the API host with
-    /// credentials, anywhere else without them), the status checked, the announced size
-    /// checked against the limit.
-    pub async fn open_media(&self, sid: &RecordingSid) -> Result<MediaBody, TwilioError> {
+    /// Opens `<recording>.mp3` for reading, with both channels when the recording has two
+    /// (`channels` as the library knows it): redirects followed by hand (to the API host
+    /// with credentials, anywhere else without them), the status checked, the announced
+    /// size checked against the limit. Should Twilio answer that a recording the library
+    /// holds as two-channel is mono, it is fetched once more without the parameter, as
+    /// Twilio's error page advises.
+    pub async fn open_media(
+        &self,
+        sid: &RecordingSid,
+        channels: u32,
+    ) -> Result<MediaBody, TwilioError> {
+        let (response, permit) = match self.request_media(sid, channels == 2).await? {
+            Opened::Body(response, permit) => (response, permit),
+            Opened::MonoOnly => {
+                tracing::warn!(recording = %sid, "Twilio holds this two-channel recording as mono");
+                match self.request_media(sid, false).await? {
+                    Opened::Body(response, permit) => (response, permit),
+                    Opened::MonoOnly => {
+                        return Err(TwilioError::UnexpectedStatus {
+                            status: StatusCode::BAD_REQUEST.as_u16(),
+                        })
+                    }
+                }
+            }
+        };
+        let expected = http::content_length(response.headers());
+        let limit = self.inner.config.max_media_bytes;
+        if expected.is_some_and(|n| n > limit) {
+            return Err(TwilioError::BadResponse(
+                "the media file is too large".into(),
+            ));
+        }
+        Ok(MediaBody {
+            response,
+            expected,
+            limit,
+            received: 0,
+            permit,
+        })
+    }
+
+    async fn request_media(
+        &self,
+        sid: &RecordingSid,
+        both_channels: bool,
+    ) -> Result<Opened, TwilioError> {
         let mut url = self.account_url(&format!("Recordings/{sid}.mp3"));
+        if both_channels {
+            url.query_pairs_mut().append_pair("RequestedChannels", "2");
+        }
         let first = self
             .send(Method::GET, url.clone(), true, Budgeted::Yes)
             .await?;
@@ -83,31 +143,25 @@ impl TwilioClient {
                 .await?
                 .response;
         }
-        let response = check_status(response, Request::Audio).await?;
-        let expected = http::content_length(response.headers());
-        let limit = self.inner.config.max_media_bytes;
-        if expected.is_some_and(|n| n > limit) {
-            return Err(TwilioError::BadResponse(
-                "the media file is too large".into(),
-            ));
+        if both_channels && response.status() == StatusCode::BAD_REQUEST {
+            return refused(response).await;
         }
-        Ok(MediaBody {
-            response,
-            expected,
-            limit,
-            received: 0,
+        Ok(Opened::Body(
+            check_status(response, Request::Audio).await?,
             permit,
-        })
+        ))
     }
 
-    /// Downloads `<recording>.mp3` into `out` (which the caller makes durable and atomic),
-    /// held to the size limit and checked against `Content-Length`. Returns its size.
+    /// Downloads `<recording>.mp3` (both channels when it has two) into `out` (which the
+    /// caller makes durable and atomic), held to the size limit and checked against
+    /// `Content-Length`. Returns its size.
     pub async fn download_media(
         &self,
         sid: &RecordingSid,
+        channels: u32,
         out: &mut (impl AsyncWrite + Unpin),
     ) -> Result<u64, TwilioError> {
-        let mut body = self.open_media(sid).await?;
+        let mut body = self.open_media(sid, channels).await?;
         let io = |e: std::io::Error| TwilioError::Io(hint(e));
         let mut written: u64 = 0;
         while let Some(chunk) = body.chunk().await? {
@@ -116,5 +170,21 @@ impl TwilioClient {
         }
         out.flush().await.map_err(io)?;
         Ok(written)
+    }
+}
+
+/// A 400 to a two-channel request: 16113 means the recording is mono; anything else is the
+/// error it is.
+async fn refused(response: reqwest::Response) -> Result<Opened, TwilioError> {
+    let status = response.status().as_u16();
+    let code = read_limited(response, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<ErrorWire>(&b).ok())
+        .and_then(|e| e.code);
+    tracing::debug!(status, twilio_code = ?code, "Twilio refused a media request");
+    match code {
+        Some(MONO_RECORDING) => Ok(Opened::MonoOnly),
+        _ => Err(TwilioError::UnexpectedStatus { status }),
     }
 }

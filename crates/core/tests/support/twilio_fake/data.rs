@@ -16,6 +16,9 @@ pub struct FakeRecording {
     pub to: String,
     pub direction: String,
     pub caller_name: Option<String>,
+    /// `channels` as Twilio reports it: 2 for a two-channel (dual or conference) recording,
+    /// whose media is mixed to mono unless asked for with `RequestedChannels=2`.
+    pub channels: u32,
     /// Offset used to print its dates, in minutes (to exercise "any offset").
     pub offset_min: i32,
     /// Fields written into its JSON as they are, over the generated ones (odd or wrongly
@@ -54,6 +57,7 @@ pub fn generate(n: u64, newest_ms: i64, spacing_ms: i64) -> Vec<FakeRecording> {
                 } else {
                     Some(format!("Caller {i}"))
                 },
+                channels: 1,
                 offset_min: match i % 3 {
                     0 => 0,
                     1 => 60,
@@ -91,7 +95,7 @@ pub(super) fn recording_json(r: &FakeRecording, media_base: &str) -> Value {
         "price": "-0.00250",
         "price_unit": "USD",
         "status": r.status,
-        "channels": 1,
+        "channels": r.channels,
         "source": "RecordVerb",
         "error_code": null,
         "uri": uri,
@@ -150,4 +154,10 @@ pub fn media_bytes(sid: &str, len: usize) -> Vec<u8> {
     }
     out.truncate(len);
     out
+}
+
+/// What the fake serves for a two-channel recording asked for without
+/// `RequestedChannels=2`: Twilio's mono mix, bytes that differ from the two-channel ones.
+pub fn mixed_media_bytes(sid: &str, len: usize) -> Vec<u8> {
+    media_bytes(&format!("mono mix of {sid}"), len)
 }

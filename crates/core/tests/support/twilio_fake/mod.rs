@@ -34,8 +34,8 @@ mod media;
 pub use data::*;
 pub use hostile::*;
 pub use limits::Limits;
-pub use media::MediaFaults;
-use media::{media_for, media_host, media_response};
+use media::{media_host, recording_media};
+pub use media::{MediaChannels, MediaFaults};
 
 #[derive(Default)]
 pub struct FakeState {
@@ -78,6 +78,8 @@ pub struct FakeState {
     pub media_body: Mutex<Option<Vec<u8>>>,
     /// Media bodies cut half-way, or sent without their length.
     pub media_faults: MediaFaults,
+    /// `RequestedChannels` as asked, and the two-channel audio served.
+    pub channels: MediaChannels,
     pub media_host: Mutex<String>,
     pub api_base: Mutex<String>,
     /// Rendered list pages by resource and query, so that the benchmark's peers are not
@@ -432,6 +434,7 @@ fn json_bytes(body: axum::body::Bytes) -> Response {
 async fn recording_resource(
     State(state): State<Arc<FakeState>>,
     Path((acct, file)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
     if let Some(r) = gate(&state, &headers) {
@@ -456,16 +459,7 @@ async fn recording_resource(
             let media_base = state.api_base.lock().expect("lock").clone();
             axum::Json(recording_json(&rec, &media_base)).into_response()
         }
-        "mp3" => {
-            state.media_requests.fetch_add(1, Ordering::SeqCst);
-            if state.redirect_media.load(Ordering::SeqCst) {
-                let host = state.media_host.lock().expect("lock").clone();
-                let location = format!("{host}/media/{sid}.mp3?Expires=1&Signature=fake");
-                return (StatusCode::FOUND, [("location", location)]).into_response();
-            }
-            let len = state.media_len.load(Ordering::SeqCst) as usize;
-            media_response(media_for(&state, sid, len), &state)
-        }
+        "mp3" => recording_media(&state, &rec, &q),
         _ => twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found"),
     }
 }
