@@ -16,6 +16,9 @@ pub struct FakeRecording {
     pub to: String,
     pub direction: String,
     pub caller_name: Option<String>,
+    /// How long before the recording its call started (a call that starts before midnight
+    /// can have its recording created after it).
+    pub call_lead_ms: i64,
     /// Offset used to print its dates, in minutes (to exercise "any offset").
     pub offset_min: i32,
     /// Fields written into its JSON as they are, over the generated ones (odd or wrongly
@@ -54,6 +57,7 @@ pub fn generate(n: u64, newest_ms: i64, spacing_ms: i64) -> Vec<FakeRecording> {
                 } else {
                     Some(format!("Caller {i}"))
                 },
+                call_lead_ms: 60_000,
                 offset_min: match i % 3 {
                     0 => 0,
                     1 => 60,
@@ -108,10 +112,18 @@ pub(super) fn recording_json(r: &FakeRecording, media_base: &str) -> Value {
     json
 }
 
+impl FakeRecording {
+    /// When its call started: what `StartTime` filters and what a call's `start_time` says.
+    pub fn call_start_ms(&self) -> i64 {
+        self.created_ms - self.call_lead_ms
+    }
+}
+
 pub(super) fn call_json(r: &FakeRecording) -> Value {
+    let start = r.call_start_ms();
     json!({
         "sid": r.call_sid,
-        "date_created": rfc2822(r.created_ms - 60_000, r.offset_min),
+        "date_created": rfc2822(start, r.offset_min),
         "date_updated": rfc2822(r.created_ms + 60_000, r.offset_min),
         "parent_call_sid": null,
         "account_sid": ACCOUNT_SID,
@@ -121,7 +133,7 @@ pub(super) fn call_json(r: &FakeRecording) -> Value {
         "from_formatted": r.from,
         "phone_number_sid": null,
         "status": "completed",
-        "start_time": rfc2822(r.created_ms - 60_000, r.offset_min),
+        "start_time": rfc2822(start, r.offset_min),
         "end_time": rfc2822(r.created_ms + 30_000, r.offset_min),
         "duration": r.duration,
         "price": null,
