@@ -19,6 +19,7 @@ use crate::ids::RecordingSid;
 mod media;
 mod paging;
 mod transport;
+mod windows;
 
 pub use paging::PageWalk;
 use transport::{check_status, read_limited};
