@@ -36,7 +36,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
@@ -54,9 +54,8 @@ pub use trigger::SyncTrigger;
 
 use crate::error::{Error, Result};
 use crate::session::UserScope;
-use crate::twilio::{Listing, TwilioClient, TwilioError, MAX_PAGE_SIZE};
+use crate::twilio::{TwilioClient, TwilioError, MAX_PAGE_SIZE};
 use problems::Problems;
-use windows::Window;
 
 /// At most this many error lines in a result (and recordings in `calls_not_found`).
 pub(crate) const MAX_ERRORS: usize = 50;
@@ -192,67 +191,6 @@ pub(crate) fn day_of(ms: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.date_naive())
 }
 
-/// The first day a new run lists, and whether it is a first sync: the last synced day less
-/// the overlap, or for a first sync the day the account was created. `None` when cancelled.
-async fn first_day(
-    client: &TwilioClient,
-    options: &SyncOptions,
-    saved: &state::SyncState,
-    cancel: &CancellationToken,
-) -> Result<Option<(NaiveDate, bool)>> {
-    let incremental = saved
-        .watermark_ms
-        .map(|w| w.min(options.now_ms))
-        .and_then(day_of)
-        .and_then(|d| d.checked_sub_days(Days::new(options.overlap_days.into())));
-    if let Some(day) = incremental {
-        return Ok(Some((day, false)));
-    }
-    match or_cancel(cancel, client.account_created()).await {
-        None => Ok(None),
-        Some(created) => Ok(Some((created?.unwrap_or_else(windows::twilio_epoch), true))),
-    }
-}
-
-/// A new run's windows: its days from `from` on for the recordings, and from a day earlier
-/// for the calls (a call starts before its recording), the newest of each with no end. A
-/// first sync, which covers the account's whole history, starts with as many equal
-/// windows as requests may be in flight; an incremental one with one each, which splits
-/// itself if it turns out large (a long catch-up). Interleaved, newest first, so both
-/// lists go at once.
-fn first_windows(from: NaiveDate, now_ms: i64, first: bool) -> Vec<Window> {
-    let today = day_of(now_ms).unwrap_or(from).max(from);
-    let tomorrow = today.succ_opt().unwrap_or(today);
-    let calls_from = from.pred_opt().unwrap_or(from);
-    let n = if first {
-        i64::try_from(listing::CONCURRENCY).unwrap_or(8)
-    } else {
-        1
-    };
-    let mut recordings = windows::cut(from, None, tomorrow, n);
-    let mut calls = windows::cut(calls_from, None, tomorrow, n);
-    let mut out = Vec::new();
-    let mut id = 0;
-    while !recordings.is_empty() || !calls.is_empty() {
-        for (listing, cuts) in [
-            (Listing::Recordings, &mut recordings),
-            (Listing::Calls, &mut calls),
-        ] {
-            if let Some((from, to)) = cuts.pop() {
-                id += 1;
-                out.push(Window {
-                    id,
-                    listing,
-                    from,
-                    to,
-                    link: None,
-                });
-            }
-        }
-    }
-    out
-}
-
 /// Runs one sync for the signed-in user. Errors that stop the whole sync (refused
 /// credentials, Twilio unreachable, the database) are returned as errors; everything that
 /// concerns single recordings is counted in the result. Each run is one entry in the
@@ -323,11 +261,13 @@ async fn run(
             (from, windows, next_id)
         }
         None => {
-            let Some((from, first)) = first_day(client, options, &saved, cancel).await? else {
+            let Some((from, first)) =
+                windows::plan::first_day(client, options, &saved, cancel).await?
+            else {
                 result.cancelled = true;
                 return Ok(result);
             };
-            let windows = first_windows(from, options.now_ms, first);
+            let windows = windows::plan::first_windows(from, options.now_ms, first);
             state::begin_run(scope, from, &windows).await?;
             let next_id = i64::try_from(windows.len()).unwrap_or(0) + 1;
             (from, windows, next_id)

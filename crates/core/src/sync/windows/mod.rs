@@ -11,6 +11,7 @@
 //! it keeps the newest days its page reached, and hands the older days to new windows sized
 //! by the density that page showed. No page is fetched twice for it.
 
+pub(super) mod plan;
 pub(super) mod task;
 
 use chrono::{Days, NaiveDate};
