@@ -284,6 +284,13 @@ async fn refused_credentials_stop_the_sync_with_a_clear_error() {
         .await
         .expect_err("refused");
     assert_eq!(err.code(), calldeck_core::ErrorCode::TwilioAuth);
+    // A first sync asks for the account first (where its history starts): refused there,
+    // it is still the saved credentials that changed, not a form to check.
+    let message = err.user_message();
+    assert!(
+        message.contains("no longer accepts the saved credentials"),
+        "{message}"
+    );
     assert_eq!(count(&scope).await, 0);
 }
 

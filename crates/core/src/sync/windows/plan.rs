@@ -6,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 use super::Window;
 use crate::error::Result;
 use crate::sync::{day_of, or_cancel, state, SyncOptions};
-use crate::twilio::{Listing, TwilioClient};
+use crate::twilio::{Listing, Request, TwilioClient, TwilioError};
 
 /// The first day a new run lists, and whether it is a first sync: the last synced day less
 /// the overlap, or for a first sync the day the account was created. `None` when cancelled.
@@ -26,6 +26,10 @@ pub(in crate::sync) async fn first_day(
     }
     match or_cancel(cancel, client.account_created()).await {
         None => Ok(None),
+        // Refused here, the saved credentials are what changed: say so as a listing would.
+        Some(Err(TwilioError::Unauthorized(Request::Account))) => {
+            Err(TwilioError::Unauthorized(Request::List(Listing::Recordings)).into())
+        }
         Some(created) => Ok(Some((created?.unwrap_or_else(super::twilio_epoch), true))),
     }
 }
