@@ -1,5 +1,7 @@
 // A small Twilio 2010 API fake for the end-to-end test: Accounts/{sid}.json, Recordings.json
-// and Calls.json with paging by PageToken, Basic auth, and Recordings/{sid}.mp3 media.
+// and Calls.json with paging by PageToken and the date filters (`DateCreated` / `StartTime`
+// with `=`, `>=` and `<=`, an upper bound read as the whole day), Basic auth, and
+// Recordings/{sid}.mp3 media.
 // Listens on 127.0.0.1 only. (The Rust tests use a fuller fake validated against the spec.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,6 +64,31 @@ export function makeMp3(seconds = 6) {
 export async function startTwilioFake(recordings, pageSize = 5, media = makeMp3()) {
   const auth = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
   const prefix = `/2010-04-01/Accounts/${ACCOUNT_SID}`;
+  const DAY = 86_400_000;
+  const dayStart = (raw) => (/^\d{4}-\d{2}-\d{2}$/.test(raw ?? '') ? Date.parse(`${raw}T00:00:00Z`) : NaN);
+  // The [lo, hi) a list request's date filter selects, or null for a date Twilio refuses.
+  const dateSpan = (url, name) => {
+    let lo = -Infinity;
+    let hi = Infinity;
+    for (const [suffix, apply] of [
+      ['', (d) => { lo = Math.max(lo, d); hi = Math.min(hi, d + DAY); }],
+      ['>', (d) => { lo = Math.max(lo, d); }],
+      ['<', (d) => { hi = Math.min(hi, d + DAY); }],
+    ]) {
+      const raw = url.searchParams.get(name + suffix);
+      if (raw === null) continue;
+      const day = dayStart(raw);
+      if (Number.isNaN(day)) return null;
+      apply(day);
+    }
+    return [lo, hi];
+  };
+  const filtered = (url, name, at) => {
+    const span = dateSpan(url, name);
+    if (!span) return null;
+    // Newest first, as Twilio lists them.
+    return recordings.filter((r) => at(r) >= span[0] && at(r) < span[1]).sort((a, b) => at(b) - at(a));
+  };
   const page = (items, key, url, toJson) => {
     const size = Math.min(Number(url.searchParams.get('PageSize') ?? pageSize), pageSize);
     const start = Number(url.searchParams.get('PageToken') ?? 0);
@@ -83,7 +110,9 @@ export async function startTwilioFake(recordings, pageSize = 5, media = makeMp3(
     if (req.headers.authorization !== auth) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
     if (url.pathname === `${prefix}.json`) return send(200, { sid: ACCOUNT_SID, status: 'active', friendly_name: 'E2E' });
     if (url.pathname === `${prefix}/Recordings.json`) {
-      return send(200, page(recordings, 'recordings', url, (r) => ({
+      const listed = filtered(url, 'DateCreated', (r) => r.at);
+      if (!listed) return send(400, { code: 20001, message: 'Invalid date', status: 400 });
+      return send(200, page(listed, 'recordings', url, (r) => ({
         sid: r.sid, account_sid: ACCOUNT_SID, call_sid: r.call_sid, date_created: rfc2822(r.at), date_updated: rfc2822(r.at),
         start_time: rfc2822(r.at), duration: r.duration, status: 'completed', channels: 1, source: 'OutboundAPI',
         price: '-0.0025', price_unit: 'USD', uri: `${prefix}/Recordings/${r.sid}.json`, media_url: null, error_code: null,
@@ -91,7 +120,9 @@ export async function startTwilioFake(recordings, pageSize = 5, media = makeMp3(
       })));
     }
     if (url.pathname === `${prefix}/Calls.json`) {
-      return send(200, page(recordings, 'calls', url, (r) => ({
+      const listed = filtered(url, 'StartTime', (r) => r.at);
+      if (!listed) return send(400, { code: 20001, message: 'Invalid date', status: 400 });
+      return send(200, page(listed, 'calls', url, (r) => ({
         sid: r.call_sid, account_sid: ACCOUNT_SID, from: r.inbound ? r.number : '+14155550000',
         to: r.inbound ? '+14155550000' : r.number, direction: r.inbound ? 'inbound' : 'outbound-api', status: 'completed',
         start_time: rfc2822(r.at), end_time: rfc2822(r.at + 30_000), duration: r.duration, caller_name: null,

@@ -2,9 +2,12 @@
 //! ignored `crash_child` test) syncs with downloads from a loopback Twilio fake that runs
 //! in this process, and is killed with SIGKILL at seeded random points — some at a random
 //! time, some while recording pages are being committed, some while audio is being
-//! written. After every kill: the database passes `integrity_check`, no page is
-//! half-written, there is no duplicate, the resume point never points past committed
-//! pages, and no partial or corrupt file is visible in the media folder. Then an
+//! written. The sync lists several windows of days at once (the fake's 2,000 recordings
+//! split into windows as they are found), so kills land with windows part-way. After every
+//! kill: the database passes `integrity_check`, no page is half-written, there is no
+//! duplicate, no window's resume point points past its committed pages, no call and
+//! recording stored apart are left unjoined, and no partial or corrupt file is visible in
+//! the media folder. Then an
 //! uninterrupted run completes with exactly the fake's recordings, and a rerun changes
 //! nothing.
 
@@ -338,9 +341,10 @@ async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
     fake.state
         .media_len
         .store(MEDIA_LEN as u64, Ordering::SeqCst);
-    // Pages 10 ms apart: the sync lists ahead of its commits, so a kill a few milliseconds
-    // after page n must still find pages left to commit.
-    fake.state.page_delay_ms.store(10, Ordering::SeqCst);
+    // Pages 60 ms each: the sync lists eight windows at once and ahead of its commits, so
+    // a kill a few milliseconds after page n must still find pages left to commit, and a
+    // kill at a random time must often land while windows are part-way.
+    fake.state.page_delay_ms.store(60, Ordering::SeqCst);
     fake.state.media_chunk_delay_ms.store(1, Ordering::SeqCst);
     let url = fake.base_url.clone();
 
@@ -364,14 +368,14 @@ async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
         let snap = check(&paths, &expected, &context).await;
         eprintln!(
             "crash_safety: kill {i:>2} {at:?}: {} in {}/{} pages {} downloads {}; rows {} \
-             cursor {:?} completed {} files {} partials {} unadopted {}",
+             midway windows {} completed {} files {} partials {} unadopted {}",
             if running { "killed" } else { "finished" },
             seen.phase,
             seen.pages,
             seen.downloads_done,
             seen.result.is_some(),
             snap.rows,
-            snap.cursor_offset,
+            snap.midway_windows,
             snap.completed,
             snap.with_file,
             snap.partials,
@@ -381,7 +385,7 @@ async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
             killed_in.push(seen.phase.clone());
         }
         saw_partials += usize::from(snap.partials > 0);
-        saw_midway_pages += usize::from(!snap.completed && snap.cursor_offset.is_some());
+        saw_midway_pages += usize::from(!snap.completed && snap.midway_windows > 0);
     }
     assert!(
         killed_in.iter().any(|p| p == "recordings") && killed_in.iter().any(|p| p == "downloads"),
@@ -404,7 +408,7 @@ async fn sigkill_during_sync_and_downloads_leaves_a_consistent_library() {
     let result = run_to_end(dir.path(), &url).await;
     assert_eq!(json_u64(&result, "failed"), 0, "{result}");
     let snap = check(&paths, &expected, "after the uninterrupted run").await;
-    assert!(snap.completed && snap.cursor_offset.is_none(), "{snap:?}");
+    assert!(snap.completed && snap.midway_windows == 0, "{snap:?}");
     assert_eq!(snap.rows, expected.len());
     assert_eq!(snap.with_file, expected.len(), "every recording is on disk");
     assert_eq!((snap.partials, snap.unadopted), (0, 0), "{snap:?}");
@@ -449,8 +453,9 @@ async fn a_second_instance_is_refused_during_a_sync_and_a_killed_one_leaves_the_
     fake.state
         .media_len
         .store(MEDIA_LEN as u64, Ordering::SeqCst);
-    // Slow enough that the first is still committing pages while the second starts.
-    fake.state.page_delay_ms.store(200, Ordering::SeqCst);
+    // Slow enough that the first is still committing pages while the second starts and
+    // while its edits run (it lists eight windows at once, and splits them as it goes).
+    fake.state.page_delay_ms.store(2_000, Ordering::SeqCst);
     let url = fake.base_url.clone();
 
     // The first also edits its library all through its sync (the busy-database load).

@@ -29,7 +29,9 @@ fn status_bytes(key: &str) -> u64 {
 async fn a_32_mb_page_of_empty_objects_keeps_the_sync_under_64_mb_more() {
     let dir = tempfile::tempdir().expect("dir");
     let (_ws, scope) = signed_in(dir.path(), "auth0|bigpage").await;
-    let fake = FakeTwilio::start(generate(3, NOW_MS, 60_000)).await;
+    // No recordings besides the hostile page: the sync lists several windows at once, and
+    // whichever asks first gets that page, so any real ones would be found or not by chance.
+    let fake = FakeTwilio::start(generate(0, NOW_MS, 60_000)).await;
     let page = empty_objects_page(32_000_000);
     let entries = page.matches("{}").count() as u32;
     *fake.state.hostile_body.lock().expect("lock") = Some(page);

@@ -1,143 +1,180 @@
-//! Listing from Twilio ahead of the database: the recordings pages are fetched and parsed
-//! by a task of their own while the calls are listed and while earlier pages are being
-//! committed, so network, JSON and SQLite work overlap. At most [`AHEAD`] pages wait, so
-//! memory stays bounded however long the calls listing takes. Each listing follows its
-//! links through a [`PageWalk`], so a page that leads back or out of the window ends it.
+//! The listing of a run: window tasks in flight side by side (at most the account's
+//! concurrency), each sending its pages through a bounded channel to one committer, which
+//! stores every page in one transaction with its window's resume point and starts the
+//! windows a split made once the page that made them is stored. One writer keeps SQLite
+//! free of lock contention; the bounded channel keeps memory to a few pages whatever the
+//! size of the account.
 
-use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicI64};
+use std::sync::Arc;
 
-use reqwest::Url;
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::{or_cancel, MAX_ERRORS};
-use crate::error::Result;
-use crate::twilio::model::{call_party, call_sid, CallParty};
-use crate::twilio::wire::RecordingWire;
-use crate::twilio::{Listing, PageWalk, TwilioClient, TwilioError};
+use super::pages;
+use super::problems::Problems;
+use super::state::{self, WindowUpdate};
+use super::upsert;
+use super::windows::task::{list_window, Ctx, Items, Next, Page};
+use super::windows::Window;
+use super::{SyncOptions, SyncProgress, SyncResult};
+use crate::error::{Error, Result};
+use crate::session::UserScope;
+use crate::twilio::model::{call_party, call_sid};
+use crate::twilio::{TwilioClient, MAX_PAGE_SIZE};
 
-/// Pages fetched but not yet committed, besides the one being fetched.
-const AHEAD: usize = 2;
+/// Pages listed but not yet stored, besides one in each task's hands.
+const WAITING_PAGES: usize = 4;
 
-/// One recordings page as listed, with where the listing goes on from it.
-pub(super) struct ListedPage {
-    /// At most the page size asked for.
-    pub recordings: Vec<RecordingWire>,
-    /// Entries beyond the page size: not read.
-    pub beyond: u64,
-    /// Twilio's relative link to the next page, as the resume point stores it; the lister
-    /// has already checked it. `None` on the last page, and when the listing stops here.
-    pub link: Option<String>,
-    /// Why the listing stops after this page although Twilio named a next one (a link back
-    /// to a page already read, or out of the window). The page itself is good.
-    pub stop: Option<TwilioError>,
-}
-
-pub(super) enum Listed {
-    Page(ListedPage),
+pub(super) enum Ended {
+    Completed,
     Cancelled,
 }
 
-/// The recordings lister; stopped when dropped, so an early return of the sync never
-/// leaves it fetching.
-pub(super) struct RecordingsLister {
-    pages: mpsc::Receiver<Result<Listed>>,
-    task: tokio::task::JoinHandle<()>,
+/// What the listing adds to the run's result and progress.
+pub(super) struct Tally<'a> {
+    pub result: &'a mut SyncResult,
+    pub problems: &'a mut Problems,
+    pub progress: &'a mut SyncProgress,
+    pub report: &'a (dyn Fn(&SyncProgress) + Send + Sync),
 }
 
-impl Drop for RecordingsLister {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+fn n(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
 }
 
-impl RecordingsLister {
-    pub fn start(client: &TwilioClient, first: Url, cancel: &CancellationToken) -> Self {
-        let (tx, pages) = mpsc::channel(AHEAD);
-        let (client, cancel) = (client.clone(), cancel.clone());
-        let task = tokio::spawn(async move {
-            let mut walk = PageWalk::new(Listing::Recordings, &first);
-            let mut url = Some(first);
-            while let Some(current) = url.take() {
-                let listed = match or_cancel(&cancel, client.recordings_page(current)).await {
-                    None => Ok(Listed::Cancelled),
-                    Some(Err(e)) => Err(e.into()),
-                    Some(Ok(page)) => {
-                        let (link, stop) = match walk.follow(&client, &page.next_page_uri) {
-                            Ok(next) => {
-                                url = next;
-                                let link = url.is_some().then(|| page.next_page_uri.into_value());
-                                (link.flatten(), None)
-                            }
-                            Err(e) => (None, Some(e)),
-                        };
-                        Ok(Listed::Page(ListedPage {
-                            recordings: page.items,
-                            beyond: page.beyond,
-                            link,
-                            stop,
-                        }))
-                    }
-                };
-                let goes_on = url.is_some() && matches!(listed, Ok(Listed::Page(_)));
-                if tx.send(listed).await.is_err() || !goes_on {
-                    return;
-                }
-            }
-        });
-        Self { pages, task }
-    }
-
-    /// The next page; `None` only if the lister stopped without saying why (it was
-    /// aborted), which the caller treats as an internal error.
-    pub async fn next(&mut self) -> Option<Result<Listed>> {
-        self.pages.recv().await
-    }
-}
-
-/// The calls of the sync's window, as the parties the recordings are joined with.
-#[derive(Debug, Default)]
-pub(super) struct ListedCalls {
-    pub parties: HashMap<String, CallParty>,
-    /// Calls beyond the page size: not read.
-    pub beyond: u64,
-    /// Calls with fields of the wrong type: the call SID and those fields (the first
-    /// [`MAX_ERRORS`] of them; `odd_more` counts the rest).
-    pub odd: Vec<(String, Vec<&'static str>)>,
-    pub odd_more: u64,
-}
-
-/// Every call from `first` on. `None` when cancelled.
-pub(super) async fn list_calls(
+/// Lists `windows` (and every window they split into) to their end, storing page by page.
+pub(super) async fn list_windows(
+    scope: &UserScope,
     client: &TwilioClient,
-    first: Url,
+    options: &SyncOptions,
     cancel: &CancellationToken,
-    mut on_page: impl FnMut(),
-) -> Result<Option<ListedCalls>> {
-    let mut calls = ListedCalls::default();
-    let mut walk = PageWalk::new(Listing::Calls, &first);
-    let mut url = Some(first);
-    while let Some(current) = url.take() {
-        let Some(page) = or_cancel(cancel, client.calls_page(current)).await else {
-            return Ok(None);
-        };
-        let page = page?;
-        calls.beyond += page.beyond;
-        for call in &page.items {
-            if let Some(sid) = call_sid(call) {
-                let odd = call.wrong_types();
-                if !odd.is_empty() {
-                    if calls.odd.len() < MAX_ERRORS {
-                        calls.odd.push((sid.clone(), odd));
-                    } else {
-                        calls.odd_more += 1;
-                    }
-                }
-                calls.parties.insert(sid, call_party(call));
-            }
+    windows: Vec<Window>,
+    next_id: i64,
+    tally: &mut Tally<'_>,
+) -> Result<Ended> {
+    let ctx = Arc::new(Ctx {
+        client: client.clone(),
+        page_size: options.page_size.clamp(1, MAX_PAGE_SIZE),
+        cancel: cancel.clone(),
+        whole_day: AtomicBool::new(false),
+        next_id: AtomicI64::new(next_id),
+    });
+    let (sender, mut pages) = mpsc::channel::<Page>(WAITING_PAGES);
+    // Dropped on every return: no task outlives the run.
+    let mut tasks: JoinSet<Result<()>> = JoinSet::new();
+    // As many windows at once as the account's budget lets requests be in flight: more
+    // would only wait for a place, holding their pages.
+    let concurrency = client.concurrency().max(1);
+    let mut open = windows.len();
+    let mut waiting: VecDeque<Window> = windows.into();
+    loop {
+        while tasks.len() < concurrency {
+            let Some(w) = waiting.pop_front() else { break };
+            tasks.spawn(list_window(Arc::clone(&ctx), w, sender.clone()));
         }
-        on_page();
-        url = walk.follow(client, &page.next_page_uri)?;
+        if open == 0 {
+            return Ok(Ended::Completed);
+        }
+        if tasks.is_empty() && pages.is_empty() {
+            return Err(Error::Internal(
+                "a window ended without its last page".into(),
+            ));
+        }
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => return Ok(Ended::Cancelled),
+            Some(page) = pages.recv() => {
+                let (done, spawned, stop) = commit(scope, options, page, tally).await?;
+                if let Some(stop) = stop {
+                    // What the page held is stored; the run is forgotten so the next one
+                    // lists these days afresh instead of resuming at a link that leads
+                    // nowhere good.
+                    drop(tasks);
+                    state::abandon_run(scope).await?;
+                    return Err(stop.into());
+                }
+                open = open + spawned.len() - usize::from(done);
+                // Newest first, before older waiting windows: a split's days are listed
+                // while they are fresh.
+                for w in spawned.into_iter().rev() {
+                    waiting.push_front(w);
+                }
+            }
+            Some(joined) = tasks.join_next(), if !tasks.is_empty() => match joined {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(e),
+                Err(_) if cancel.is_cancelled() => return Ok(Ended::Cancelled),
+                Err(e) => return Err(Error::Internal(format!("a listing task failed: {e}"))),
+            },
+        }
     }
-    Ok(Some(calls))
+}
+
+/// Stores one page. Returns whether its window is done, the windows it split off (now
+/// saved), and why the listing must stop, if it must.
+async fn commit(
+    scope: &UserScope,
+    options: &SyncOptions,
+    page: Page,
+    tally: &mut Tally<'_>,
+) -> Result<(bool, Vec<Window>, Option<crate::twilio::TwilioError>)> {
+    let (link, done, stop) = match page.next {
+        Next::Link(link) => (Some(link), false, None),
+        Next::Done => (None, true, None),
+        Next::Stop(e) => (None, true, Some(e)),
+    };
+    let mut update = WindowUpdate {
+        id: page.window,
+        from: page.from,
+        link: link.as_deref(),
+        done,
+        spawned: &page.spawned,
+        recordings_page: false,
+        high_ms: None,
+    };
+    let (result, problems, progress) = (
+        &mut *tally.result,
+        &mut *tally.problems,
+        &mut *tally.progress,
+    );
+    match page.items {
+        Items::Recordings(wires) => {
+            // Entries past the page size were never read: they count as failed.
+            result.failed = result.failed.saturating_add(n(page.beyond));
+            problems.recordings_beyond(page.beyond);
+            let accepted = pages::accept(wires, options.now_ms, problems);
+            result.failed = result.failed.saturating_add(accepted.rejected);
+            let received = accepted.joined.len();
+            update.recordings_page = true;
+            update.high_ms = accepted.high_ms;
+            let outcome =
+                upsert::commit_page(scope, accepted.joined, &update, options.now_ms).await?;
+            result.new += n(outcome.new);
+            result.updated += n(outcome.updated);
+            result.unchanged += n(outcome.unchanged);
+            result.skipped_deleted += n(outcome.skipped_deleted);
+            result.synced += n(outcome.new + outcome.updated + outcome.unchanged);
+            result.pages += 1;
+            progress.pages += 1;
+            progress.recordings += u32::try_from(received).unwrap_or(u32::MAX);
+        }
+        Items::Calls(calls) => {
+            problems.calls_beyond(page.beyond);
+            let parties: Vec<_> = calls
+                .iter()
+                .filter_map(|call| {
+                    let sid = call_sid(call)?;
+                    problems.unknown_fields("Call", &sid, &call.wrong_types());
+                    Some((sid, call_party(call)))
+                })
+                .collect();
+            upsert::commit_calls(scope, &parties, &update, options.now_ms).await?;
+            progress.call_pages += 1;
+        }
+    }
+    (tally.report)(progress);
+    Ok((done, page.spawned, stop))
 }

@@ -1,8 +1,24 @@
-//! Twilio -> library reconciliation: list recordings (all the first time, then from the
-//! last synced day with an overlap), join them with their calls in memory, upsert each page
-//! in one transaction together with the resume point, then download audio by policy.
-//! One sync at a time per user; cancellable; progress through a callback.
-
+//! Twilio -> library reconciliation, then downloads by policy. One sync at a time per user;
+//! cancellable; progress through a callback.
+//!
+//! Why it lists the way it does. Twilio answers a list page in a fraction of a second to
+//! seconds and its paging is strictly sequential (each page names the next), so a first
+//! sync of a large account listed page after page spends its life waiting. The only way to
+//! ask for several pages at once is to split the time range with the date filters Twilio
+//! documents, so a run lists windows of days side by side (`windows`), at most as many
+//! requests in flight as the account allows. Twilio's date filters are whole UTC days with
+//! an upper bound read two ways, so each window asks for a superset of its days and keeps
+//! what falls inside by its true time: every recording belongs to exactly one window, and
+//! none is missed or stored twice at an edge. How large a window should be cannot be known
+//! before it is listed (quiet months, then a day of thousands), so a window splits itself
+//! at the first page that shows it is large, without fetching that page again.
+//!
+//! Why nothing holds the listing. A million recordings and their calls do not fit in a
+//! desktop app's memory budget, and recordings and calls arrive from different windows in
+//! any order. So every page is stored as it arrives, by one writer, in one transaction
+//! with its window's resume point; the calls wait in a per-user table for the run, and
+//! whichever of a call and its recording is stored second completes the join in SQL. A
+//! killed run resumes every unfinished window from the page after its last stored one.
 mod downloads;
 mod listing;
 mod pages;
@@ -15,12 +31,13 @@ pub mod state;
 mod stream;
 mod trigger;
 mod upsert;
+mod windows;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
@@ -39,9 +56,7 @@ pub use trigger::SyncTrigger;
 use crate::error::{Error, Result};
 use crate::session::UserScope;
 use crate::twilio::{TwilioClient, TwilioError, MAX_PAGE_SIZE};
-use listing::{Listed, RecordingsLister};
 use problems::Problems;
-use state::RunCursor;
 
 /// At most this many error lines in a result (and recordings in `calls_not_found`).
 pub(crate) const MAX_ERRORS: usize = 50;
@@ -163,7 +178,7 @@ pub fn is_syncing(scope: &UserScope) -> bool {
         .unwrap_or(false)
 }
 
-async fn or_cancel<T>(
+pub(crate) async fn or_cancel<T>(
     cancel: &CancellationToken,
     fut: impl std::future::Future<Output = std::result::Result<T, TwilioError>>,
 ) -> Option<std::result::Result<T, TwilioError>> {
@@ -174,7 +189,7 @@ async fn or_cancel<T>(
     }
 }
 
-fn day_of(ms: i64) -> Option<NaiveDate> {
+pub(crate) fn day_of(ms: i64) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp_millis(ms).map(|d| d.date_naive())
 }
 
@@ -217,13 +232,13 @@ async fn run(
     cancel: &CancellationToken,
     progress: Option<ProgressFn>,
 ) -> Result<SyncResult> {
-    let report = |p: &SyncProgress| {
+    let report = move |p: &SyncProgress| {
         if let Some(f) = &progress {
             f(p);
         }
     };
     let mut prog = SyncProgress {
-        phase: SyncPhase::Calls,
+        phase: SyncPhase::Recordings,
         call_pages: 0,
         pages: 0,
         recordings: 0,
@@ -235,136 +250,54 @@ async fn run(
 
     recover_media(scope).await?;
 
-    // Where this run starts: the run a crash or cancel interrupted, or a new one from the
-    // last synced day (never later than today, whatever an older version saved).
-    let saved = state::load(scope).await?;
-    let page_size = options.page_size.clamp(1, MAX_PAGE_SIZE);
-    let fresh_from = saved
-        .watermark_ms
-        .map(|w| w.min(options.now_ms))
-        .and_then(day_of)
-        .and_then(|d| d.checked_sub_days(Days::new(options.overlap_days.into())));
-    let mut resumed = false;
-    let (from_day, next_url) = match saved.run_cursor.as_deref() {
-        Some(link) => match client.resolve_page_link(link) {
-            Ok(url) => {
-                resumed = true;
-                (saved.run_from(), url)
-            }
-            Err(_) => {
-                state::abandon_run(scope).await?;
-                (fresh_from, client.recordings_url(fresh_from, page_size))
-            }
-        },
-        None => (fresh_from, client.recordings_url(fresh_from, page_size)),
-    };
-
-    // The recordings are listed from now on, ahead of the commits; they wait for the calls.
-    let mut lister = RecordingsLister::start(client, next_url, cancel);
-
-    // Calls for the same window (a day earlier: a call can start before midnight and its
-    // recording be created after), joined in memory: no request per recording.
-    let calls_from = from_day.and_then(|d| d.checked_sub_days(Days::new(1)));
-    report(&prog);
-    let calls = listing::list_calls(
-        client,
-        client.calls_url(calls_from, page_size),
-        cancel,
-        || {
-            prog.call_pages += 1;
-            report(&prog);
-        },
-    )
-    .await?;
-    let Some(calls) = calls else {
-        result.cancelled = true;
-        return Ok(result);
-    };
-    problems.calls_beyond(calls.beyond);
-    for (sid, fields) in &calls.odd {
-        problems.unknown_fields("Call", sid, fields);
+    // The run a crash or cancel interrupted, or a new one. A run saved by the previous
+    // version (one resume link for the whole listing) is forgotten and run afresh.
+    let mut saved = state::load(scope).await?;
+    if saved.run_cursor.is_some() {
+        state::abandon_run(scope).await?;
+        saved = state::load(scope).await?;
     }
-    problems.uncounted(calls.odd_more);
-
-    prog.phase = SyncPhase::Recordings;
-    report(&prog);
-    let n = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
-    loop {
-        let listed = match lister.next().await {
-            None => return Err(Error::Internal("the recordings listing stopped".into())),
-            // The saved resume point leads nowhere now (its page is gone or its token
-            // refused): list this run's window from its start rather than fail there for
-            // ever. The calls already listed cover the same window.
-            Some(Err(Error::Twilio(
-                TwilioError::NotFound(_) | TwilioError::UnexpectedStatus { .. },
-            ))) if resumed => {
-                resumed = false;
-                state::abandon_run(scope).await?;
-                lister = RecordingsLister::start(
-                    client,
-                    client.recordings_url(from_day, page_size),
-                    cancel,
-                );
-                continue;
-            }
-            Some(listed) => listed?,
-        };
-        resumed = false;
-        let page = match listed {
-            Listed::Page(page) if !cancel.is_cancelled() => page,
-            _ => {
+    let (range_from, windows, next_id) = match saved.run_range() {
+        Some(from) => {
+            let (windows, next_id) = state::unfinished_windows(scope).await?;
+            (from, windows, next_id)
+        }
+        None => {
+            let Some((from, first)) =
+                windows::plan::first_day(client, options, &saved, cancel).await?
+            else {
                 result.cancelled = true;
-                break;
-            }
-        };
-        // Entries past the page size were never read: they count as failed.
-        result.failed = result.failed.saturating_add(n(page.beyond));
-        problems.recordings_beyond(page.beyond);
-        let accepted = pages::accept(
-            page.recordings,
-            &calls.parties,
-            options.now_ms,
-            &mut problems,
-        );
-        result.failed = result.failed.saturating_add(accepted.rejected);
-        let received = accepted.joined.len();
-        let last = page.link.is_none();
-        let cursor = match (&page.stop, page.link) {
-            (Some(_), _) => RunCursor::Stopped,
-            (None, Some(next)) => RunCursor::Next {
-                from_day,
-                next,
-                high_ms: accepted.high_ms,
-            },
-            (None, None) => RunCursor::Done {
-                high_ms: accepted.high_ms,
-            },
-        };
-        let outcome = upsert::commit_page(scope, accepted.joined, &cursor, options.now_ms).await?;
-        result.new += n(outcome.new);
-        result.updated += n(outcome.updated);
-        result.unchanged += n(outcome.unchanged);
-        result.skipped_deleted += n(outcome.skipped_deleted);
-        result.synced += n(outcome.new + outcome.updated + outcome.unchanged);
-        result.without_call += n(outcome.without_call.len() as u64);
-        for (id, at) in outcome.without_call {
-            if result.calls_not_found.len() < MAX_ERRORS {
-                result.calls_not_found.push(CallNotFound::new(id, at));
-            }
+                return Ok(result);
+            };
+            let windows =
+                windows::plan::first_windows(from, options.now_ms, first, client.concurrency());
+            state::begin_run(scope, from, &windows).await?;
+            let next_id = i64::try_from(windows.len()).unwrap_or(0) + 1;
+            (from, windows, next_id)
         }
-        result.pages += 1;
-        prog.pages += 1;
-        prog.recordings += u32::try_from(received).unwrap_or(u32::MAX);
-        report(&prog);
-        // What this page held is saved; the listing ends here with the reason.
-        if let Some(stop) = page.stop {
-            return Err(stop.into());
-        }
-        if last {
-            break;
+    };
+    report(&prog);
+
+    let mut tally = listing::Tally {
+        result: &mut result,
+        problems: &mut problems,
+        progress: &mut prog,
+        report: &report,
+    };
+    let ended =
+        listing::list_windows(scope, client, options, cancel, windows, next_id, &mut tally).await?;
+    match ended {
+        listing::Ended::Cancelled => result.cancelled = true,
+        listing::Ended::Completed => {
+            let waiting = state::finish_run(scope, range_from, options.now_ms, MAX_ERRORS).await?;
+            result.without_call = u32::try_from(waiting.count).unwrap_or(u32::MAX);
+            result.calls_not_found = waiting
+                .first
+                .into_iter()
+                .map(|(id, at)| CallNotFound::new(id, at))
+                .collect();
         }
     }
-    drop(lister);
 
     // The policy's downloads go through the queue in the library (it survives a restart).
     if !result.cancelled {

@@ -1,15 +1,14 @@
 //! One listed page of recordings made ready for the library: each entry validated on its
-//! own (a bad one is skipped and counted, never the page), joined with its call, its odd
-//! fields and far-future date noted, and the page's high date capped at "now".
-
-use std::collections::HashMap;
+//! own (a bad one is skipped and counted, never the page), its odd fields and far-future
+//! date noted, and the page's high date capped at "now". Its calls are joined in the
+//! database (see `upsert`).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::problems::Problems;
 use super::upsert::Joined;
-use crate::twilio::model::{CallParty, RemoteRecording};
+use crate::twilio::model::RemoteRecording;
 use crate::twilio::wire::RecordingWire;
 
 const DAY_MS: i64 = 86_400_000;
@@ -33,7 +32,7 @@ impl CallNotFound {
     }
 }
 
-/// The page's usable recordings, joined with their calls.
+/// The page's usable recordings.
 pub(super) struct Accepted {
     pub joined: Vec<Joined>,
     /// The newest date on the page, but never later than `now_ms`: that is as far as the
@@ -43,12 +42,7 @@ pub(super) struct Accepted {
     pub rejected: u32,
 }
 
-pub(super) fn accept(
-    wires: Vec<RecordingWire>,
-    parties: &HashMap<String, CallParty>,
-    now_ms: i64,
-    problems: &mut Problems,
-) -> Accepted {
+pub(super) fn accept(wires: Vec<RecordingWire>, now_ms: i64, problems: &mut Problems) -> Accepted {
     let mut accepted = Accepted {
         joined: Vec::with_capacity(wires.len()),
         high_ms: None,
@@ -73,12 +67,10 @@ pub(super) fn accept(
         }
         let at = recording.created_at_ms.min(now_ms);
         accepted.high_ms = Some(accepted.high_ms.map_or(at, |h| h.max(at)));
-        let party = recording
-            .call_sid
-            .as_deref()
-            .and_then(|c| parties.get(c))
-            .cloned();
-        accepted.joined.push(Joined { recording, party });
+        accepted.joined.push(Joined {
+            recording,
+            party: None,
+        });
     }
     accepted
 }

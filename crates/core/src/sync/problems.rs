@@ -44,11 +44,6 @@ impl Problems {
         }
     }
 
-    /// Lines left out before they were written (already past the limit).
-    pub(super) fn uncounted(&mut self, n: u64) {
-        self.more += n;
-    }
-
     pub(super) fn rejected(&mut self, rejected: RejectedRecording) {
         match rejected {
             RejectedRecording::BadSid => self.without_sid += 1,

@@ -1,38 +1,55 @@
-//! The per-user `sync_state` row: the watermark of the last completed run, and the resume
-//! point of the run in progress. The watermark never passes the run's "now": a recording
-//! dated in the future must not make the next runs list from then on.
+//! Where each user's sync stands: the `sync_state` row (the watermark of the last completed
+//! run; the run in progress: its first day, its newest date, its page count) and the
+//! `sync_windows` of that run. Everything a page changes here is written in the page's own
+//! transaction, so what is saved never runs ahead of what is stored: a killed run resumes
+//! every window from the page after its last stored one. The watermark never passes the
+//! run's "now": a recording dated in the future must not make the next runs list from then.
 
 use chrono::NaiveDate;
 use sqlx::{Sqlite, Transaction};
 
+use super::windows::Window;
 use crate::error::Result;
 use crate::session::UserScope;
+use crate::twilio::Listing;
 
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct SyncState {
     pub watermark_ms: Option<i64>,
     pub last_completed_at_ms: Option<i64>,
     pub run_from_day: Option<String>,
+    /// The resume point of the previous version's sequential listing: such a run is
+    /// abandoned and run afresh.
     pub run_cursor: Option<String>,
     pub run_high_ms: Option<i64>,
     pub run_pages: i64,
+    /// The first day of the run in progress (its recordings; calls from a day earlier).
+    pub run_range_from: Option<String>,
+}
+
+fn parse_day(raw: Option<&str>) -> Option<NaiveDate> {
+    raw.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+pub(super) fn ymd(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
 }
 
 impl SyncState {
     pub fn run_in_progress(&self) -> bool {
-        self.run_cursor.is_some()
+        self.run_range_from.is_some() || self.run_cursor.is_some()
     }
 
-    pub fn run_from(&self) -> Option<NaiveDate> {
-        self.run_from_day
-            .as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    /// The first day of the run in progress, when it is one of this version's.
+    pub fn run_range(&self) -> Option<NaiveDate> {
+        parse_day(self.run_range_from.as_deref())
     }
 }
 
 pub async fn load(scope: &UserScope) -> Result<SyncState> {
     Ok(sqlx::query_as(
-        "SELECT watermark_ms, last_completed_at_ms, run_from_day, run_cursor, run_high_ms, run_pages
+        "SELECT watermark_ms, last_completed_at_ms, run_from_day, run_cursor, run_high_ms, run_pages,
+            run_range_from
          FROM sync_state WHERE user_id = ?1",
     )
     .bind(scope.user_id())
@@ -41,87 +58,214 @@ pub async fn load(scope: &UserScope) -> Result<SyncState> {
     .unwrap_or_default())
 }
 
-/// Where the run stands after a page: the next page's link, or done.
-pub(crate) enum RunCursor {
-    /// More pages: resume from `next` (a Twilio page link).
-    Next {
-        from_day: Option<NaiveDate>,
-        next: String,
-        high_ms: Option<i64>,
-    },
-    /// That was the last page: move the watermark and end the run.
-    Done { high_ms: Option<i64> },
-    /// The listing stopped after this page (its link on could not be followed): end the
-    /// run without moving the watermark, so the next run lists the same window afresh
-    /// instead of resuming at a link that leads nowhere good.
-    Stopped,
+fn listing_name(l: Listing) -> &'static str {
+    match l {
+        Listing::Recordings => "recordings",
+        Listing::Calls => "calls",
+    }
 }
 
-impl RunCursor {
-    pub(crate) async fn write(
+async fn insert_windows(
+    scope: &UserScope,
+    tx: &mut Transaction<'_, Sqlite>,
+    windows: &[Window],
+) -> Result<()> {
+    for w in windows {
+        sqlx::query(
+            "INSERT INTO sync_windows (user_id, id, listing, from_day, to_day, next_link, done)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+        )
+        .bind(scope.user_id())
+        .bind(w.id)
+        .bind(listing_name(w.listing))
+        .bind(ymd(w.from))
+        .bind(w.to.map(ymd))
+        .bind(w.link.as_deref())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Starts a run from `range_from` with its first windows, forgetting whatever an earlier
+/// run left.
+pub(super) async fn begin_run(
+    scope: &UserScope,
+    range_from: NaiveDate,
+    windows: &[Window],
+) -> Result<()> {
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
+    clear_run(scope, &mut tx).await?;
+    sqlx::query(
+        "INSERT INTO sync_state (user_id, run_range_from, run_pages) VALUES (?1, ?2, 0)
+         ON CONFLICT (user_id) DO UPDATE SET run_range_from = excluded.run_range_from",
+    )
+    .bind(scope.user_id())
+    .bind(ymd(range_from))
+    .execute(&mut *tx)
+    .await?;
+    insert_windows(scope, &mut tx, windows).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+type WindowRow = (i64, String, String, Option<String>, Option<String>);
+
+/// The windows of the run in progress that are not done, and the next free window id.
+pub(super) async fn unfinished_windows(scope: &UserScope) -> Result<(Vec<Window>, i64)> {
+    let rows: Vec<WindowRow> = sqlx::query_as(
+        "SELECT id, listing, from_day, to_day, next_link FROM sync_windows
+         WHERE user_id = ?1 AND done = 0 ORDER BY from_day DESC",
+    )
+    .bind(scope.user_id())
+    .fetch_all(scope.pool())
+    .await?;
+    let next_id: i64 =
+        sqlx::query_scalar("SELECT coalesce(max(id), 0) + 1 FROM sync_windows WHERE user_id = ?1")
+            .bind(scope.user_id())
+            .fetch_one(scope.pool())
+            .await?;
+    let windows = rows
+        .into_iter()
+        .filter_map(|(id, listing, from, to, link)| {
+            Some(Window {
+                id,
+                listing: match listing.as_str() {
+                    "calls" => Listing::Calls,
+                    _ => Listing::Recordings,
+                },
+                from: parse_day(Some(&from))?,
+                to: parse_day(to.as_deref()),
+                link,
+            })
+        })
+        .collect();
+    Ok((windows, next_id))
+}
+
+/// What a committed page changes in its window: its first day (a split raises it), its
+/// resume link, whether it is done, and the windows it split off.
+pub(super) struct WindowUpdate<'a> {
+    pub id: i64,
+    pub from: NaiveDate,
+    pub link: Option<&'a str>,
+    pub done: bool,
+    pub spawned: &'a [Window],
+    /// A recordings page (counted in `run_pages`), and its newest date capped at "now".
+    pub recordings_page: bool,
+    pub high_ms: Option<i64>,
+}
+
+impl WindowUpdate<'_> {
+    pub(super) async fn write(
         &self,
         scope: &UserScope,
         tx: &mut Transaction<'_, Sqlite>,
-        now_ms: i64,
     ) -> Result<()> {
-        match self {
-            RunCursor::Next {
-                from_day,
-                next,
-                high_ms,
-            } => {
-                sqlx::query(
-                    "INSERT INTO sync_state (user_id, run_from_day, run_cursor, run_high_ms, run_pages)
-                     VALUES (?1, ?2, ?3, ?4, 1)
-                     ON CONFLICT (user_id) DO UPDATE SET run_from_day = excluded.run_from_day,
-                        run_cursor = excluded.run_cursor,
-                        run_high_ms = max(coalesce(run_high_ms, excluded.run_high_ms), coalesce(excluded.run_high_ms, run_high_ms)),
-                        run_pages = run_pages + 1",
-                )
-                .bind(scope.user_id())
-                .bind(from_day.map(|d| d.format("%Y-%m-%d").to_string()))
-                .bind(next)
-                .bind(high_ms)
-                .execute(&mut **tx)
-                .await?;
-            }
-            RunCursor::Done { high_ms } => {
-                sqlx::query(
-                    "INSERT INTO sync_state (user_id, watermark_ms, last_completed_at_ms)
-                     VALUES (?1, ?2, ?3)
-                     ON CONFLICT (user_id) DO UPDATE SET
-                        watermark_ms = nullif(min(max(coalesce(watermark_ms, 0), coalesce(run_high_ms, 0), coalesce(?2, 0)), ?3), 0),
-                        last_completed_at_ms = ?3,
-                        run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL, run_pages = 0",
-                )
-                .bind(scope.user_id())
-                .bind(high_ms)
-                .bind(now_ms)
-                .execute(&mut **tx)
-                .await?;
-            }
-            RunCursor::Stopped => {
-                sqlx::query(
-                    "UPDATE sync_state SET run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL, run_pages = 0
-                     WHERE user_id = ?1",
-                )
-                .bind(scope.user_id())
-                .execute(&mut **tx)
-                .await?;
-            }
+        sqlx::query(
+            "UPDATE sync_windows SET from_day = ?3, next_link = ?4, done = ?5
+             WHERE user_id = ?1 AND id = ?2",
+        )
+        .bind(scope.user_id())
+        .bind(self.id)
+        .bind(ymd(self.from))
+        .bind(self.link)
+        .bind(self.done)
+        .execute(&mut **tx)
+        .await?;
+        insert_windows(scope, tx, self.spawned).await?;
+        if self.recordings_page {
+            sqlx::query(
+                "UPDATE sync_state SET run_high_ms = max(coalesce(run_high_ms, ?2), coalesce(?2, run_high_ms)),
+                    run_pages = run_pages + 1
+                 WHERE user_id = ?1",
+            )
+            .bind(scope.user_id())
+            .bind(self.high_ms)
+            .execute(&mut **tx)
+            .await?;
         }
         Ok(())
     }
 }
 
-/// Forgets a run in progress (its link was refused), so the next run starts afresh.
-pub(crate) async fn abandon_run(scope: &UserScope) -> Result<()> {
+async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>) -> Result<()> {
     sqlx::query(
-        "UPDATE sync_state SET run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL, run_pages = 0
+        "UPDATE sync_state SET run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL,
+            run_pages = 0, run_range_from = NULL
          WHERE user_id = ?1",
     )
     .bind(scope.user_id())
-    .execute(scope.pool())
+    .execute(&mut **tx)
     .await?;
+    for table in ["sync_windows", "sync_calls"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?1"))
+            .bind(scope.user_id())
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
+}
+
+/// Forgets the run in progress (a listing that stopped, or a run saved by the previous
+/// version), so the next run lists its days afresh from the watermark.
+pub(crate) async fn abandon_run(scope: &UserScope) -> Result<()> {
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
+    clear_run(scope, &mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Recordings of the run whose call Twilio did not list: how many, and the first
+/// `limit` (SID and date), newest first.
+pub(super) struct WithoutCall {
+    pub count: u64,
+    pub first: Vec<(String, i64)>,
+}
+
+/// Ends a completed run: finds the recordings of its days still waiting for a call, moves
+/// the watermark, and forgets the run's windows and calls.
+pub(super) async fn finish_run(
+    scope: &UserScope,
+    range_from: NaiveDate,
+    now_ms: i64,
+    limit: usize,
+) -> Result<WithoutCall> {
+    let from_ms = range_from
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp_millis());
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
+    let waiting = "FROM recordings r WHERE r.user_id = ?1 AND r.phone_number = ''
+            AND r.recorded_at_ms >= ?2
+            AND NOT EXISTS (SELECT 1 FROM sync_calls c WHERE c.user_id = ?1 AND c.call_sid = r.call_sid)";
+    let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) {waiting}"))
+        .bind(scope.user_id())
+        .bind(from_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+    let first: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT r.sid, r.recorded_at_ms {waiting} ORDER BY r.recorded_at_ms DESC LIMIT ?3"
+    ))
+    .bind(scope.user_id())
+    .bind(from_ms)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sync_state (user_id, watermark_ms, last_completed_at_ms)
+         VALUES (?1, NULL, ?2)
+         ON CONFLICT (user_id) DO UPDATE SET
+            watermark_ms = nullif(min(max(coalesce(watermark_ms, 0), coalesce(run_high_ms, 0)), ?2), 0),
+            last_completed_at_ms = ?2",
+    )
+    .bind(scope.user_id())
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    clear_run(scope, &mut tx).await?;
+    tx.commit().await?;
+    Ok(WithoutCall {
+        count: u64::try_from(count).unwrap_or(0),
+        first,
+    })
 }

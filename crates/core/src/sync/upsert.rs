@@ -1,16 +1,20 @@
-//! One page of Twilio recordings into the library, in one transaction with the resume point.
+//! One page of Twilio recordings, or of calls, into the library, in one transaction with
+//! its window's resume point. Recordings and calls are listed by different windows in any
+//! order, so neither waits for the other: calls are kept in `sync_calls` for the run, a
+//! recordings page takes its calls from there, and a calls page fills in the recordings
+//! stored before it. Whichever of the two comes second completes the join.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::json;
 
-use super::state::RunCursor;
+use super::state::WindowUpdate;
 use crate::error::{Error, Result};
 use crate::library::{phone_digits, Direction, RecordingStatus};
 use crate::session::UserScope;
 use crate::twilio::model::{CallParty, RemoteRecording};
 
-/// A recording joined with its call (when the call was found).
+/// A recording, joined with its call when the run has listed it.
 pub(crate) struct Joined {
     pub recording: RemoteRecording,
     pub party: Option<CallParty>,
@@ -22,8 +26,6 @@ pub(crate) struct PageOutcome {
     pub updated: u64,
     pub unchanged: u64,
     pub skipped_deleted: u64,
-    /// Stored recordings whose call was not found: SID and date.
-    pub without_call: Vec<(String, i64)>,
 }
 
 /// Each page arrives as one JSON array of row arrays, read by position: measured on a
@@ -113,13 +115,47 @@ fn row_json(j: &Joined) -> serde_json::Value {
     ])
 }
 
-/// Upserts the page and moves the resume point, all in one transaction: either both
-/// happen or neither. Tombstoned SIDs are skipped; rows whose values did not change are
-/// not written at all.
+/// The calls of `call_sids` (a JSON array) the run has listed.
+async fn staged_parties(
+    scope: &UserScope,
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    call_sids: &str,
+) -> Result<HashMap<String, CallParty>> {
+    let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT call_sid, phone_number, contact_name, direction FROM sync_calls
+         WHERE user_id = ?1 AND call_sid IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(scope.user_id())
+    .bind(call_sids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(sid, phone_number, contact_name, direction)| {
+            let direction = if direction == "outbound" {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            };
+            (
+                sid,
+                CallParty {
+                    phone_number,
+                    contact_name,
+                    direction,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Upserts the page, joined with the calls listed so far, and moves its window's resume
+/// point, all in one transaction: either both happen or neither. Tombstoned SIDs are
+/// skipped; rows whose values did not change are not written at all.
 pub(crate) async fn commit_page(
     scope: &UserScope,
     page: Vec<Joined>,
-    cursor: &RunCursor,
+    window: &WindowUpdate<'_>,
     now_ms: i64,
 ) -> Result<PageOutcome> {
     // Twilio should not repeat a SID within a page; if it does, the last one wins.
@@ -139,7 +175,26 @@ pub(crate) async fn commit_page(
     )
     .map_err(|e| Error::Internal(e.to_string()))?;
 
+    let call_sids = serde_json::to_string(
+        &page
+            .iter()
+            .filter_map(|j| j.recording.call_sid.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| Error::Internal(e.to_string()))?;
+
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
+    let parties = staged_parties(scope, &mut tx, &call_sids).await?;
+    for j in &mut page {
+        if j.party.is_none() {
+            j.party = j
+                .recording
+                .call_sid
+                .as_deref()
+                .and_then(|c| parties.get(c))
+                .cloned();
+        }
+    }
     let tombstoned: HashSet<String> = sqlx::query_scalar(
         "SELECT sid FROM tombstones WHERE user_id = ?1 AND sid IN (SELECT value FROM json_each(?2))",
     )
@@ -174,9 +229,6 @@ pub(crate) async fn commit_page(
             joined_rows.push(row_json(j));
         } else {
             unjoined_rows.push(row_json(j));
-            outcome
-                .without_call
-                .push((j.recording.sid.to_string(), j.recording.created_at_ms));
         }
     }
     let mut changed = 0;
@@ -197,7 +249,74 @@ pub(crate) async fn commit_page(
     let considered = page.len() as u64 - outcome.skipped_deleted;
     outcome.unchanged = considered.saturating_sub(outcome.new + outcome.updated);
 
-    cursor.write(scope, &mut tx, now_ms).await?;
+    window.write(scope, &mut tx).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// Keeps a page of calls for the run (one JSON array, as the recordings are written), fills
+/// in the recordings stored before their call was listed, and moves the window's resume
+/// point, in one transaction. Only rows whose values change are written.
+pub(crate) async fn commit_calls(
+    scope: &UserScope,
+    calls: &[(String, CallParty)],
+    window: &WindowUpdate<'_>,
+    now_ms: i64,
+) -> Result<()> {
+    let rows = serde_json::Value::Array(
+        calls
+            .iter()
+            .map(|(sid, p)| {
+                json!([
+                    sid,
+                    p.phone_number,
+                    phone_digits(&p.phone_number),
+                    p.contact_name,
+                    direction_str(p.direction)
+                ])
+            })
+            .collect(),
+    )
+    .to_string();
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
+    if !calls.is_empty() {
+        sqlx::query(
+            "INSERT INTO sync_calls (user_id, call_sid, phone_number, phone_digits, contact_name,
+                direction)
+             SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4
+             FROM json_each(?2) AS j WHERE true
+             ON CONFLICT (user_id, call_sid) DO UPDATE SET phone_number = excluded.phone_number,
+                phone_digits = excluded.phone_digits, contact_name = excluded.contact_name,
+                direction = excluded.direction
+             WHERE sync_calls.phone_number IS NOT excluded.phone_number
+                OR sync_calls.contact_name IS NOT excluded.contact_name
+                OR sync_calls.direction IS NOT excluded.direction",
+        )
+        .bind(scope.user_id())
+        .bind(&rows)
+        .execute(&mut *tx)
+        .await?;
+        // Only recordings still without a number are looked at (a partial index holds
+        // just those), each found by its call SID: a page costs its own calls, not the
+        // library's size. Rows the call would not change are not written.
+        sqlx::query(
+            "UPDATE recordings SET (phone_number, phone_digits, contact_name, direction, updated_at_ms) =
+                (SELECT c.phone_number, c.phone_digits, c.contact_name, c.direction, ?3
+                 FROM sync_calls c WHERE c.user_id = recordings.user_id AND c.call_sid = recordings.call_sid)
+             WHERE user_id = ?1 AND phone_number = ''
+                AND call_sid IN (SELECT j.value ->> 0 FROM json_each(?2) AS j)
+                AND EXISTS (SELECT 1 FROM sync_calls c
+                    WHERE c.user_id = ?1 AND c.call_sid = recordings.call_sid
+                      AND (c.phone_number <> '' OR c.contact_name IS NOT recordings.contact_name
+                           OR c.direction IS NOT recordings.direction))",
+        )
+        .bind(scope.user_id())
+        .bind(&rows)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+    }
+    window.write(scope, &mut tx).await?;
+    tx.commit().await?;
+    Ok(())
 }

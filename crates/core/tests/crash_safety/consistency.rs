@@ -1,6 +1,7 @@
 //! What a library left by a killed sync must be: a sound database, no half-written page,
-//! no duplicate, a resume point no further than what was committed, and no partial or
-//! corrupt audio visible; `check` says so or fails the test.
+//! no duplicate, every window's resume point no further than what was committed, no join
+//! lost between a call and its recording, and no partial or corrupt audio visible; `check`
+//! says so or fails the test.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -11,13 +12,14 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
 use super::support::twilio_fake::{media_bytes, FakeRecording};
-use super::{MEDIA_LEN, PAGE_SIZE};
+use super::MEDIA_LEN;
 
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub rows: usize,
     pub completed: bool,
-    pub cursor_offset: Option<usize>,
+    /// Recordings windows left part-way (with a saved next link).
+    pub midway_windows: usize,
     pub with_file: usize,
     pub partials: usize,
     /// Complete files renamed into place whose row was not updated before the kill.
@@ -30,14 +32,55 @@ async fn open_db(db: &Path) -> SqliteConnection {
         .expect("open the database the child left")
 }
 
-fn page_token_offset(cursor: &str) -> usize {
-    let (_, rest) = cursor
+fn page_token_offset(link: &str) -> usize {
+    let (_, rest) = link
         .split_once("PageToken=PA")
-        .unwrap_or_else(|| panic!("cursor without a page token: {cursor}"));
+        .unwrap_or_else(|| panic!("link without a page token: {link}"));
     rest.split('&')
         .next()
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("bad page token in {cursor}"))
+        .unwrap_or_else(|| panic!("bad page token in {link}"))
+}
+
+fn day_ms(day: &str) -> i64 {
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_else(|| panic!("bad day {day}"))
+        .and_utc()
+        .timestamp_millis()
+}
+
+const DAY: i64 = 86_400_000;
+
+/// The SIDs a saved window link has listed before it (the fake's whole-day reading): the
+/// first `PageToken` entries of its query, newest first, that fall inside the window.
+fn listed_before(
+    link: &str,
+    newest_first: &[&FakeRecording],
+    (from, to): (i64, Option<i64>),
+) -> HashSet<String> {
+    let query = link.split_once('?').map_or("", |(_, q)| q);
+    let (mut lo, mut hi) = (i64::MIN, i64::MAX);
+    for pair in query.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "DateCreated" => {
+                lo = lo.max(day_ms(v));
+                hi = hi.min(day_ms(v) + DAY);
+            }
+            "DateCreated%3E" => lo = lo.max(day_ms(v)),
+            "DateCreated%3C" => hi = hi.min(day_ms(v) + DAY),
+            _ => {}
+        }
+    }
+    newest_first
+        .iter()
+        .filter(|r| r.created_ms >= lo && r.created_ms < hi)
+        .take(page_token_offset(link))
+        .filter(|r| r.created_ms >= from && to.is_none_or(|t| r.created_ms < t))
+        .map(|r| r.sid.clone())
+        .collect()
 }
 
 /// sid, user_id, duration_secs, local_file, local_file_bytes, recorded_at_ms.
@@ -60,7 +103,7 @@ pub async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str)
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT r.sid, r.user_id, r.duration_secs, r.local_file, r.local_file_bytes, r.recorded_at_ms
          FROM recordings r
-         WHERE r.call_sid IS NOT NULL AND r.phone_number <> '' AND r.twilio_status = 'completed'",
+         WHERE r.call_sid IS NOT NULL AND r.twilio_status = 'completed'",
     )
     .fetch_all(&mut db)
     .await
@@ -72,8 +115,26 @@ pub async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str)
     assert_eq!(
         usize::try_from(all).expect("count"),
         rows.len(),
-        "{context}: every row is complete (joined with its call, status kept)"
+        "{context}: every row is complete (its call SID and status kept)"
     );
+    // Whichever of a call and its recording was stored second completed the join.
+    let lost: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM recordings r JOIN sync_calls c
+            ON c.user_id = r.user_id AND c.call_sid = r.call_sid
+         WHERE r.phone_number = ''",
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("joins");
+    assert_eq!(
+        lost, 0,
+        "{context}: recordings whose call was stored without them"
+    );
+    let unjoined: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM recordings WHERE phone_number = ''")
+            .fetch_one(&mut db)
+            .await
+            .expect("unjoined");
     let distinct: HashSet<(&str, &str)> =
         rows.iter().map(|r| (r.1.as_str(), r.0.as_str())).collect();
     assert_eq!(
@@ -105,40 +166,74 @@ pub async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str)
         );
     }
 
-    let state: Option<(Option<i64>, Option<String>, i64)> =
-        sqlx::query_as("SELECT watermark_ms, run_cursor, run_pages FROM sync_state")
+    let state: Option<(Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT watermark_ms, run_range_from FROM sync_state")
             .fetch_optional(&mut db)
             .await
             .expect("sync_state");
-    let (watermark, cursor, run_pages) = state.unwrap_or((None, None, 0));
+    let (watermark, run) = state.unwrap_or((None, None));
+    // A run completed once: everything is stored (a later run only confirms it).
     let completed = watermark.is_some();
-    let cursor_offset = cursor.as_deref().map(page_token_offset);
+    let windows: Vec<(String, Option<String>, Option<String>, bool)> = sqlx::query_as(
+        "SELECT from_day, to_day, next_link, done FROM sync_windows WHERE listing = 'recordings'",
+    )
+    .fetch_all(&mut db)
+    .await
+    .expect("windows");
+    let midway_windows = windows.iter().filter(|w| w.2.is_some()).count();
     if completed {
         assert_eq!(
             rows.len(),
             expected.len(),
             "{context}: a completed run stored everything"
         );
+        assert_eq!(
+            unjoined, 0,
+            "{context}: a completed run joined every recording"
+        );
+        assert!(
+            run.is_some() || windows.is_empty(),
+            "{context}: a completed run keeps no windows"
+        );
     } else {
-        // The first run lists newest first: what is stored is exactly the pages before the
-        // resume point, whole.
-        let offset = cursor_offset.unwrap_or(0);
-        assert_eq!(
-            rows.len(),
-            offset,
-            "{context}: rows stored vs. the resume point (a page half-written, or the cursor \
-             past an uncommitted page)"
-        );
-        assert_eq!(
-            offset,
-            usize::try_from(run_pages).expect("pages") * PAGE_SIZE as usize,
-            "{context}: the resume point is whole committed pages"
-        );
-        for (sid, ..) in &rows {
-            let (i, _) = index[sid.as_str()];
+        // Each window lists newest first: what is stored of its days is exactly the pages
+        // before its resume point, whole; nothing of a window not started, everything of
+        // a window done. The windows cover the run's days once.
+        let mut newest_first: Vec<&FakeRecording> = expected.iter().collect();
+        newest_first.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then(b.sid.cmp(&a.sid)));
+        let stored: HashSet<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let mut covered = HashSet::new();
+        for (from, to, link, done) in &windows {
+            let span = (day_ms(from), to.as_deref().map(day_ms));
+            let inside: HashSet<String> = newest_first
+                .iter()
+                .filter(|r| r.created_ms >= span.0 && span.1.is_none_or(|t| r.created_ms < t))
+                .map(|r| r.sid.clone())
+                .collect();
+            let want = match (done, link) {
+                (true, _) => inside.clone(),
+                (false, Some(link)) => listed_before(link, &newest_first, span),
+                (false, None) => HashSet::new(),
+            };
+            let have: HashSet<String> = stored.intersection(&inside).cloned().collect();
+            assert_eq!(
+                have.len(),
+                want.len(),
+                "{context}: window [{from}, {to:?}) link {link:?} done {done}: stored vs. its \
+                 resume point (a page half-written, or the link past an uncommitted page)"
+            );
+            assert_eq!(have, want, "{context}: window [{from}, {to:?})");
+            for sid in inside {
+                assert!(
+                    covered.insert(sid),
+                    "{context}: windows overlap at [{from}, {to:?})"
+                );
+            }
+        }
+        for sid in &stored {
             assert!(
-                i < offset,
-                "{context}: {sid} (#{i}) is beyond the resume point {offset}"
+                covered.contains(sid),
+                "{context}: {sid} is stored outside every window of the run"
             );
         }
     }
@@ -153,7 +248,7 @@ pub async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str)
     let mut snapshot = Snapshot {
         rows: rows.len(),
         completed,
-        cursor_offset,
+        midway_windows,
         with_file: files.len(),
         ..Snapshot::default()
     };

@@ -22,6 +22,7 @@ mod config;
 mod media;
 mod paging;
 mod transport;
+mod windows;
 
 pub use config::{ClientConfig, DEFAULT_CONCURRENCY, MAX_CONCURRENCY};
 pub use media::MediaBody;

@@ -39,6 +39,8 @@ lenient_record! {
         from: String,
         direction: String,
         caller_name: String,
+        start_time: String,
+        date_created: String,
     }
 }
 
@@ -57,6 +59,8 @@ pub struct AccountWire {
     pub sid: Option<String>,
     pub status: Option<String>,
     pub friendly_name: Option<String>,
+    /// RFC 2822; where a first sync starts listing.
+    pub date_created: Option<String>,
 }
 
 /// Twilio's error body (`{"code": 20003, "message": ..., "status": 401}`).

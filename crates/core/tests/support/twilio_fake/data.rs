@@ -19,6 +19,9 @@ pub struct FakeRecording {
     /// `channels` as Twilio reports it: 2 for a two-channel (dual or conference) recording,
     /// whose media is mixed to mono unless asked for with `RequestedChannels=2`.
     pub channels: u32,
+    /// How long before the recording its call started (a call that starts before midnight
+    /// can have its recording created after it).
+    pub call_lead_ms: i64,
     /// Offset used to print its dates, in minutes (to exercise "any offset").
     pub offset_min: i32,
     /// Fields written into its JSON as they are, over the generated ones (odd or wrongly
@@ -58,6 +61,7 @@ pub fn generate(n: u64, newest_ms: i64, spacing_ms: i64) -> Vec<FakeRecording> {
                     Some(format!("Caller {i}"))
                 },
                 channels: 1,
+                call_lead_ms: 60_000,
                 offset_min: match i % 3 {
                     0 => 0,
                     1 => 60,
@@ -112,10 +116,18 @@ pub(super) fn recording_json(r: &FakeRecording, media_base: &str) -> Value {
     json
 }
 
+impl FakeRecording {
+    /// When its call started: what `StartTime` filters and what a call's `start_time` says.
+    pub fn call_start_ms(&self) -> i64 {
+        self.created_ms - self.call_lead_ms
+    }
+}
+
 pub(super) fn call_json(r: &FakeRecording) -> Value {
+    let start = r.call_start_ms();
     json!({
         "sid": r.call_sid,
-        "date_created": rfc2822(r.created_ms - 60_000, r.offset_min),
+        "date_created": rfc2822(start, r.offset_min),
         "date_updated": rfc2822(r.created_ms + 60_000, r.offset_min),
         "parent_call_sid": null,
         "account_sid": ACCOUNT_SID,
@@ -125,7 +137,7 @@ pub(super) fn call_json(r: &FakeRecording) -> Value {
         "from_formatted": r.from,
         "phone_number_sid": null,
         "status": "completed",
-        "start_time": rfc2822(r.created_ms - 60_000, r.offset_min),
+        "start_time": rfc2822(start, r.offset_min),
         "end_time": rfc2822(r.created_ms + 30_000, r.offset_min),
         "duration": r.duration,
         "price": null,

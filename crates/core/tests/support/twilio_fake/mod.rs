@@ -1,6 +1,6 @@
 //! A loopback fake of Twilio's 2010 Recordings and Calls APIs for tests and benchmarks:
-//! paging by relative `next_page_uri` with a `PageToken`, Basic auth, `DateCreated>=` and
-//! `StartTime>=` filters, media bytes, 429 bursts with `Retry-After`, hostile bodies, and a
+//! paging by relative `next_page_uri` with a `PageToken`, Basic auth, the `DateCreated` and
+//! `StartTime` filters (`=`, `>=`, `<=` under either reading of an upper bound), media bytes, 429 bursts with `Retry-After`, hostile bodies, and a
 //! media redirect to a second host (another port) that records whether an `Authorization`
 //! header reached it. Its list responses are validated against Twilio's official OpenAPI
 //! spec in the tests (`tests/support/spec.rs`). Listens on 127.0.0.1 only.
@@ -29,19 +29,24 @@ pub const DAY_MS: i64 = 86_400_000;
 mod data;
 mod hostile;
 mod limits;
+mod listing;
 mod media;
 
 pub use data::*;
 pub use hostile::*;
 pub use limits::Limits;
+pub use listing::EdgeReading;
+use listing::ListIndex;
 use media::{media_host, recording_media};
 pub use media::{MediaChannels, MediaFaults};
 
 #[derive(Default)]
 pub struct FakeState {
     pub recordings: Mutex<Vec<FakeRecording>>,
-    /// Extra calls with no recording, to check the join is by `call_sid`.
-    pub stray_calls: Mutex<Vec<FakeRecording>>,
+    /// How an upper date bound (`DateCreated<=`, `StartTime<=`) is read.
+    pub edge_reading: Mutex<EdgeReading>,
+    /// The account's `date_created`; `None` answers 1970-01-01.
+    pub account_created_ms: Mutex<Option<i64>>,
     /// The next this-many API requests answer 429 (Twilio code 20429).
     pub burst_429: AtomicU32,
     /// `Retry-After` sent with each 429.
@@ -89,6 +94,8 @@ pub struct FakeState {
     /// Bumped with every change of the recordings: a page rendered from older data is
     /// not kept.
     generation: AtomicU64,
+    /// The recordings and calls sorted newest first, for the generation it was built from.
+    index: Mutex<Option<Arc<ListIndex>>>,
 }
 
 impl FakeState {
@@ -96,6 +103,20 @@ impl FakeState {
     fn changed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.page_cache.lock().expect("lock").clear();
+    }
+
+    /// The sorted index of `recs` (called with the recordings lock held): sorted again only
+    /// after a change, never per request.
+    fn index_of(&self, recs: &[FakeRecording], generation: u64) -> Arc<ListIndex> {
+        let mut slot = self.index.lock().expect("lock");
+        match slot.as_ref() {
+            Some(index) if index.generation == generation => Arc::clone(index),
+            _ => {
+                let index = Arc::new(ListIndex::build(recs, generation));
+                *slot = Some(Arc::clone(&index));
+                index
+            }
+        }
     }
 }
 
@@ -264,10 +285,11 @@ async fn account(
     if file != format!("{ACCOUNT_SID}.json") {
         return twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found");
     }
+    let created = state.account_created_ms.lock().expect("lock").unwrap_or(0);
     axum::Json(json!({
         "auth_token": "[redacted by the fake]",
-        "date_created": rfc2822(0, 0),
-        "date_updated": rfc2822(0, 0),
+        "date_created": rfc2822(created, 0),
+        "date_updated": rfc2822(created, 0),
         "friendly_name": "Fake account",
         "owner_account_sid": ACCOUNT_SID,
         "sid": ACCOUNT_SID,
@@ -277,11 +299,6 @@ async fn account(
         "uri": format!("/2010-04-01/Accounts/{ACCOUNT_SID}.json")
     }))
     .into_response()
-}
-
-fn day_start_ms(raw: &str) -> Option<i64> {
-    let day = chrono::NaiveDate::parse_from_str(raw.get(..10)?, "%Y-%m-%d").ok()?;
-    Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis())
 }
 
 async fn list(
@@ -343,7 +360,7 @@ async fn list(
         .unwrap_or(50)
         .clamp(1, 1000);
     let page: usize = q.get("Page").and_then(|p| p.parse().ok()).unwrap_or(0);
-    // The token is the offset of the page's first item.
+    // The token is the offset of the page's first item within the filtered list.
     let offset: usize = match q.get("PageToken") {
         Some(t) => match t.strip_prefix("PA").and_then(|o| o.parse().ok()) {
             Some(o) => o,
@@ -351,36 +368,23 @@ async fn list(
         },
         None => 0,
     };
-    let (filter_key, key_name) = if is_calls {
-        ("StartTime>", "StartTime%3E")
-    } else {
-        ("DateCreated>", "DateCreated%3E")
+    let reading = *state.edge_reading.lock().expect("lock");
+    let Ok(window) = listing::parse_filter(&q, is_calls, reading) else {
+        return twilio_error(StatusCode::BAD_REQUEST, 20001, "Invalid date filter");
     };
-    let from_ms = q.get(filter_key).and_then(|d| day_start_ms(d));
     let media_base = state.api_base.lock().expect("lock").clone();
     let (generation, items): (u64, Vec<Value>) = {
         let recs = state.recordings.lock().expect("lock");
         let generation = state.generation.load(Ordering::SeqCst);
-        let mut sorted: Vec<&FakeRecording> = recs.iter().collect();
-        let strays = state.stray_calls.lock().expect("lock");
-        if is_calls {
-            sorted.extend(strays.iter());
-        }
-        // Newest first, as Twilio lists them.
-        sorted.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then(b.sid.cmp(&a.sid)));
-        let items = sorted
-            .into_iter()
-            .filter(|r| {
-                let t = if is_calls {
-                    r.created_ms - 60_000
-                } else {
-                    r.created_ms
-                };
-                from_ms.is_none_or(|f| t >= f)
-            })
-            .skip(offset)
+        let index = state.index_of(&recs, generation);
+        let items = index
+            .range(is_calls, &window)
+            .get(offset..)
+            .unwrap_or_default()
+            .iter()
             .take(page_size + 1)
-            .map(|r| {
+            .map(|&(_, i)| {
+                let r = &recs[i as usize];
                 if is_calls {
                     call_json(r)
                 } else {
@@ -392,10 +396,7 @@ async fn list(
     };
     let more = items.len() > page_size;
     let items: Vec<Value> = items.into_iter().take(page_size).collect();
-    let filter = q
-        .get(filter_key)
-        .map(|d| format!("&{key_name}={d}"))
-        .unwrap_or_default();
+    let filter = window.link_tail;
     let base = format!("/2010-04-01/Accounts/{ACCOUNT_SID}/{resource}");
     let this = format!("{base}?PageSize={page_size}{filter}&Page={page}&PageToken=PA{offset}");
     let next = more.then(|| {
