@@ -18,13 +18,18 @@ pub(super) async fn media_host(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let arrived = tokio::time::Instant::now();
     state.media_host_requests.fetch_add(1, Ordering::SeqCst);
     if headers.contains_key("authorization") {
         state.media_host_auth_seen.fetch_add(1, Ordering::SeqCst);
     }
     let sid = file.strip_suffix(".mp3").unwrap_or(&file);
     let len = state.media_len.load(Ordering::SeqCst) as usize;
-    media_response(media_for(&state, sid, len), &state)
+    let bytes = media_for(&state, sid, len);
+    if let Some(paced) = super::latency::media_reply(&state, arrived, &bytes).await {
+        return paced;
+    }
+    media_response(bytes, &state)
 }
 
 pub(super) fn media_for(state: &FakeState, sid: &str, len: usize) -> Vec<u8> {

@@ -28,10 +28,12 @@ pub const DAY_MS: i64 = 86_400_000;
 
 mod data;
 mod hostile;
+pub mod latency;
 mod media;
 
 pub use data::*;
 pub use hostile::*;
+use latency::LatencyModel;
 pub use media::MediaFaults;
 use media::{media_for, media_host, media_response};
 
@@ -76,6 +78,8 @@ pub struct FakeState {
     pub media_faults: MediaFaults,
     pub media_host: Mutex<String>,
     pub api_base: Mutex<String>,
+    /// The latency mode (`latency.rs`): off unless `LatencyModel::install` turns it on.
+    latency: Mutex<Option<LatencyModel>>,
     /// Rendered list pages by resource and query, so that the benchmark's peers are not
     /// both held to the fake's own rendering (~10 ms a page of 1000). Cleared whenever the
     /// recordings change (`set_recordings`, `with_recordings`, a delete).
@@ -280,6 +284,7 @@ async fn list(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
+    let arrived = tokio::time::Instant::now();
     if let Some(r) = gate(&state, &headers) {
         return r;
     }
@@ -312,8 +317,9 @@ async fn list(
             return (StatusCode::OK, [("content-type", "application/json")], body).into_response();
         }
     }
-    // Hostile links are not cached: they change with the test's settings.
-    let cacheable = !state.hostile.active();
+    // Hostile links are not cached: they change with the test's settings. Nor are pages
+    // under the latency mode, whose 1M-recording account would hold gigabytes of them.
+    let cacheable = !state.hostile.active() && state.latency.lock().expect("lock").is_none();
     if let Some(body) = cacheable
         .then(|| {
             state
@@ -325,7 +331,7 @@ async fn list(
         })
         .flatten()
     {
-        return json_bytes(body);
+        return latency::list_reply(&state, arrived, body).await;
     }
     let page_size: usize = q
         .get("PageSize")
@@ -409,12 +415,13 @@ async fn list(
         "uri": this,
     });
     let body = axum::body::Bytes::from(serde_json::to_vec(&page).expect("page json"));
-    let mut cache = state.page_cache.lock().expect("lock");
-    if cacheable && state.generation.load(Ordering::SeqCst) == generation {
-        cache.insert(cache_key, body.clone());
+    {
+        let mut cache = state.page_cache.lock().expect("lock");
+        if cacheable && state.generation.load(Ordering::SeqCst) == generation {
+            cache.insert(cache_key, body.clone());
+        }
     }
-    drop(cache);
-    json_bytes(body)
+    latency::list_reply(&state, arrived, body).await
 }
 
 fn json_bytes(body: axum::body::Bytes) -> Response {
@@ -426,6 +433,7 @@ async fn recording_resource(
     Path((acct, file)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
+    let arrived = tokio::time::Instant::now();
     if let Some(r) = gate(&state, &headers) {
         return r;
     }
@@ -456,7 +464,11 @@ async fn recording_resource(
                 return (StatusCode::FOUND, [("location", location)]).into_response();
             }
             let len = state.media_len.load(Ordering::SeqCst) as usize;
-            media_response(media_for(&state, sid, len), &state)
+            let bytes = media_for(&state, sid, len);
+            if let Some(paced) = latency::media_reply(&state, arrived, &bytes).await {
+                return paced;
+            }
+            media_response(bytes, &state)
         }
         _ => twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found"),
     }
