@@ -2,7 +2,6 @@
 //! remote API's, and an account that refuses more than so many requests at once. Off unless
 //! [`LatencyModel::install`] is called; every number is in [`LatencyModel`].
 
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -137,18 +136,23 @@ pub(super) async fn media_reply(
 /// ADAPTER(transport) — the only code here that knows how the fake's concurrency cap
 /// (`limits.rs`, from the transport branch) is spelled. The latency mode sets that cap; it
 /// never counts requests itself. Until the transport branch is merged this branch's fake has
-/// no cap: the cap is recorded but not enforced, and the counters are `None` (the
-/// benchmark then reports no 429 figure rather than a made-up zero). When merging, replace
-/// the two bodies with the cap's own fields, e.g.
-/// `state.concurrency_cap.store(cap, SeqCst)` + its `Retry-After`, and
-/// `Some(CapCounters { peak_in_flight: state.peak_in_flight.load(..), answered_429: .. })`.
+/// no cap: nothing is enforced, and the counters are `None` (the benchmark then reports no
+/// 429 figure rather than a made-up zero). When merging, with `limits.rs` as the transport
+/// branch spells it (its `FakeState::limits`), the two bodies become:
+///
+/// ```ignore
+/// state.limits.cap.store(cap as usize, Ordering::SeqCst);
+/// *state.limits.retry_after.lock().expect("lock") = retry_after_s.to_string();
+/// // and
+/// Some(CapCounters {
+///     peak_in_flight: state.limits.peak_in_flight.load(Ordering::SeqCst) as u64,
+///     answered_429: u64::from(state.limits.throttled.load(Ordering::SeqCst)),
+/// })
+/// ```
 mod cap_adapter {
-    use super::{CapCounters, FakeState, Ordering};
+    use super::{CapCounters, FakeState};
 
-    pub(super) fn set_cap(state: &FakeState, cap: u32, retry_after_s: u32) {
-        let _ = (cap, Ordering::SeqCst);
-        *state.retry_after.lock().expect("lock") = retry_after_s.to_string();
-    }
+    pub(super) fn set_cap(_state: &FakeState, _cap: u32, _retry_after_s: u32) {}
 
     pub(super) fn counters(_state: &FakeState) -> Option<CapCounters> {
         None
