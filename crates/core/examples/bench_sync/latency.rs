@@ -292,16 +292,26 @@ pub(crate) async fn run(
     }
 
     let total_429: Option<u64> = caps.iter().map(|(_, c)| c.map(|(n, _)| n)).sum();
+    let runs: serde_json::Map<String, Value> = caps
+        .iter()
+        .map(|(run, c)| {
+            let (answered, peak) = c.unwrap_or_default();
+            let counts = json!({ "answered_429": answered, "peak_in_flight": peak });
+            ((*run).to_owned(), counts)
+        })
+        .collect();
     match total_429 {
         Some(total) => entries.push(json!({
             "name": "sync_429_responses",
             "value": total,
             "unit": "responses",
             "target": null,
-            "detail": caps.iter().map(|(run, c)| {
-                let (answered, peak) = c.unwrap_or_default();
-                (run.to_string(), json!({ "answered_429": answered, "peak_in_flight": peak }))
-            }).collect::<serde_json::Map<_, _>>(),
+            "detail": {
+                "runs": runs,
+                "method": "429s the fakes' concurrency cap answered during each latency run (their \
+                           counters, read over the fake's control channel); peak_in_flight is the \
+                           fake's highest so far",
+            },
         })),
         None => {
             log("the fake has no concurrency cap in this build: sync_429_responses is not reported")
