@@ -15,19 +15,19 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use calldeck_core::sync::{self, DownloadPolicy, SyncOptions, SyncResult};
+use calldeck_core::sync::{self, SyncOptions, SyncResult};
 use calldeck_core::twilio::{ClientConfig, Secret, TwilioClient, TwilioCredentials};
 use calldeck_core::UserScope;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
+use super::download_path::{corrupt_downloads, download_files};
 use super::fake_process::{start_latency_fake, FakeServer, LATENCY_MEDIA_LEN};
 use super::peer::run_peer;
 use super::{fresh_user, log, round1, status_kb, twilio_fake, BoxError, MB, NOW_MS};
 
 const SYNC_100K: u64 = 100_000;
 const SYNC_1M: u64 = 1_000_000;
-const DOWNLOADS: usize = 10_000;
 /// CallDeck's per-account budget in these runs: the fake's cap.
 const BUDGET: usize = twilio_fake::latency::LatencyModel::REMOTE.max_in_flight as usize;
 /// How often a long run says how far it is.
@@ -48,7 +48,7 @@ fn budget_client(url: &str) -> Result<TwilioClient, BoxError> {
     Ok(TwilioClient::new(credentials, config)?)
 }
 
-fn options() -> SyncOptions {
+pub(crate) fn options() -> SyncOptions {
     SyncOptions {
         now_ms: NOW_MS,
         // Today's download path caps this at `sync::MAX_CONCURRENCY`; the budget is the
@@ -59,7 +59,7 @@ fn options() -> SyncOptions {
 }
 
 /// A sync that logs how far it is every `PROGRESS_EVERY`, with its wall seconds.
-async fn sync_logged(
+pub(crate) async fn sync_logged(
     label: &str,
     scope: &UserScope,
     client: &TwilioClient,
@@ -120,45 +120,6 @@ async fn first_sync(
         if reset { "" } else { " (peak not reset)" }
     ));
     Ok((scope, result, secs, extra_mb))
-}
-
-/// The download path the figure measures: today a sync with the "starred" policy after
-/// the newest `DOWNLOADS` recordings are starred. MERGE(queue): when the persistent
-/// download queue lands, switch this one function to it (enqueue the same recordings, work
-/// the queue to the end); the checks after it stay.
-async fn download_files(scope: &UserScope, client: &TwilioClient) -> Result<(u32, u32), BoxError> {
-    sqlx::query(
-        "UPDATE recordings SET starred = 1 WHERE id IN
-         (SELECT id FROM recordings ORDER BY recorded_at_ms DESC LIMIT ?1)",
-    )
-    .bind(i64::try_from(DOWNLOADS)?)
-    .execute(scope.pool_for_tests())
-    .await?;
-    let options = SyncOptions {
-        download: DownloadPolicy::Starred,
-        now_ms: NOW_MS + 60_000,
-        ..options()
-    };
-    let (result, _) = sync_logged("downloads", scope, client, &options).await?;
-    Ok((result.downloaded, result.download_failed))
-}
-
-/// Files of the starred recordings missing or not byte for byte what the fake serves.
-async fn corrupt_downloads(scope: &UserScope) -> Result<usize, BoxError> {
-    let files: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT sid, local_file FROM recordings WHERE starred = 1")
-            .fetch_all(scope.pool_for_tests())
-            .await?;
-    let media = scope.paths().media_dir();
-    Ok(files
-        .iter()
-        .filter(|(sid, file)| {
-            let bytes = file
-                .as_deref()
-                .and_then(|f| std::fs::read(media.join(f)).ok());
-            bytes.is_none_or(|b| b != twilio_fake::media_bytes(sid, LATENCY_MEDIA_LEN))
-        })
-        .count())
 }
 
 /// The 429s and peak in flight between two of the fake's counter snapshots.

@@ -30,6 +30,7 @@
 #[path = "../../tests/support/twilio_fake/mod.rs"]
 mod twilio_fake;
 
+mod download_path;
 mod fake_process;
 mod floor;
 mod latency;
