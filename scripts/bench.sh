@@ -7,10 +7,11 @@
 # benchmarks' entries) and prints every entry as a table. Needs Xvfb, tauri-driver and
 # WebKitWebDriver (see scripts/bootstrap.sh) and Node 20. Knobs: BENCH_RUNS (5 starts),
 # BENCH_IDLE_SETTLE_S (10), BENCH_KEEP_WORK=1 (keep the scratch data dir),
-# BENCH_LIBRARY_ITERATIONS (200), BENCH_SKIP_LIBRARY=1, BENCH_SKIP_SYNC=1, BENCH_SKIP_PLAYER=1. Logs: target/bench/logs/.
+# BENCH_LIBRARY_ITERATIONS (200), BENCH_SKIP_LIBRARY=1, BENCH_SKIP_SYNC=1, BENCH_SKIP_SYNC_1M=1,
+# BENCH_SKIP_PLAYER=1. Logs: target/bench/logs/.
 # The sync benchmark (scripts/bench/sync.mjs: bench_sync against the loopback Twilio fake, with
-# the official twilio Python SDK as the peer, installed from PyPI into target/bench/venv)
-# runs after the library's; then the player's (scripts/bench/player.mjs: bench_player, time
+# the official twilio Python SDK as the peer, installed from PyPI into target/bench/venv, then
+# again under the fake's latency model with 100k and 1M recordings) runs after the library's; then the player's (scripts/bench/player.mjs: bench_player, time
 # to first audio and seek latency through a real-time drain, no sound card needed).
 set -euo pipefail
 

@@ -12,9 +12,12 @@ import { formatTable, mergeResults } from './results.mjs';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const OUT = join(ROOT, 'target', 'bench');
 
-/** `example` is e.g. "bench_sync"; `args` go to the example after `--out <figures>`. */
-export async function runCoreExample(example, label, args = []) {
-  const figures = join(OUT, `${example.replace(/^bench_/, '')}.json`);
+/**
+ * `example` is e.g. "bench_sync"; `args` go to the example after `--out <figures>`;
+ * `figuresName` names the figures file when one example runs twice (default: the example's).
+ */
+export async function runCoreExample(example, label, args = [], figuresName = example.replace(/^bench_/, '')) {
+  const figures = join(OUT, `${figuresName}.json`);
   const run = spawnSync(
     'cargo',
     ['run', '--release', '--locked', '-p', 'calldeck-core', '--example', example, '--features', 'test-support', '--', '--out', figures, ...args],

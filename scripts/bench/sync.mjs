@@ -2,8 +2,11 @@
 // (release), which starts the loopback Twilio fake (crates/core/tests/support/twilio_fake/) in a child
 // process, syncs 10,000 recordings and their calls, reruns, downloads 500 files, and runs the
 // peer — the official `twilio` Python SDK (PyPI, installed into target/bench/venv) listing
-// the same recordings from the same fake (scripts/bench/twilio_peer.py). Its figures are
-// merged by name into target/bench/results.json.
+// the same recordings from the same fake (scripts/bench/twilio_peer.py). Then again with
+// `--latency`: the fake answers like a remote API (its LatencyModel), and the example syncs
+// 100,000 recordings (the SDK's listing of them the peer), downloads 10,000 files of 100 KB,
+// and syncs 1,000,000 (several minutes; BENCH_SKIP_SYNC_1M=1 skips that one). Its figures
+// are merged by name into target/bench/results.json.
 //
 //   node scripts/bench/sync.mjs          (scripts/bench.sh runs it; BENCH_SKIP_SYNC=1 skips it)
 //
@@ -46,3 +49,6 @@ function peerPython() {
 const python = peerPython();
 const peerArgs = python ? ['--peer-python', python, '--peer-script', join(ROOT, 'scripts', 'bench', 'twilio_peer.py')] : [];
 await runCoreExample('bench_sync', 'sync', peerArgs);
+const skip1m = process.env.BENCH_SKIP_SYNC_1M === '1' ? ['--skip-1m'] : [];
+log(`the latency figures: 100k sync, the SDK's listing, 10k downloads${skip1m.length ? '' : ', 1M sync'} (progress below)`);
+await runCoreExample('bench_sync', 'sync (latency)', [...peerArgs, '--latency', ...skip1m], 'sync-latency');

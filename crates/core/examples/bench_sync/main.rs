@@ -2,7 +2,11 @@
 //! build) through `scripts/bench/sync.mjs`.
 //!
 //!   cargo run --release -p calldeck-core --example bench_sync --features test-support -- \
-//!       [--out target/bench/sync.json] [--peer-python PYTHON --peer-script twilio_peer.py]
+//!       [--out target/bench/sync.json] [--peer-python PYTHON --peer-script twilio_peer.py] \
+//!       [--latency [--skip-1m]]
+//!
+//! Without `--latency`, the zero-latency figures below; with it, the latency figures of
+//! `latency.rs` instead (a fake that answers like a remote API; 100k and 1M recordings).
 //!
 //! The fake (`tests/support/twilio_fake/`) runs in a child process (this binary with
 //! `--serve-fake`), so that its memory is not counted in the sync's, and so that the peer —
@@ -26,11 +30,14 @@
 #[path = "../../tests/support/twilio_fake/mod.rs"]
 mod twilio_fake;
 
+mod download_path;
 mod fake_process;
 mod floor;
+mod latency;
 mod peer;
+mod spread;
 
-use fake_process::{fake_floor, serve_fake, FakeServer};
+use fake_process::{fake_floor, serve_fake, FakeServer, FakeSpec};
 use peer::run_peer;
 
 use std::io::Write;
@@ -139,12 +146,8 @@ async fn sync_timed(
     Ok((result, secs, calls_secs))
 }
 
-async fn run(
-    out: &Path,
-    work: &Path,
-    peer: Option<(PathBuf, PathBuf)>,
-) -> Result<Vec<Value>, BoxError> {
-    let fake = FakeServer::start()?;
+async fn run(work: &Path, peer: Option<&(PathBuf, PathBuf)>) -> Result<Vec<Value>, BoxError> {
+    let fake = FakeServer::start(FakeSpec::Instant)?;
     log(&format!(
         "fake Twilio with {RECORDINGS} recordings at {}",
         fake.url
@@ -267,14 +270,16 @@ async fn run(
         dl.downloaded, dl.download_failed
     ));
 
-    let peer = match &peer {
-        Some((python, script)) => match run_peer(python, script, &fake.url) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                log(&format!("the peer could not run: {e}"));
-                None
+    let peer = match peer {
+        Some((python, script)) => {
+            match run_peer(python, script, &fake.url, RECORDINGS, PEER_RUNS) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    log(&format!("the peer could not run: {e}"));
+                    None
+                }
             }
-        },
+        }
         None => {
             log("no --peer-python: the peer is skipped");
             None
@@ -366,12 +371,16 @@ async fn run(
             "detail": { "checked": files.len(), "method": "every downloaded file read back and compared byte for byte" }
         }),
     ];
+    Ok(entries)
+}
+
+fn write_figures(out: &Path, entries: &[Value]) -> Result<(), BoxError> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(out, serde_json::to_string_pretty(&entries)?)?;
+    std::fs::write(out, serde_json::to_string_pretty(entries)?)?;
     log(&format!("wrote {}", out.display()));
-    Ok(entries)
+    Ok(())
 }
 
 fn target_dir() -> PathBuf {
@@ -385,18 +394,29 @@ fn main() -> Result<(), BoxError> {
     let mut out = target_dir().join("bench").join("sync.json");
     let mut python = None;
     let mut script = None;
+    let (mut latency, mut skip_1m) = (false, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--serve-fake" {
-            return serve_fake();
+        match arg.as_str() {
+            "--serve-fake" => return serve_fake(FakeSpec::Instant),
+            "--latency" => {
+                latency = true;
+                continue;
+            }
+            "--skip-1m" => {
+                skip_1m = true;
+                continue;
+            }
+            _ => {}
         }
         match (arg.as_str(), args.next()) {
+            ("--serve-fake-latency", Some(n)) => return serve_fake(FakeSpec::Latency(n.parse()?)),
             ("--out", Some(path)) => out = PathBuf::from(path),
             ("--peer-python", Some(path)) => python = Some(PathBuf::from(path)),
             ("--peer-script", Some(path)) => script = Some(PathBuf::from(path)),
             _ => {
                 return Err(format!(
-                "usage: bench_sync [--out FILE] [--peer-python PYTHON --peer-script FILE] ({arg}?)"
+                "usage: bench_sync [--out FILE] [--peer-python PYTHON --peer-script FILE] [--latency [--skip-1m]] ({arg}?)"
             )
                 .into())
             }
@@ -413,7 +433,13 @@ fn main() -> Result<(), BoxError> {
     let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run(&out, &work, peer));
+        .block_on(async {
+            if latency {
+                latency::run(&work, peer.as_ref(), skip_1m).await
+            } else {
+                run(&work, peer.as_ref()).await
+            }
+        });
     let _ = std::fs::remove_dir_all(&work);
-    result.map(|_| ())
+    write_figures(&out, &result?)
 }

@@ -6,17 +6,26 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use super::{log, twilio_fake, BoxError, PEER_RUNS, RECORDINGS};
+use super::{log, twilio_fake, BoxError};
 
 pub(crate) struct Peer {
     pub(crate) records_per_s: f64,
+    /// The listing's wall seconds.
+    pub(crate) seconds: f64,
     pub(crate) detail: Value,
 }
 
-/// The official Python SDK listing the same recordings from the same fake.
-pub(crate) fn run_peer(python: &Path, script: &Path, url: &str) -> Result<Peer, BoxError> {
+/// The official Python SDK listing the same `expected` recordings from the same fake; the
+/// best of `runs`. Its progress lines (long listings) go to our stderr.
+pub(crate) fn run_peer(
+    python: &Path,
+    script: &Path,
+    url: &str,
+    expected: u64,
+    runs: usize,
+) -> Result<Peer, BoxError> {
     let mut best: Option<(f64, Value)> = None;
-    for _ in 0..PEER_RUNS {
+    for _ in 0..runs {
         let output = Command::new(python)
             .arg(script)
             .args([
@@ -26,19 +35,15 @@ pub(crate) fn run_peer(python: &Path, script: &Path, url: &str) -> Result<Peer, 
                 "1000",
             ])
             .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
             .output()?;
         if !output.status.success() {
-            return Err(format!(
-                "the peer failed ({}): {}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            )
-            .into());
+            return Err(format!("the peer failed ({}), see above", output.status).into());
         }
         let report: Value = serde_json::from_slice(&output.stdout)?;
         let records = report["records"].as_u64().unwrap_or(0);
-        if records != RECORDINGS {
-            return Err(format!("the peer listed {records} of {RECORDINGS} recordings").into());
+        if records != expected {
+            return Err(format!("the peer listed {records} of {expected} recordings").into());
         }
         let rate = report["records_per_s"].as_f64().ok_or("peer: no rate")?;
         log(&format!("peer run: {rate:.0} recordings/s ({report})"));
@@ -49,6 +54,7 @@ pub(crate) fn run_peer(python: &Path, script: &Path, url: &str) -> Result<Peer, 
     let (records_per_s, detail) = best.ok_or("no peer run")?;
     Ok(Peer {
         records_per_s,
+        seconds: detail["seconds"].as_f64().ok_or("peer: no seconds")?,
         detail,
     })
 }

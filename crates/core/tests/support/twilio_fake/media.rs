@@ -34,10 +34,11 @@ fn asks_two(q: &HashMap<String, String>) -> bool {
 
 /// `<recording>.mp3` on the API host: refused for a mono recording asked for two channels,
 /// otherwise answered here or by a redirect to the second host carrying the same request.
-pub(super) fn recording_media(
+pub(super) async fn recording_media(
     state: &FakeState,
     rec: &FakeRecording,
     q: &HashMap<String, String>,
+    arrived: tokio::time::Instant,
 ) -> Response {
     state.media_requests.fetch_add(1, Ordering::SeqCst);
     let two = asks_two(q);
@@ -67,7 +68,11 @@ pub(super) fn recording_media(
         return (StatusCode::FOUND, [("location", location)]).into_response();
     }
     let len = state.media_len.load(Ordering::SeqCst) as usize;
-    media_response(media_for(state, rec, two, len), state)
+    let bytes = media_for(state, rec, two, len);
+    if let Some(paced) = super::latency::media_reply(state, arrived, &bytes).await {
+        return paced;
+    }
+    media_response(bytes, state)
 }
 
 /// The second host: a pre-signed media URL that needs no credentials, and must get none.
@@ -77,6 +82,7 @@ pub(super) async fn media_host(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
+    let arrived = tokio::time::Instant::now();
     state.media_host_requests.fetch_add(1, Ordering::SeqCst);
     if headers.contains_key("authorization") {
         state.media_host_auth_seen.fetch_add(1, Ordering::SeqCst);
@@ -93,7 +99,11 @@ pub(super) async fn media_host(
         return twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found");
     };
     let len = state.media_len.load(Ordering::SeqCst) as usize;
-    media_response(media_for(&state, &rec, asks_two(&q), len), &state)
+    let bytes = media_for(&state, &rec, asks_two(&q), len);
+    if let Some(paced) = super::latency::media_reply(&state, arrived, &bytes).await {
+        return paced;
+    }
+    media_response(bytes, &state)
 }
 
 /// The recording's audio: both channels when it has two and they were asked for, else mono

@@ -28,12 +28,14 @@ pub const DAY_MS: i64 = 86_400_000;
 
 mod data;
 mod hostile;
+pub mod latency;
 mod limits;
 mod listing;
 mod media;
 
 pub use data::*;
 pub use hostile::*;
+use latency::LatencyModel;
 pub use limits::Limits;
 pub use listing::EdgeReading;
 use listing::ListIndex;
@@ -87,6 +89,8 @@ pub struct FakeState {
     pub channels: MediaChannels,
     pub media_host: Mutex<String>,
     pub api_base: Mutex<String>,
+    /// The latency mode (`latency.rs`): off unless `LatencyModel::install` turns it on.
+    latency: Mutex<Option<LatencyModel>>,
     /// Rendered list pages by resource and query, so that the benchmark's peers are not
     /// both held to the fake's own rendering (~10 ms a page of 1000). Cleared whenever the
     /// recordings change (`set_recordings`, `with_recordings`, a delete).
@@ -307,6 +311,7 @@ async fn list(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
+    let arrived = tokio::time::Instant::now();
     if let Some(r) = gate(&state, &headers) {
         return r;
     }
@@ -339,8 +344,9 @@ async fn list(
             return (StatusCode::OK, [("content-type", "application/json")], body).into_response();
         }
     }
-    // Hostile links are not cached: they change with the test's settings.
-    let cacheable = !state.hostile.active();
+    // Hostile links are not cached: they change with the test's settings. Nor are pages
+    // under the latency mode, whose 1M-recording account would hold gigabytes of them.
+    let cacheable = !state.hostile.active() && state.latency.lock().expect("lock").is_none();
     if let Some(body) = cacheable
         .then(|| {
             state
@@ -352,7 +358,7 @@ async fn list(
         })
         .flatten()
     {
-        return json_bytes(body);
+        return latency::list_reply(&state, arrived, body).await;
     }
     let page_size: usize = q
         .get("PageSize")
@@ -420,12 +426,13 @@ async fn list(
         "uri": this,
     });
     let body = axum::body::Bytes::from(serde_json::to_vec(&page).expect("page json"));
-    let mut cache = state.page_cache.lock().expect("lock");
-    if cacheable && state.generation.load(Ordering::SeqCst) == generation {
-        cache.insert(cache_key, body.clone());
+    {
+        let mut cache = state.page_cache.lock().expect("lock");
+        if cacheable && state.generation.load(Ordering::SeqCst) == generation {
+            cache.insert(cache_key, body.clone());
+        }
     }
-    drop(cache);
-    json_bytes(body)
+    latency::list_reply(&state, arrived, body).await
 }
 
 fn json_bytes(body: axum::body::Bytes) -> Response {
@@ -438,6 +445,7 @@ async fn recording_resource(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
+    let arrived = tokio::time::Instant::now();
     if let Some(r) = gate(&state, &headers) {
         return r;
     }
@@ -460,7 +468,7 @@ async fn recording_resource(
             let media_base = state.api_base.lock().expect("lock").clone();
             axum::Json(recording_json(&rec, &media_base)).into_response()
         }
-        "mp3" => recording_media(&state, &rec, &q),
+        "mp3" => recording_media(&state, &rec, &q, arrived).await,
         _ => twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found"),
     }
 }
