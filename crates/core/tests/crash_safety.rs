@@ -138,6 +138,7 @@ async fn edit_all_along(scope: calldeck_core::UserScope) {
     use calldeck_core::library::{bulk_update, update_recording, BulkAction, RecordingPatch};
     use calldeck_core::Error;
     let mut done = 0u64;
+    let mut reported = 0u64;
     for n in 0u64.. {
         let sid = support::twilio_fake::recording_sid(1 + n % 40);
         let patch = RecordingPatch {
@@ -167,7 +168,10 @@ async fn edit_all_along(scope: calldeck_core::UserScope) {
                 }
             }
         }
-        if done > 0 && done.is_multiple_of(20) {
+        // Each turn adds 0, 1 or 2 (a recording can arrive between its two edits), so a
+        // report is due whenever `done` passes a multiple of 20, not only when it lands on one.
+        if done / 20 > reported {
+            reported = done / 20;
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "EDITS {done}");
             let _ = out.flush();

@@ -152,6 +152,17 @@ async fn a_first_sync_stores_every_recording_once_with_windows_of_every_size_und
                 "{context}: {result:?}"
             );
             assert_same(&stored(&scope).await, &recs, &context);
+            // Eight windows list at once, yet the account never has more requests in
+            // flight than the client's budget allows (the fake counts them).
+            let peak = fake
+                .state
+                .limits
+                .peak_demand
+                .load(std::sync::atomic::Ordering::SeqCst);
+            assert!(
+                peak <= calldeck_core::twilio::DEFAULT_CONCURRENCY,
+                "{context}: {peak} requests in flight"
+            );
             let queries = fake.state.list_queries.lock().expect("lock").clone();
             let one_day = |key: &str| {
                 queries

@@ -21,7 +21,9 @@ function summary(r: SyncResult): string {
 
 function progressText(p: SyncProgress): string {
   if (p.phase === "calls") return `Reading calls… (${p.callPages} pages)`;
-  if (p.phase === "recordings") return `${p.recordings} recordings · ${p.pages} pages`;
+  // Recordings and calls are listed side by side (by time windows), so both counts move.
+  if (p.phase === "recordings")
+    return `${p.recordings.toLocaleString()} recordings · ${p.pages} pages of recordings, ${p.callPages} of calls`;
   if (p.phase === "downloads") return `Downloading ${p.downloadsDone}/${p.downloadsTotal}`;
   return "Finishing…";
 }

@@ -53,7 +53,9 @@ describe("a sync this window did not start", () => {
     // The background sync reports its progress meanwhile.
     await act(() => emit("sync-progressed", { progress: progress("recordings") }));
     const cancel = await screen.findByRole("button", { name: "Cancel" });
-    expect(screen.getByTestId("sync-progress")).toHaveTextContent("40 recordings");
+    expect(screen.getByTestId("sync-progress")).toHaveTextContent(
+      "40 recordings · 2 pages of recordings, 1 of calls",
+    );
     await userEvent.click(cancel);
     expect(calls).toContain("cancel_sync");
     await act(() => emit("sync-progressed", { progress: progress("done") }));
