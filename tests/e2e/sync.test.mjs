@@ -22,7 +22,7 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
   let app;
   const recordings = makeRecordings(NEW_RECORDINGS);
 
-  const { domText, waitForDomText, type } = pageText(() => session);
+  const { domText, waitForDomText, type, click } = pageText(() => session);
 
   before(async () => {
     fake = await startTwilioFake(recordings);
@@ -96,5 +96,26 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
     assert.match(playing, /\d:\d\d/, `the player shows the time: ${playing}`);
     await waitForDomText($('details-panel'), 'Available offline', 'the streamed audio to be kept for offline listening');
     await session.screenshot(join(OUT, '32-streamed.png'));
+  });
+
+  step('downloading "All" goes through the queue beside the sync button, with Pause and Resume', async () => {
+    fake.setMediaDelay(1_500);
+    await (await session.find($('nav-settings'))).click();
+    await (await session.waitForElement('#download-policy option[value="all"]', { message: 'the All policy' })).click();
+    // Saving the policy queues what it wants at once; the app works the queue by itself.
+    await waitForDomText($('download-queue-progress'), 'Downloading', 'the queue at work');
+    await session.screenshot(join(OUT, '33-download-queue.png'));
+    await click(`${$('download-queue')} button`, 'Pause');
+    await waitForDomText($('download-queue-progress'), 'Downloads paused', 'the paused queue');
+    await click(`${$('download-queue')} button`, 'Resume');
+    fake.setMediaDelay(0);
+    await session.waitFor(
+      async () => ((await domText($('download-queue-progress'))) === null ? true : null),
+      { message: 'the queue to be worked through', timeoutMs: 60_000, describe: async () => JSON.stringify(await domText($('download-queue'))) },
+    );
+    await (await session.find($('filter-scope-all'))).click();
+    const { sid } = recordings[1];
+    await (await session.waitForElement(`[data-id="${sid}"] ${$('row-number')}`, { message: `the row ${sid}` })).click();
+    await waitForDomText($('details-panel'), 'Available offline', 'a queued recording downloaded');
   });
 });

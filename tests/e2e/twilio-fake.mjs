@@ -62,6 +62,7 @@ export function makeMp3(seconds = 6) {
 }
 
 export async function startTwilioFake(recordings, pageSize = 5, media = makeMp3()) {
+  let mediaDelayMs = 0;
   const auth = 'Basic ' + Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64');
   const prefix = `/2010-04-01/Accounts/${ACCOUNT_SID}`;
   const DAY = 86_400_000;
@@ -128,10 +129,20 @@ export async function startTwilioFake(recordings, pageSize = 5, media = makeMp3(
         start_time: rfc2822(r.at), end_time: rfc2822(r.at + 30_000), duration: r.duration, caller_name: null,
       })));
     }
-    if (url.pathname.match(/\/Recordings\/(RE[0-9a-f]{32})\.mp3$/)) return send(200, media, 'audio/mpeg');
+    if (url.pathname.match(/\/Recordings\/(RE[0-9a-f]{32})\.mp3$/)) {
+      if (mediaDelayMs > 0) return setTimeout(() => send(200, media, 'audio/mpeg'), mediaDelayMs);
+      return send(200, media, 'audio/mpeg');
+    }
     return send(404, { code: 20404, message: 'Not found', status: 404 });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { baseUrl: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    // Media answered this much later, so a download queue can be seen working.
+    setMediaDelay: (ms) => {
+      mediaDelayMs = ms;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
