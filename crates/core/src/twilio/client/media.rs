@@ -8,12 +8,11 @@
 use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use super::transport::{check_status, location, read_limited, Budgeted};
+use super::transport::{check_status, error_code, location, Budgeted};
 use super::TwilioClient;
 use crate::http::{self, Permit};
 use crate::ids::RecordingSid;
 use crate::twilio::error::{hint, Request, TwilioError};
-use crate::twilio::wire::ErrorWire;
 
 /// Twilio's error "Cannot download a dual-channel presentation of a mono recording".
 const MONO_RECORDING: i64 = 16113;
@@ -177,11 +176,7 @@ impl TwilioClient {
 /// error it is.
 async fn refused(response: reqwest::Response) -> Result<Opened, TwilioError> {
     let status = response.status().as_u16();
-    let code = read_limited(response, 64 * 1024)
-        .await
-        .ok()
-        .and_then(|b| serde_json::from_slice::<ErrorWire>(&b).ok())
-        .and_then(|e| e.code);
+    let code = error_code(response).await;
     tracing::debug!(status, twilio_code = ?code, "Twilio refused a media request");
     match code {
         Some(MONO_RECORDING) => Ok(Opened::MonoOnly),

@@ -125,11 +125,7 @@ pub(super) async fn check_status(
         return Ok(response);
     }
     // Twilio's error body helps the log (code 20003, 20404, 20429); never shown as is.
-    let detail = http::read_limited(response, 64 * 1024)
-        .await
-        .ok()
-        .and_then(|b| serde_json::from_slice::<ErrorWire>(&b).ok())
-        .and_then(|e| e.code);
+    let detail = error_code(response).await;
     tracing::debug!(status = status.as_u16(), twilio_code = ?detail, "Twilio answered with an error");
     Err(match status {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => TwilioError::Unauthorized(request),
@@ -138,6 +134,15 @@ pub(super) async fn check_status(
         s if s.is_server_error() => TwilioError::Unavailable { status: s.as_u16() },
         s => TwilioError::UnexpectedStatus { status: s.as_u16() },
     })
+}
+
+/// The Twilio error code in an error answer's body (`{"code": 20404, …}`), if it has one.
+pub(super) async fn error_code(response: Response) -> Option<i64> {
+    http::read_limited(response, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<ErrorWire>(&b).ok())
+        .and_then(|e| e.code)
 }
 
 /// A JSON body within `max` bytes.

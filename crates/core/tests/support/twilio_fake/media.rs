@@ -88,14 +88,7 @@ pub(super) async fn media_host(
         state.media_host_auth_seen.fetch_add(1, Ordering::SeqCst);
     }
     let sid = file.strip_suffix(".mp3").unwrap_or(&file);
-    let found = state
-        .recordings
-        .lock()
-        .expect("lock")
-        .iter()
-        .find(|r| r.sid == sid)
-        .cloned();
-    let Some(rec) = found else {
+    let Some(rec) = state.recording(sid) else {
         return twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found");
     };
     let len = state.media_len.load(Ordering::SeqCst) as usize;

@@ -103,6 +103,16 @@ pub struct FakeState {
 }
 
 impl FakeState {
+    /// The recording with this SID, as the single-resource and media answers find it.
+    fn recording(&self, sid: &str) -> Option<FakeRecording> {
+        self.recordings
+            .lock()
+            .expect("lock")
+            .iter()
+            .find(|r| r.sid == sid)
+            .cloned()
+    }
+
     /// Called with the recordings lock held, after changing them.
     fn changed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -453,14 +463,7 @@ async fn recording_resource(
         return twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found");
     }
     let (sid, ext) = file.rsplit_once('.').unwrap_or((&file, ""));
-    let found = state
-        .recordings
-        .lock()
-        .expect("lock")
-        .iter()
-        .find(|r| r.sid == sid)
-        .cloned();
-    let Some(rec) = found else {
+    let Some(rec) = state.recording(sid) else {
         return twilio_error(StatusCode::NOT_FOUND, 20404, "Not Found");
     };
     match ext {
