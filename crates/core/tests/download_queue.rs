@@ -29,15 +29,7 @@ async fn listed(scope: &UserScope, fake: &FakeTwilio) {
         now_ms: NOW_MS,
         ..SyncOptions::default()
     };
-    sync::sync_recordings(
-        scope,
-        &client(&fake.base_url),
-        &options,
-        &CancellationToken::new(),
-        None,
-    )
-    .await
-    .expect("sync");
+    support::sync_with(scope, &client(&fake.base_url), &options).await;
 }
 
 /// Retries at once, so a pass makes every attempt.
@@ -145,15 +137,7 @@ async fn a_sync_downloads_through_the_queue_and_leaves_it_empty() {
         now_ms: NOW_MS,
         ..SyncOptions::default()
     };
-    let result = sync::sync_recordings(
-        &scope,
-        &client(&fake.base_url),
-        &options,
-        &CancellationToken::new(),
-        None,
-    )
-    .await
-    .expect("sync");
+    let result = support::sync_with(&scope, &client(&fake.base_url), &options).await;
     assert_eq!((result.downloaded, result.download_failed), (12, 0));
     assert_eq!(on_disk(&scope).len(), 12);
     assert_eq!(

@@ -13,10 +13,9 @@ use calldeck_core::sync::queue::{
     enqueue_by_policy, queue_status, set_paused, DownloadQueue, QueueEvents, QueueOptions,
     QueueStatus,
 };
-use calldeck_core::sync::{self, DownloadPolicy, SyncOptions};
+use calldeck_core::sync::{DownloadPolicy, SyncOptions};
 use calldeck_core::{UserScope, Workspace};
 use tokio::sync::Notify;
-use tokio_util::sync::CancellationToken;
 
 use common::NOW_MS;
 use support::client;
@@ -66,15 +65,7 @@ async fn listed(scope: &UserScope, fake: &FakeTwilio) {
         now_ms: NOW_MS,
         ..SyncOptions::default()
     };
-    sync::sync_recordings(
-        scope,
-        &client(&fake.base_url),
-        &options,
-        &CancellationToken::new(),
-        None,
-    )
-    .await
-    .expect("sync");
+    support::sync_with(scope, &client(&fake.base_url), &options).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

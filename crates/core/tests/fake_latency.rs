@@ -7,8 +7,7 @@ mod support;
 
 use std::sync::atomic::Ordering;
 
-use calldeck_core::sync::{self, DownloadPolicy, SyncOptions};
-use tokio_util::sync::CancellationToken;
+use calldeck_core::sync::{DownloadPolicy, SyncOptions};
 
 use common::{signed_in, NOW_MS};
 use support::client;
@@ -34,15 +33,7 @@ async fn a_sync_through_the_latency_mode_stores_every_recording_and_every_file_w
         download: DownloadPolicy::All,
         ..SyncOptions::default()
     };
-    let result = sync::sync_recordings(
-        &scope,
-        &client(&fake.base_url),
-        &options,
-        &CancellationToken::new(),
-        None,
-    )
-    .await
-    .expect("sync");
+    let result = support::sync_with(&scope, &client(&fake.base_url), &options).await;
     assert_eq!(
         (u64::from(result.new), result.without_call, result.failed),
         (RECORDINGS, 0, 0),

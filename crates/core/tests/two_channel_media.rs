@@ -13,7 +13,6 @@ use calldeck_core::player::{OutputChoice, PlayerHandle, RealtimeDrain};
 use calldeck_core::sync::{self, play_from_twilio, DownloadPolicy, SyncOptions};
 use calldeck_core::transcripts::audio::channels_16k;
 use calldeck_core::UserScope;
-use tokio_util::sync::CancellationToken;
 
 use common::{signed_in, NOW_MS};
 use support::client;
@@ -55,15 +54,12 @@ async fn a_sync_downloads_two_channel_recordings_with_both_channels_and_mono_one
     let (_ws, scope) = signed_in(dir.path(), "auth0|dual-sync").await;
     let recs = mixed_account();
     let fake = FakeTwilio::start(recs.clone()).await;
-    let result = sync::sync_recordings(
+    let result = support::sync_with(
         &scope,
         &client(&fake.base_url),
         &options(DownloadPolicy::All),
-        &CancellationToken::new(),
-        None,
     )
-    .await
-    .expect("sync");
+    .await;
     assert_eq!(
         (result.downloaded, result.download_failed),
         (4, 0),
@@ -99,15 +95,7 @@ async fn download_now_and_a_redirected_download_keep_both_channels() {
     let recs = mixed_account();
     let fake = FakeTwilio::start(recs.clone()).await;
     let c = client(&fake.base_url);
-    sync::sync_recordings(
-        &scope,
-        &c,
-        &options(DownloadPolicy::None),
-        &CancellationToken::new(),
-        None,
-    )
-    .await
-    .expect("sync");
+    support::sync_with(&scope, &c, &options(DownloadPolicy::None)).await;
     sync::download_recording(&scope, &c, &recs[1].sid)
         .await
         .expect("download now");
@@ -144,15 +132,12 @@ async fn a_recording_twilio_holds_as_mono_is_fetched_again_without_the_parameter
     // The listing says two channels; the media is mono (Twilio answers 16113 to the ask).
     recs[0].raw.insert("channels".into(), serde_json::json!(2));
     let fake = FakeTwilio::start(recs.clone()).await;
-    let result = sync::sync_recordings(
+    let result = support::sync_with(
         &scope,
         &client(&fake.base_url),
         &options(DownloadPolicy::All),
-        &CancellationToken::new(),
-        None,
     )
-    .await
-    .expect("sync");
+    .await;
     assert_eq!(
         (result.downloaded, result.download_failed),
         (1, 0),
@@ -181,15 +166,7 @@ async fn a_streamed_two_channel_recording_is_cached_with_both_channels_for_trans
     recs[0].channels = 2;
     let fake = FakeTwilio::start(recs.clone()).await;
     let c = client(&fake.base_url);
-    sync::sync_recordings(
-        &scope,
-        &c,
-        &options(DownloadPolicy::None),
-        &CancellationToken::new(),
-        None,
-    )
-    .await
-    .expect("sync");
+    support::sync_with(&scope, &c, &options(DownloadPolicy::None)).await;
     let stereo = calldeck_core::demo::conversation_wav(5, 2, 2).expect("two-channel audio");
     let mono = calldeck_core::demo::conversation_wav(5, 2, 1).expect("mono mix");
     *fake.state.channels.two_channel_body.lock().expect("lock") = Some(stereo.clone());

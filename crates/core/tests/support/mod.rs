@@ -6,7 +6,10 @@ pub mod twilio_fake;
 
 use std::time::Duration;
 
+use calldeck_core::sync::{self, SyncOptions, SyncResult};
 use calldeck_core::twilio::{ClientConfig, Secret, TwilioClient, TwilioCredentials};
+use calldeck_core::UserScope;
+use tokio_util::sync::CancellationToken;
 
 pub fn credentials() -> TwilioCredentials {
     TwilioCredentials::auth_token(
@@ -32,6 +35,17 @@ pub fn config(base_url: &str) -> ClientConfig {
 
 pub fn client(base_url: &str) -> TwilioClient {
     TwilioClient::new(credentials(), config(base_url)).expect("client")
+}
+
+/// One sync of `scope` through `client`, run to its end: not cancelled, no progress heard.
+pub async fn sync_with(
+    scope: &UserScope,
+    client: &TwilioClient,
+    options: &SyncOptions,
+) -> SyncResult {
+    sync::sync_recordings(scope, client, options, &CancellationToken::new(), None)
+        .await
+        .expect("sync")
 }
 pub mod oidc_provider;
 pub mod openai_fake;
