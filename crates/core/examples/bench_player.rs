@@ -176,9 +176,8 @@ async fn streamed_once(
     let dest = rig.scope.paths().media_file(&format!("{id}.wav"))?;
     let asked = Instant::now();
     let mut response = client.get(&url).send().await?.error_for_status()?;
-    let mut writer = CacheWriter::create(dest, response.content_length()).await?;
-    let reading = writer.reading_path().to_path_buf();
-    let download = writer.download();
+    let mut writer = CacheWriter::create(dest.clone(), response.content_length()).await?;
+    let stream = writer.stream();
     if let Some(first) = response.chunk().await? {
         writer.write_chunk(&first).await?;
     }
@@ -190,7 +189,7 @@ async fn streamed_once(
         Ok::<Instant, BoxError>(Instant::now())
     });
     rig.player
-        .play_streamed(&rig.scope, id, reading, download)
+        .play_streamed(&rig.scope, id, dest, stream)
         .await?;
     let ms = first_sound_after(&rig.capture, asked).await?;
     let sounded = rig.capture.first_sound().unwrap_or_else(Instant::now);

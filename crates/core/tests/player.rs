@@ -498,8 +498,7 @@ async fn a_streamed_recording_starts_before_it_has_arrived_and_is_cached_whole()
     let mut writer = CacheWriter::create(dest.clone(), response.content_length())
         .await
         .expect("cache writer");
-    let reading = writer.reading_path().to_path_buf();
-    let download = writer.download();
+    let stream = writer.stream();
     let first = response.chunk().await.expect("chunk").expect("first bytes");
     writer.write_chunk(&first).await.expect("write");
     let downloading = tokio::spawn(async move {
@@ -511,7 +510,7 @@ async fn a_streamed_recording_starts_before_it_has_arrived_and_is_cached_whole()
     });
     let asked = Instant::now();
     rig.player
-        .play_streamed(&rig.scope, streamed_id, reading, download)
+        .play_streamed(&rig.scope, streamed_id, dest.clone(), stream)
         .await
         .expect("play streamed");
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -563,4 +562,42 @@ async fn a_streamed_recording_starts_before_it_has_arrived_and_is_cached_whole()
         same,
         "the streamed playback is the file's audio, every sample"
     );
+}
+
+/// The download can finish, and its temporary file be renamed to the final name, before
+/// the player gets to open it (a short recording on a fast link), and a stopped stream is
+/// replayed from the same source after the download has long finished. Both must play.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_that_finished_before_the_player_opened_it_still_plays_and_replays() {
+    let rig = rig("wav", 1, 0.5).await;
+    let body = std::fs::read(&rig.file).expect("source bytes");
+    let streamed_id = "RE0000000000000000000000000000fa57";
+    insert_recordings(&rig.scope, &[recording(streamed_id, None, 1, 1)], NOW_MS)
+        .await
+        .expect("insert");
+    let dest = rig
+        .scope
+        .paths()
+        .media_file(&format!("{streamed_id}.wav"))
+        .expect("dest");
+    let mut writer = CacheWriter::create(dest.clone(), Some(body.len() as u64))
+        .await
+        .expect("cache writer");
+    let stream = writer.stream();
+    writer.write_chunk(&body).await.expect("write");
+    writer.finish().await.expect("finish");
+
+    rig.player
+        .play_streamed(&rig.scope, streamed_id, dest.clone(), stream)
+        .await
+        .expect("a stream whose download already finished plays");
+    wait_for_status(&rig.player, &rig.scope, PlaybackStatus::Ended).await;
+    rig.player.stop(&rig.scope).await.expect("stop");
+    rig.player.resume(&rig.scope).await.expect("resume");
+    let state = rig.player.state_for(&rig.scope);
+    assert!(
+        state.error.is_none(),
+        "a replay after the download finished must open its audio: {state:?}"
+    );
+    wait_for_status(&rig.player, &rig.scope, PlaybackStatus::Ended).await;
 }

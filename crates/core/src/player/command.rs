@@ -2,12 +2,11 @@
 //! own playback, and a player tied to a workspace loads only the signed-in user's recordings.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-use super::download::Download;
+use super::download::Stream;
 use crate::error::Result;
 
 pub(super) enum Command {
@@ -15,7 +14,7 @@ pub(super) enum Command {
         owner: String,
         recording_id: String,
         path: PathBuf,
-        download: Option<Arc<Download>>,
+        stream: Option<Stream>,
         duration_hint: Duration,
         reply: oneshot::Sender<Result<()>>,
     },

@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
@@ -144,9 +144,24 @@ impl Download {
     }
 }
 
+/// A download as its readers see it: the file, opened before the writer could rename it
+/// (so a reader never looks for a name that is gone, however early the download ends),
+/// and how far the download has got. Cheap to clone: a replay reads the same open file.
+#[derive(Clone)]
+pub struct Stream {
+    file: Arc<File>,
+    download: Arc<Download>,
+}
+
+impl Stream {
+    pub fn download(&self) -> &Arc<Download> {
+        &self.download
+    }
+}
+
 /// Reads a file that may still be growing: a read past what has arrived waits for it.
 pub struct GrowingFile {
-    file: File,
+    file: Arc<File>,
     pos: u64,
     download: Arc<Download>,
     cancel: Arc<AtomicBool>,
@@ -154,20 +169,27 @@ pub struct GrowingFile {
 }
 
 impl GrowingFile {
-    pub fn open(
-        path: &Path,
-        download: Arc<Download>,
-        cancel: Arc<AtomicBool>,
-        waiting: Arc<AtomicBool>,
-    ) -> io::Result<Self> {
-        Ok(Self {
-            file: File::open(path)?,
+    pub fn open(stream: &Stream, cancel: Arc<AtomicBool>, waiting: Arc<AtomicBool>) -> Self {
+        Self {
+            file: stream.file.clone(),
             pos: 0,
-            download,
+            download: stream.download.clone(),
             cancel,
             waiting,
-        })
+        }
     }
+}
+
+/// Reads at an offset without moving the file's shared cursor: a replay and the reader it
+/// replaces may briefly read the same open file at once.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }
 
 impl Read for GrowingFile {
@@ -182,8 +204,7 @@ impl Read for GrowingFile {
             return Ok(0); // complete, and we are at the end
         }
         let want = usize::try_from(ready).unwrap_or(usize::MAX).min(buf.len());
-        self.file.seek(SeekFrom::Start(self.pos))?;
-        let n = self.file.read(&mut buf[..want])?;
+        let n = read_at(&self.file, &mut buf[..want], self.pos)?;
         self.pos += n as u64;
         Ok(n)
     }
@@ -211,38 +232,36 @@ impl Seek for GrowingFile {
 /// arrives. Bytes go to a temporary file of this download alone beside the final path
 /// (created new, live while written, so start-up clean-ups pass it by);
 /// [`CacheWriter::finish`] fsyncs and renames it, so a complete file only ever appears
-/// whole. An open reader keeps reading the same file across the rename.
+/// whole. Readers get a [`Stream`], which keeps reading the same file across the rename.
 pub struct CacheWriter {
     part: Option<PartialFile>,
-    reading: PathBuf,
-    download: Arc<Download>,
+    stream: Stream,
 }
 
 impl CacheWriter {
     pub async fn create(dest: PathBuf, total: Option<u64>) -> Result<Self> {
         let part = PartialFile::create(&dest, Access::OwnerOnly).await?;
+        let file = File::open(part.path())?;
         Ok(Self {
-            reading: part.path().to_path_buf(),
             part: Some(part),
-            download: Download::new(total),
+            stream: Stream {
+                file: Arc::new(file),
+                download: Download::new(total),
+            },
         })
     }
 
-    /// The file readers should open while it is being written.
-    pub fn reading_path(&self) -> &Path {
-        &self.reading
-    }
-
-    pub fn download(&self) -> Arc<Download> {
-        self.download.clone()
+    /// What a player reads while the file is written (and after).
+    pub fn stream(&self) -> Stream {
+        self.stream.clone()
     }
 
     pub async fn write_chunk(&mut self, bytes: &[u8]) -> Result<()> {
         if let Err(e) = self.write_through(bytes).await {
-            self.download.fail();
+            self.stream.download.fail();
             return Err(e);
         }
-        self.download.advance(bytes.len() as u64);
+        self.stream.download.advance(bytes.len() as u64);
         Ok(())
     }
 
@@ -265,12 +284,12 @@ impl CacheWriter {
         };
         match done {
             Ok(()) => {
-                self.download.complete();
-                Ok(self.download.available())
+                self.stream.download.complete();
+                Ok(self.stream.download.available())
             }
             // The temporary file went with the failed commit.
             Err(e) => {
-                self.download.fail();
+                self.stream.download.fail();
                 Err(e)
             }
         }
@@ -278,7 +297,7 @@ impl CacheWriter {
 
     /// Gives up: readers see an error and the partial file is removed.
     pub async fn abandon(mut self) {
-        self.download.fail();
+        self.stream.download.fail();
         drop(self.part.take());
     }
 }
@@ -288,7 +307,7 @@ impl Drop for CacheWriter {
     /// that will never come. The temporary file removes itself.
     fn drop(&mut self) {
         if self.part.is_some() {
-            self.download.fail();
+            self.stream.download.fail();
         }
     }
 }
@@ -306,13 +325,11 @@ mod tests {
         f.write_all(b"hello").expect("write");
         let download = Download::new(None);
         download.advance(5);
-        let mut reader = GrowingFile::open(
-            &path,
-            download.clone(),
-            Arc::default(),
-            Arc::new(AtomicBool::new(false)),
-        )
-        .expect("open");
+        let stream = Stream {
+            file: Arc::new(File::open(&path).expect("open")),
+            download: download.clone(),
+        };
+        let mut reader = GrowingFile::open(&stream, Arc::default(), Arc::default());
         let writer = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(100));
             f.write_all(b" world").expect("write more");

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use rodio::{Decoder, Source};
 
-use super::download::{Download, GrowingFile};
+use super::download::{GrowingFile, Stream};
 use crate::error::{Error, Result};
 
 /// About a second of audio decoded ahead.
@@ -130,24 +130,25 @@ impl Feed {
     }
 }
 
-/// Opens `path` (complete when `download` is `None`), probes it and starts the decoder
+/// Opens `path` (or reads `stream`, a download, when there is one; `path` is then the
+/// name it will have, for the format hint), probes it and starts the decoder
 /// thread. Returns the shared feed and the source to hand to rodio.
 pub(crate) fn start(
     path: &Path,
-    download: Option<Arc<Download>>,
+    stream: Option<Stream>,
     start_at: Duration,
 ) -> Result<(Arc<Feed>, FeedSource)> {
     let cancel = Arc::new(AtomicBool::new(false));
     let waiting = Arc::new(AtomicBool::new(false));
-    let (reader, byte_len) = match download {
+    let (reader, byte_len) = match stream {
         None => {
             let file = File::open(path)?;
             let len = file.metadata()?.len();
             (MediaReader::Local(file), Some(len))
         }
-        Some(download) => {
-            let total = download.total();
-            let file = GrowingFile::open(path, download, cancel.clone(), waiting.clone())?;
+        Some(stream) => {
+            let total = stream.download().total();
+            let file = GrowingFile::open(&stream, cancel.clone(), waiting.clone());
             (MediaReader::Growing(file), total)
         }
     };

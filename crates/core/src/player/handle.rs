@@ -3,13 +3,12 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{oneshot, watch};
 
 use super::command::{Command, Control, Request};
-use super::download::Download;
+use super::download::Stream;
 use super::state::{visible_to, PlayerState, PlayerStates, Snapshot};
 use super::thread::PlayerThread;
 use super::{MAX_SPEED, MIN_SPEED};
@@ -72,12 +71,13 @@ impl PlayerHandle {
 
     /// Plays one of the user's recordings from a file that is still being downloaded
     /// (see [`CacheWriter`](super::CacheWriter)): playback starts with the first bytes.
+    /// `path` is where the file will be once complete (its extension names the format).
     pub async fn play_streamed(
         &self,
         scope: &UserScope,
         recording_id: &str,
         path: PathBuf,
-        download: Arc<Download>,
+        stream: Stream,
     ) -> Result<()> {
         let sid = RecordingSid::parse(recording_id)?;
         let (duration_secs,): (i64,) =
@@ -87,7 +87,7 @@ impl PlayerHandle {
                 .fetch_optional(scope.pool())
                 .await?
                 .ok_or(Error::NotFound)?;
-        self.load(scope, &sid, path, Some(download), duration_secs)
+        self.load(scope, &sid, path, Some(stream), duration_secs)
             .await
     }
 
@@ -96,11 +96,11 @@ impl PlayerHandle {
         scope: &UserScope,
         sid: &RecordingSid,
         path: PathBuf,
-        download: Option<Arc<Download>>,
+        stream: Option<Stream>,
         duration_secs: i64,
     ) -> Result<()> {
         // Each play start, whether it plays or fails, is an entry in the user's audit trail.
-        let source = if download.is_some() {
+        let source = if stream.is_some() {
             "streamed"
         } else {
             "from this computer"
@@ -111,7 +111,7 @@ impl PlayerHandle {
                 owner: scope.user_id().to_owned(),
                 recording_id: sid.as_str().to_owned(),
                 path,
-                download,
+                stream,
                 duration_hint: Duration::from_secs(u64::try_from(duration_secs).unwrap_or(0)),
                 reply,
             })?;

@@ -16,7 +16,7 @@ mod state;
 mod thread;
 mod waveform;
 
-pub use download::{CacheWriter, Download};
+pub use download::{CacheWriter, Download, Stream};
 pub use feed::decode_all;
 pub use handle::{OutputChoice, PlayerHandle};
 pub use output::{Capture, RealtimeDrain};

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, watch};
 
 use super::command::{may_steer, Admits, Command, Control, Request};
-use super::download::Download;
+use super::download::Stream;
 use super::feed;
 use super::handle::OutputChoice;
 use super::output::RealtimeDrain;
@@ -42,7 +42,7 @@ impl ActiveOutput {
 struct Loaded {
     recording_id: String,
     path: PathBuf,
-    download: Option<Arc<Download>>,
+    stream: Option<Stream>,
     duration_hint: Duration,
     feed: Arc<feed::Feed>,
     player: rodio::Player,
@@ -56,8 +56,8 @@ impl Drop for Loaded {
     }
 }
 
-/// What was loaded before a stop: recording, file, download, duration hint.
-type StoppedLoad = (String, PathBuf, Option<Arc<Download>>, Duration);
+/// What was loaded before a stop: recording, file, stream, duration hint.
+type StoppedLoad = (String, PathBuf, Option<Stream>, Duration);
 
 pub(super) struct PlayerThread {
     choice: Option<OutputChoice>,
@@ -157,7 +157,7 @@ impl PlayerThread {
                 owner,
                 recording_id,
                 path,
-                download,
+                stream,
                 duration_hint,
                 reply,
             } => {
@@ -165,7 +165,7 @@ impl PlayerThread {
                 if !self.admits.admits(&owner) {
                     return Err(Error::NotFound);
                 }
-                return self.load(owner, recording_id, path, download, duration_hint);
+                return self.load(owner, recording_id, path, stream, duration_hint);
             }
             Command::Control { user, control } => {
                 // Another user's playback answers exactly like none at all.
@@ -232,7 +232,7 @@ impl PlayerThread {
         owner: String,
         recording_id: String,
         path: PathBuf,
-        download: Option<Arc<Download>>,
+        stream: Option<Stream>,
         duration_hint: Duration,
     ) -> Result<()> {
         if self.owner.as_ref().is_some_and(|last| *last != owner) {
@@ -243,7 +243,7 @@ impl PlayerThread {
         self.stopped = None;
         self.owner = Some(owner);
         self.publish_buffering(&recording_id, duration_hint);
-        let (feed, source) = match feed::start(&path, download.clone(), Duration::ZERO) {
+        let (feed, source) = match feed::start(&path, stream.clone(), Duration::ZERO) {
             Ok(started) => started,
             Err(e) => {
                 tracing::warn!(recording = %recording_id, error = %e, "could not open audio");
@@ -261,7 +261,7 @@ impl PlayerThread {
         self.loaded = Some(Loaded {
             recording_id,
             path,
-            download,
+            stream,
             duration_hint,
             feed,
             player,
@@ -281,10 +281,10 @@ impl PlayerThread {
             l.paused = false;
             return;
         }
-        if let (Some((id, path, download, hint)), Some(owner)) =
+        if let (Some((id, path, stream, hint)), Some(owner)) =
             (self.stopped.take(), self.owner.clone())
         {
-            let _ = self.load(owner, id, path, download, hint);
+            let _ = self.load(owner, id, path, stream, hint);
         }
     }
 
@@ -293,7 +293,7 @@ impl PlayerThread {
             self.stopped = Some((
                 l.recording_id.clone(),
                 l.path.clone(),
-                l.download.clone(),
+                l.stream.clone(),
                 l.duration_hint,
             ));
         }

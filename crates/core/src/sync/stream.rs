@@ -29,6 +29,7 @@ pub async fn play_from_twilio(
     let (recorded_at_ms, channels) = date_and_channels(scope, &sid).await?;
     let name = media_file_name(&sid, recorded_at_ms);
     let target = scope.paths().media_file(&name)?;
+    let final_path = target.clone();
     let ids = [sid.as_str().to_owned()];
     let opened = async {
         let body = client.open_media(&sid, channels).await?;
@@ -52,8 +53,7 @@ pub async fn play_from_twilio(
             return failed;
         }
     };
-    let reading = writer.reading_path().to_path_buf();
-    let download = writer.download();
+    let stream = writer.stream();
 
     let (scope_bg, sid_bg) = (scope.clone(), sid.clone());
     tokio::spawn(async move {
@@ -100,5 +100,5 @@ pub async fn play_from_twilio(
             }
         }
     });
-    player.play_streamed(scope, id, reading, download).await
+    player.play_streamed(scope, id, final_path, stream).await
 }
