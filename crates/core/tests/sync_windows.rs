@@ -1,8 +1,8 @@
 //! Parallel listing by time windows, against the loopback fake: a 20,000-recording account
 //! with clustered dates (quiet months, one busy day of 5,000, recordings at exact UTC
 //! midnights and at 23:59:59.999, calls that start the day before their recording) is
-//! stored exactly once, SID for SID, after a first sync at page sizes that force windows
-//! of every size down to one day, under both readings of Twilio's upper date bound; after
+//! stored exactly once, SID for SID, after a first sync at page sizes that make windows of
+//! every size, and of a few days' account in windows of one day, under both readings of Twilio's upper date bound; after
 //! a cancelled and resumed first sync; and after an incremental sync.
 
 mod common;
@@ -117,18 +117,43 @@ async fn windows_left(scope: &UserScope) -> (i64, i64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_sync_stores_every_recording_once_with_windows_of_every_size_under_both_readings() {
-    let recs = account();
+    let whole = account();
+    // The days around the busy one, as an account of their own created the first of them:
+    // a first sync of a few days starts with a window per day, each asked for as `X=D`,
+    // with recordings on both its edges (00:00:00.000 and 23:59:59.999) and calls that
+    // start the day before.
+    let (days_from, days_to) = (at(2026, 6, 13), at(2026, 6, 18));
+    let days: Vec<FakeRecording> = whole
+        .iter()
+        .filter(|r| (days_from..days_to).contains(&r.created_ms))
+        .cloned()
+        .collect();
+    assert!(days.len() > 5_000, "the busy day and its neighbours");
+    let configurations = [
+        ("the account", &whole, 1000, NOW_MS, None),
+        ("the account", &whole, 50, NOW_MS, None),
+        (
+            "five days",
+            &days,
+            50,
+            days_to - 3_600_000,
+            Some(days_from + 60_000),
+        ),
+    ];
     for reading in [EdgeReading::WholeDay, EdgeReading::Midnight] {
-        for page_size in [1000, 50] {
-            let context = format!("{reading:?}, page size {page_size}");
+        for (what, recs, page_size, now_ms, created_ms) in configurations {
+            let context = format!("{what}, {reading:?}, page size {page_size}");
             let dir = tempfile::tempdir().expect("dir");
             let (_ws, scope) = signed_in(dir.path(), "auth0|windows").await;
             let fake = fake_with(recs.clone(), reading).await;
+            if created_ms.is_some() {
+                *fake.state.account_created_ms.lock().expect("lock") = created_ms;
+            }
             let started = std::time::Instant::now();
             let result = sync_run(
                 &scope,
                 &fake,
-                &options(page_size, NOW_MS),
+                &options(page_size, now_ms),
                 &CancellationToken::new(),
                 None,
             )
@@ -148,10 +173,10 @@ async fn a_first_sync_stores_every_recording_once_with_windows_of_every_size_und
                     result.failed,
                     result.without_call
                 ),
-                (TOTAL as u32, TOTAL as u32, 0, 0),
+                (recs.len() as u32, recs.len() as u32, 0, 0),
                 "{context}: {result:?}"
             );
-            assert_same(&stored(&scope).await, &recs, &context);
+            assert_same(&stored(&scope).await, recs, &context);
             // Eight windows list at once, yet the account never has more requests in
             // flight than the client's budget allows (the fake counts them).
             let peak = fake
@@ -169,10 +194,10 @@ async fn a_first_sync_stores_every_recording_once_with_windows_of_every_size_und
                     .iter()
                     .any(|q| q.split(['?', '&']).any(|p| p.starts_with(key)))
             };
-            if page_size == 50 {
+            if created_ms.is_some() {
                 assert!(
                     one_day("DateCreated=") && one_day("StartTime="),
-                    "{context}: some windows are split down to one day: {:?}",
+                    "{context}: windows of one day: {:?}",
                     &queries[..queries.len().min(40)]
                 );
             }

@@ -6,7 +6,7 @@
 //! size of the account.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicI64};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -17,13 +17,13 @@ use super::pages;
 use super::problems::Problems;
 use super::state::{self, WindowUpdate};
 use super::upsert;
-use super::windows::task::{list_window, Ctx, Items, Next, Page};
+use super::windows::task::{list_window, slot, Ctx, Items, Next, Page};
 use super::windows::Window;
 use super::{SyncOptions, SyncProgress, SyncResult};
 use crate::error::{Error, Result};
 use crate::session::UserScope;
 use crate::twilio::model::{call_party, call_sid};
-use crate::twilio::{TwilioClient, MAX_PAGE_SIZE};
+use crate::twilio::{Listing, TwilioClient, MAX_PAGE_SIZE};
 
 /// Pages listed but not yet stored, besides one in each task's hands.
 const WAITING_PAGES: usize = 4;
@@ -55,25 +55,36 @@ pub(super) async fn list_windows(
     next_id: i64,
     tally: &mut Tally<'_>,
 ) -> Result<Ended> {
+    // As many windows at once as the account's budget lets requests be in flight: more
+    // would only wait for a place, holding their pages.
+    let concurrency = client.concurrency().max(1);
+    let of = |listing| windows.iter().filter(|w| w.listing == listing).count();
     let ctx = Arc::new(Ctx {
         client: client.clone(),
         page_size: options.page_size.clamp(1, MAX_PAGE_SIZE),
         cancel: cancel.clone(),
         whole_day: AtomicBool::new(false),
         next_id: AtomicI64::new(next_id),
+        open: [
+            AtomicUsize::new(of(Listing::Recordings)),
+            AtomicUsize::new(of(Listing::Calls)),
+        ],
+        concurrency,
     });
     let (sender, mut pages) = mpsc::channel::<Page>(WAITING_PAGES);
     // Dropped on every return: no task outlives the run.
-    let mut tasks: JoinSet<Result<()>> = JoinSet::new();
-    // As many windows at once as the account's budget lets requests be in flight: more
-    // would only wait for a place, holding their pages.
-    let concurrency = client.concurrency().max(1);
+    let mut tasks: JoinSet<Result<Listing>> = JoinSet::new();
+    let mut running = [0usize; 2];
     let mut open = windows.len();
     let mut waiting: VecDeque<Window> = windows.into();
     loop {
         while tasks.len() < concurrency {
-            let Some(w) = waiting.pop_front() else { break };
-            tasks.spawn(list_window(Arc::clone(&ctx), w, sender.clone()));
+            let Some(w) = next_to_start(&mut waiting, running) else {
+                break;
+            };
+            running[slot(w.listing)] += 1;
+            let (ctx, sender, listing) = (Arc::clone(&ctx), sender.clone(), w.listing);
+            tasks.spawn(async move { list_window(ctx, w, sender).await.map(|()| listing) });
         }
         if open == 0 {
             return Ok(Ended::Completed);
@@ -87,6 +98,7 @@ pub(super) async fn list_windows(
             biased;
             () = cancel.cancelled() => return Ok(Ended::Cancelled),
             Some(page) = pages.recv() => {
+                let listing = Some(page.listing());
                 let (done, spawned, stop) = commit(scope, options, page, tally).await?;
                 if let Some(stop) = stop {
                     // What the page held is stored; the run is forgotten so the next one
@@ -97,6 +109,9 @@ pub(super) async fn list_windows(
                     return Err(stop.into());
                 }
                 open = open + spawned.len() - usize::from(done);
+                if let (true, Some(w)) = (done, listing) {
+                    ctx.open[slot(w)].fetch_sub(1, Ordering::Relaxed);
+                }
                 // Newest first, before older waiting windows: a split's days are listed
                 // while they are fresh.
                 for w in spawned.into_iter().rev() {
@@ -104,13 +119,27 @@ pub(super) async fn list_windows(
                 }
             }
             Some(joined) = tasks.join_next(), if !tasks.is_empty() => match joined {
-                Ok(Ok(())) => {}
+                Ok(Ok(listing)) => running[slot(listing)] -= 1,
                 Ok(Err(e)) => return Err(e),
                 Err(_) if cancel.is_cancelled() => return Ok(Ended::Cancelled),
                 Err(e) => return Err(Error::Internal(format!("a listing task failed: {e}"))),
             },
         }
     }
+}
+
+/// The waiting window to start next: the first of the listing with fewer windows listing
+/// (both lists are needed to finish, so neither should trail), else the first.
+fn next_to_start(waiting: &mut VecDeque<Window>, running: [usize; 2]) -> Option<Window> {
+    let behind = match running[0].cmp(&running[1]) {
+        std::cmp::Ordering::Less => Some(Listing::Recordings),
+        std::cmp::Ordering::Greater => Some(Listing::Calls),
+        std::cmp::Ordering::Equal => None,
+    };
+    let at = behind
+        .and_then(|l| waiting.iter().position(|w| w.listing == l))
+        .unwrap_or(0);
+    waiting.remove(at)
 }
 
 /// Stores one page. Returns whether its window is done, the windows it split off (now

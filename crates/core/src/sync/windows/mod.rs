@@ -5,11 +5,15 @@
 //! (see `TwilioClient::window_url`), and keeps only what falls inside by its true time,
 //! which makes every item belong to exactly one window however Twilio reads the edges.
 //!
-//! How large a window should be is unknown until it is listed: a contact centre's history
-//! is quiet for months and then has a day of thousands. So windows start equal, and a
-//! window whose first page shows it holds more than a page splits itself there and then:
-//! it keeps the newest days its page reached, and hands the older days to new windows sized
-//! by the density that page showed. No page is fetched twice for it.
+//! Every request costs about the same fixed wait whatever it returns, so the fewest requests
+//! are full pages: a window is best listed to its end, page after page. Windows are split
+//! only to keep the account's budget busy: when fewer windows are open than requests may be
+//! in flight, a window that has more to list hands its older days to new windows at its next
+//! page (it keeps the newest days that page reached), as many as there are idle places,
+//! sized by the density that page showed. How large a window is is unknown until it is
+//! listed (a contact centre's history is quiet for months and then has a day of thousands),
+//! so this happens as the run goes: at the start (one window for a long catch-up) and at the
+//! end (the few busy windows left). No page is fetched twice for it.
 
 pub(super) mod plan;
 pub(super) mod task;
@@ -18,13 +22,9 @@ use chrono::{Days, NaiveDate};
 
 use crate::twilio::Listing;
 
-/// Windows of about a page each one split makes next to the days it keeps (besides one for
-/// the older rest).
-pub(super) const NEAR: usize = 8;
-
-/// How full a page the split aims a window at. A window sized at a whole page holds a little
-/// more about half the time (days are not all alike), and its second page is a whole
-/// request for a few items; aimed a fifth below, most windows take one request.
+/// The smallest window a split makes, in pages of items. A window sized at a whole page holds
+/// a little more about half the time (days are not all alike), and its second page is a
+/// whole request for a few items; aimed a fifth below, most such windows take one request.
 const AIM: f64 = 0.8;
 
 /// Where a first sync starts when Twilio does not say when the account was created: the
@@ -83,12 +83,12 @@ pub(super) fn cut(
     out
 }
 
-/// The windows the days `[from, d)` are cut into when a page of `kept` items over the days
-/// `d..=newest` (at `page_size` a page) showed how dense the listing is there. Next to `d`,
-/// up to [`NEAR`] windows of about a page each (none shorter than a day); the older rest in
-/// one window, which splits itself in turn when its own first page shows its density. One
-/// page is a guess about the days just before it, not about years of history, so a split
-/// never makes more than `NEAR + 1` windows and a quiet past costs few requests. Oldest
+/// The windows the days `[from, d)` are cut into, `pieces` at most, when a page of `kept`
+/// items over the days `d..=newest` (at `page_size` a page) showed how dense the listing is
+/// there. Equal spans of days, but none holding less than about a page at that density (nor
+/// shorter than a day): next to `d`, `pieces - 1` such windows, and the older rest in one,
+/// which splits itself in turn if places are still idle when its own page shows its density.
+/// One page is a guess about the days just before it, not about years of history. Oldest
 /// first.
 pub(super) fn split(
     from: NaiveDate,
@@ -96,16 +96,20 @@ pub(super) fn split(
     newest: NaiveDate,
     kept: usize,
     page_size: u32,
+    pieces: usize,
 ) -> Vec<(NaiveDate, Option<NaiveDate>)> {
     let span = (days_between(d, newest) + 1).max(1);
     let per_day = (kept.max(1) as f64) / span as f64;
+    let remaining = days_between(from, d).max(1) as f64;
+    let pieces = pieces.max(1);
     #[allow(clippy::cast_possible_truncation)]
     let days = (AIM * f64::from(page_size.max(1)) / per_day)
         .floor()
+        .max((remaining / pieces as f64).ceil())
         .clamp(1.0, 36_500.0) as u64;
     let mut out = Vec::new();
     let mut end = d;
-    for _ in 0..NEAR {
+    for _ in 1..pieces {
         if end <= from {
             break;
         }
@@ -160,24 +164,45 @@ mod tests {
     }
 
     #[test]
-    fn a_split_is_sized_by_the_density_the_page_showed() {
-        // 50 items over 5 days at 50 a page: 10 a day, so four days a window (aimed at
-        // 40 items); eight of them before 2026-04-11, and the rest in one.
+    fn a_split_fills_the_idle_places_with_equal_spans_of_at_least_a_page() {
+        // 100 days left and nine places: eight spans of 12 days next to 2026-04-11 (50 items
+        // over 5 days at 50 a page would allow 4), and the older rest in one.
         let w = split(
             day("2026-01-01"),
             day("2026-04-11"),
             day("2026-04-15"),
             50,
             50,
+            9,
         );
         assert_eq!(w.len(), 9);
         assert_eq!(
             w[0],
-            (day("2026-01-01"), Some(day("2026-03-10"))),
+            (day("2026-01-01"), Some(day("2026-01-05"))),
             "the older rest"
         );
-        assert_eq!(w[1], (day("2026-03-10"), Some(day("2026-03-14"))));
-        assert_eq!(w[8], (day("2026-04-07"), Some(day("2026-04-11"))));
+        assert_eq!(w[1], (day("2026-01-05"), Some(day("2026-01-17"))));
+        assert_eq!(w[8], (day("2026-03-30"), Some(day("2026-04-11"))));
+        // 20 days left and nine places, but 10 items a day: no window under four days
+        // (aimed at 40 items), so five windows, not nine of a page's fraction each.
+        let w = split(
+            day("2026-03-22"),
+            day("2026-04-11"),
+            day("2026-04-15"),
+            50,
+            50,
+            9,
+        );
+        assert_eq!(
+            w,
+            vec![
+                (day("2026-03-22"), Some(day("2026-03-26"))),
+                (day("2026-03-26"), Some(day("2026-03-30"))),
+                (day("2026-03-30"), Some(day("2026-04-03"))),
+                (day("2026-04-03"), Some(day("2026-04-07"))),
+                (day("2026-04-07"), Some(day("2026-04-11"))),
+            ]
+        );
         // A dense page: one-day windows.
         let w = split(
             day("2026-01-01"),
@@ -185,6 +210,7 @@ mod tests {
             day("2026-01-05"),
             1000,
             1000,
+            9,
         );
         assert_eq!(
             w,
@@ -195,14 +221,24 @@ mod tests {
                 ))
                 .collect::<Vec<_>>()
         );
-        // A sparse page: one window for everything before it.
+        // A sparse page, or a single idle place: one window for everything before it.
         let w = split(
             day("2026-01-01"),
             day("2026-01-10"),
             day("2026-03-01"),
             3,
             50,
+            9,
         );
         assert_eq!(w, vec![(day("2026-01-01"), Some(day("2026-01-10")))]);
+        let w = split(
+            day("2026-01-01"),
+            day("2026-04-11"),
+            day("2026-04-11"),
+            1000,
+            1000,
+            1,
+        );
+        assert_eq!(w, vec![(day("2026-01-01"), Some(day("2026-04-11")))]);
     }
 }

@@ -4,7 +4,7 @@
 //! bounded, so a slow committer slows the listing instead of filling memory.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -29,6 +29,36 @@ pub(crate) struct Ctx {
     pub whole_day: AtomicBool,
     /// The id the next window made by a split gets.
     pub next_id: AtomicI64,
+    /// Windows of each listing not yet listed to their end (listing or waiting), counted as
+    /// splits make them and as the committer stores last pages (see [`slot`]).
+    pub open: [AtomicUsize; 2],
+    /// Requests the account's budget lets be in flight.
+    pub concurrency: usize,
+}
+
+/// Where a listing's count is kept in [`Ctx::open`].
+pub(crate) fn slot(listing: Listing) -> usize {
+    match listing {
+        Listing::Recordings => 0,
+        Listing::Calls => 1,
+    }
+}
+
+impl Ctx {
+    /// How many windows a split of `listing` may make now: the places of its share of the
+    /// budget (half while the other listing has windows open, all of it after) that no open
+    /// window fills. Sharing keeps one listing from taking every place when both split at
+    /// once, and the other from trailing alone at the end.
+    fn idle_places(&self, listing: Listing) -> usize {
+        let mine = self.open[slot(listing)].load(Ordering::Relaxed);
+        let other = self.open[1 - slot(listing)].load(Ordering::Relaxed);
+        let share = if other == 0 {
+            self.concurrency
+        } else {
+            self.concurrency.div_ceil(2)
+        };
+        share.saturating_sub(mine)
+    }
 }
 
 pub(crate) enum Items {
@@ -45,6 +75,15 @@ pub(crate) enum Next {
     /// Its next link could not be followed (back to a page already read, out of its
     /// filter, to another host): the page is good, the listing stops here.
     Stop(TwilioError),
+}
+
+impl Page {
+    pub fn listing(&self) -> Listing {
+        match self.items {
+            Items::Recordings(_) => Listing::Recordings,
+            Items::Calls(_) => Listing::Calls,
+        }
+    }
 }
 
 /// A page of a window, for the committer.
@@ -197,11 +236,13 @@ async fn walk<T: Item>(
             continue;
         }
         let mut spawned = Vec::new();
-        if let (Ok(Some(_)), Some(oldest), Some(newest)) = (&next, oldest, newest) {
+        let idle = ctx.idle_places(w.listing);
+        if let (Ok(Some(_)), Some(oldest), Some(newest), true) = (&next, oldest, newest, idle > 0) {
             let (d, top) = (day_of(oldest), day_of(newest));
             if let (Some(d), Some(top)) = (d, top) {
                 if w.splittable() && d > w.from {
-                    for (from, to) in split(w.from, d, top, kept.len(), ctx.page_size) {
+                    // The older days go to new windows; this one keeps its place.
+                    for (from, to) in split(w.from, d, top, kept.len(), ctx.page_size, idle) {
                         spawned.push(Window {
                             id: ctx.next_id.fetch_add(1, Ordering::Relaxed),
                             listing: w.listing,
@@ -211,6 +252,7 @@ async fn walk<T: Item>(
                         });
                     }
                     w.from = d;
+                    ctx.open[slot(w.listing)].fetch_add(spawned.len(), Ordering::Relaxed);
                 }
             }
         }
