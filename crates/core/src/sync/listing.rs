@@ -1,9 +1,11 @@
 //! The listing of a run: window tasks in flight side by side (at most the account's
 //! concurrency), each sending its pages through a bounded channel to one committer, which
-//! stores every page in one transaction with its window's resume point and starts the
+//! stores every page with its window's resume point in the same transaction and starts the
 //! windows a split made once the page that made them is stored. One writer keeps SQLite
 //! free of lock contention; the bounded channel keeps memory to a few pages whatever the
-//! size of the account.
+//! size of the account. The pages waiting when the committer comes round are stored in one
+//! transaction: with many windows listing, storing is what everything waits for, and one
+//! transaction for several pages writes the indexes' shared pages once, not once a page.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
@@ -25,8 +27,9 @@ use crate::session::UserScope;
 use crate::twilio::model::{call_party, call_sid};
 use crate::twilio::{Listing, TwilioClient, MAX_PAGE_SIZE};
 
-/// Pages listed but not yet stored, besides one in each task's hands.
-const WAITING_PAGES: usize = 4;
+/// Pages listed but not yet stored, besides one in each task's hands; also the most pages
+/// one transaction stores.
+const WAITING_PAGES: usize = 8;
 
 pub(super) enum Ended {
     Completed,
@@ -98,24 +101,34 @@ pub(super) async fn list_windows(
             biased;
             () = cancel.cancelled() => return Ok(Ended::Cancelled),
             Some(page) = pages.recv() => {
-                let listing = Some(page.listing());
-                let (done, spawned, stop) = commit(scope, options, page, tally).await?;
-                if let Some(stop) = stop {
-                    // What the page held is stored; the run is forgotten so the next one
+                let mut batch = vec![page];
+                while batch.len() < WAITING_PAGES {
+                    match pages.try_recv() {
+                        Ok(page) => batch.push(page),
+                        Err(_) => break,
+                    }
+                }
+                let stored = commit(scope, options, batch, tally).await?;
+                let mut stopped = None;
+                for (listing, done, spawned, stop) in stored {
+                    stopped = stopped.or(stop);
+                    open = open + spawned.len() - usize::from(done);
+                    if done {
+                        ctx.open[slot(listing)].fetch_sub(1, Ordering::Relaxed);
+                    }
+                    // Newest first, before older waiting windows: a split's days are listed
+                    // while they are fresh.
+                    for w in spawned.into_iter().rev() {
+                        waiting.push_front(w);
+                    }
+                }
+                if let Some(stop) = stopped {
+                    // What the pages held is stored; the run is forgotten so the next one
                     // lists these days afresh instead of resuming at a link that leads
                     // nowhere good.
                     drop(tasks);
                     state::abandon_run(scope).await?;
                     return Err(stop.into());
-                }
-                open = open + spawned.len() - usize::from(done);
-                if let (true, Some(w)) = (done, listing) {
-                    ctx.open[slot(w)].fetch_sub(1, Ordering::Relaxed);
-                }
-                // Newest first, before older waiting windows: a split's days are listed
-                // while they are fresh.
-                for w in spawned.into_iter().rev() {
-                    waiting.push_front(w);
                 }
             }
             Some(joined) = tasks.join_next(), if !tasks.is_empty() => match joined {
@@ -142,14 +155,42 @@ fn next_to_start(waiting: &mut VecDeque<Window>, running: [usize; 2]) -> Option<
     waiting.remove(at)
 }
 
-/// Stores one page. Returns whether its window is done, the windows it split off (now
-/// saved), and why the listing must stop, if it must.
+/// What storing a page tells the committer: its listing, whether its window is done, the
+/// windows it split off (now saved), and why the listing must stop, if it must.
+type Stored = (
+    Listing,
+    bool,
+    Vec<Window>,
+    Option<crate::twilio::TwilioError>,
+);
+
+/// Stores `batch` in one transaction: all of its pages and their windows' resume points,
+/// or none.
 async fn commit(
     scope: &UserScope,
     options: &SyncOptions,
+    batch: Vec<Page>,
+    tally: &mut Tally<'_>,
+) -> Result<Vec<Stored>> {
+    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
+    let mut stored = Vec::with_capacity(batch.len());
+    for page in batch {
+        stored.push(store(scope, &mut tx, options, page, tally).await?);
+    }
+    tx.commit().await?;
+    (tally.report)(tally.progress);
+    Ok(stored)
+}
+
+/// Stores one page in `tx`.
+async fn store(
+    scope: &UserScope,
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    options: &SyncOptions,
     page: Page,
     tally: &mut Tally<'_>,
-) -> Result<(bool, Vec<Window>, Option<crate::twilio::TwilioError>)> {
+) -> Result<Stored> {
+    let listing = page.listing();
     let (link, done, stop) = match page.next {
         Next::Link(link) => (Some(link), false, None),
         Next::Done => (None, true, None),
@@ -180,7 +221,7 @@ async fn commit(
             update.recordings_page = true;
             update.high_ms = accepted.high_ms;
             let outcome =
-                upsert::commit_page(scope, accepted.joined, &update, options.now_ms).await?;
+                upsert::store_page(scope, tx, accepted.joined, &update, options.now_ms).await?;
             result.new += n(outcome.new);
             result.updated += n(outcome.updated);
             result.unchanged += n(outcome.unchanged);
@@ -200,10 +241,9 @@ async fn commit(
                     Some((sid, call_party(call)))
                 })
                 .collect();
-            upsert::commit_calls(scope, &parties, &update, options.now_ms).await?;
+            upsert::store_calls(scope, tx, &parties, &update, options.now_ms).await?;
             progress.call_pages += 1;
         }
     }
-    (tally.report)(progress);
-    Ok((done, page.spawned, stop))
+    Ok((listing, done, page.spawned, stop))
 }

@@ -1,5 +1,5 @@
-//! One page of Twilio recordings, or of calls, into the library, in one transaction with
-//! its window's resume point. Recordings and calls are listed by different windows in any
+//! One page of Twilio recordings, or of calls, into the library, in the transaction that
+//! also moves its window's resume point. Recordings and calls are listed by different windows in any
 //! order, so neither waits for the other: calls are kept in `sync_calls` for the run, a
 //! recordings page takes its calls from there, and a calls page fills in the recordings
 //! stored before it. Whichever of the two comes second completes the join.
@@ -150,10 +150,11 @@ async fn staged_parties(
 }
 
 /// Upserts the page, joined with the calls listed so far, and moves its window's resume
-/// point, all in one transaction: either both happen or neither. Tombstoned SIDs are
-/// skipped; rows whose values did not change are not written at all.
-pub(crate) async fn commit_page(
+/// point, both in `tx`: either both happen or neither. Tombstoned SIDs are skipped; rows
+/// whose values did not change are not written at all.
+pub(crate) async fn store_page(
     scope: &UserScope,
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     page: Vec<Joined>,
     window: &WindowUpdate<'_>,
     now_ms: i64,
@@ -183,8 +184,7 @@ pub(crate) async fn commit_page(
     )
     .map_err(|e| Error::Internal(e.to_string()))?;
 
-    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
-    let parties = staged_parties(scope, &mut tx, &call_sids).await?;
+    let parties = staged_parties(scope, tx, &call_sids).await?;
     for j in &mut page {
         if j.party.is_none() {
             j.party = j
@@ -200,7 +200,7 @@ pub(crate) async fn commit_page(
     )
     .bind(scope.user_id())
     .bind(&sids)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?
     .into_iter()
     .collect();
@@ -209,7 +209,7 @@ pub(crate) async fn commit_page(
     )
     .bind(scope.user_id())
     .bind(&sids)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?
     .into_iter()
     .collect();
@@ -241,7 +241,7 @@ pub(crate) async fn commit_page(
             .bind(scope.user_id())
             .bind(rows)
             .bind(now_ms)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
     }
@@ -249,16 +249,16 @@ pub(crate) async fn commit_page(
     let considered = page.len() as u64 - outcome.skipped_deleted;
     outcome.unchanged = considered.saturating_sub(outcome.new + outcome.updated);
 
-    window.write(scope, &mut tx).await?;
-    tx.commit().await?;
+    window.write(scope, tx).await?;
     Ok(outcome)
 }
 
 /// Keeps a page of calls for the run (one JSON array, as the recordings are written), fills
 /// in the recordings stored before their call was listed, and moves the window's resume
-/// point, in one transaction. Only rows whose values change are written.
-pub(crate) async fn commit_calls(
+/// point, all in `tx`. Only rows whose values change are written.
+pub(crate) async fn store_calls(
     scope: &UserScope,
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     calls: &[(String, CallParty)],
     window: &WindowUpdate<'_>,
     now_ms: i64,
@@ -278,7 +278,6 @@ pub(crate) async fn commit_calls(
             .collect(),
     )
     .to_string();
-    let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     if !calls.is_empty() {
         sqlx::query(
             "INSERT INTO sync_calls (user_id, call_sid, phone_number, phone_digits, contact_name,
@@ -294,7 +293,7 @@ pub(crate) async fn commit_calls(
         )
         .bind(scope.user_id())
         .bind(&rows)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         // Only recordings still without a number are looked at (a partial index holds
         // just those), each found by its call SID: a page costs its own calls, not the
@@ -313,10 +312,9 @@ pub(crate) async fn commit_calls(
         .bind(scope.user_id())
         .bind(&rows)
         .bind(now_ms)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    window.write(scope, &mut tx).await?;
-    tx.commit().await?;
+    window.write(scope, tx).await?;
     Ok(())
 }
