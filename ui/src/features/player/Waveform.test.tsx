@@ -25,6 +25,22 @@ afterEach(() => {
 });
 
 describe("waveform", () => {
+  it("is a slider the keyboard reaches and moves: Home to the start, End to the end", async () => {
+    const { callsOf } = backend({ signedIn: true });
+    renderApp();
+    const rows = await screen.findAllByTestId("recording-row");
+    await userEvent.click(within(rows[0] as HTMLElement).getByTestId("row-number"));
+    await userEvent.click(await screen.findByTestId("details-play"));
+    await waitFor(() => expect(screen.getByTestId("player-time")).toHaveTextContent("/ 1:01"));
+    const slider = screen.getByRole("slider", { name: "Position in the recording" });
+    slider.focus();
+    expect(slider, "focusable, so Tab reaches it").toHaveFocus();
+    await userEvent.keyboard("{End}");
+    await waitFor(() => expect(callsOf("player_seek").at(-1)?.args).toEqual({ positionMs: 61_000 }));
+    await userEvent.keyboard("{Home}");
+    await waitFor(() => expect(callsOf("player_seek").at(-1)?.args).toEqual({ positionMs: 0 }));
+  });
+
   it("paints again when the theme changes, since its colours come from the theme", async () => {
     backend({ signedIn: true });
     renderApp();

@@ -84,6 +84,13 @@ export function Waveform({ recordingId, positionMs, durationMs, onSeek }: Props)
         aria-valuenow={Math.round((progress * duration) / 1000)}
         aria-valuetext={`${formatPosition(progress * duration)} of ${formatPosition(duration)}`}
         className={seekable ? "seekable" : undefined}
+        // In the Tab order once there is something to seek: ←/→ (the player's keys) nudge it.
+        tabIndex={seekable ? 0 : undefined}
+        onKeyDown={(e) => {
+          if (!seekable || (e.key !== "Home" && e.key !== "End")) return;
+          e.preventDefault();
+          onSeek(e.key === "Home" ? 0 : duration);
+        }}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
