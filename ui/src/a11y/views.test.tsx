@@ -57,7 +57,7 @@ const VIEWS: { name: string; open: () => Promise<void>; signedIn: boolean }[] = 
     name: "account menu",
     signedIn: true,
     open: async () => {
-      await userEvent.click(await screen.findByRole("button", { name: "Account" }));
+      await userEvent.click(await screen.findByRole("button", { name: /^Account:/ }));
       await screen.findByRole("menu");
     },
   },
