@@ -12,7 +12,7 @@ describe("date filters", () => {
     for (const id of ["filter-from", "filter-to"]) {
       const input = screen.getByTestId(id) as HTMLInputElement;
       expect(input.value, `${id} holds no date`).toBe("");
-      expect(input, `${id} is marked empty, so its greyed date fields are hidden`).toHaveClass("empty");
+      expect(input, `${id} is marked empty, so its greyed date fields are hidden`).toHaveClass("no-date");
       expect(input.parentElement, `${id} shows the word Any`).toHaveTextContent("Any");
     }
   });
@@ -24,7 +24,7 @@ describe("date filters", () => {
     const from = screen.getByTestId("filter-from") as HTMLInputElement;
     fireEvent.change(from, { target: { value: "2026-11-02" } });
     expect(from).toHaveValue("2026-11-02");
-    expect(from).not.toHaveClass("empty");
+    expect(from).not.toHaveClass("no-date");
     expect(from.parentElement).not.toHaveTextContent("Any");
   });
 });

@@ -9,7 +9,7 @@ type Props = {
 
 /**
  * A date filter's field. An empty date input in WebKit shows today's date in grey, which reads
- * like a chosen value; while empty and not being typed in, pages.css hides those fields and
+ * like a chosen value; while empty and not being typed in, styles.css hides those fields and
  * the word "Any" stands there instead, as in the sidebar's other filters.
  */
 export function DateFilter({ label, value, min, max, testId, onChange }: Props) {
@@ -20,7 +20,7 @@ export function DateFilter({ label, value, min, max, testId, onChange }: Props) 
       <span className="date-field">
         <input
           type="date"
-          className={empty ? "empty" : undefined}
+          className={empty ? "no-date" : undefined}
           value={value}
           min={min}
           max={max}
