@@ -108,7 +108,7 @@ describe('accessibility (axe-core, both themes)', { timeout: 300_000 }, () => {
     await checkView('details-player');
   });
 
-  step('a toast in the corner, not over the rows', async () => {
+  step('a toast at the foot of the sidebar, over neither rows nor links', async () => {
     const id = await session.execute(
       `return [...document.querySelectorAll('[data-testid="recording-row"]')].find((r) => r.querySelector('[data-testid="star-toggle"]').getAttribute('aria-pressed') === 'false')?.dataset.id ?? null;`,
     );
@@ -119,14 +119,15 @@ describe('accessibility (axe-core, both themes)', { timeout: 300_000 }, () => {
     const overlap = await session.execute(
       `const t = document.querySelector('.toasts').getBoundingClientRect();
        const table = document.querySelector('.table-scroll').getBoundingClientRect();
-       return { toastRight: t.right, tableLeft: table.left, toastBottom: t.bottom, windowHeight: innerHeight };`,
+       const links = document.querySelector('.side-nav.bottom').getBoundingClientRect();
+       return { toastRight: t.right, tableLeft: table.left, toastBottom: t.bottom, linksTop: links.top };`,
     );
     assert.ok(overlap.toastRight <= overlap.tableLeft, `the toasts stay left of the table: ${JSON.stringify(overlap)}`);
+    assert.ok(overlap.toastBottom <= overlap.linksTop, `the toasts stay above the sidebar's links: ${JSON.stringify(overlap)}`);
     await checkView('toast');
   });
 
   step('stats', async () => {
-    // Stats, not Settings, which the toast in the sidebar's foot may cover for its few seconds.
     await (await session.find($('nav-stats'))).click();
     await session.waitFor(async () => (await session.find($('toast'))) === null, { message: "the library's toast to leave with its view" });
     await session.waitForElement($('stats-total'), { message: 'the stats view' });

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import type { Direction, RecordingStatus } from "../bindings";
 import type { LibraryQuery, Scope } from "../features/library/query";
 import { useCategories } from "../features/stats/api";
+import { ToastDock } from "../features/toast/ToastDock";
 import { DateFilter } from "./DateFilter";
 
 export type View = "library" | "stats" | "audit" | "settings";
@@ -103,7 +104,7 @@ export function Sidebar({ view, query, onView, onQuery, onCleanup, account }: Pr
           onChange={(to) => filter({ to })}
         />
       </fieldset>
-      <span className="spacer" />
+      <ToastDock />
       <ul className="side-nav bottom">
         <li>
           <button

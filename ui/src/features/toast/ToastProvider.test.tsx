@@ -55,6 +55,18 @@ describe("toasts", () => {
     expect(screen.getByTestId("toast")).toHaveTextContent(sign);
   });
 
+  it("takes its place in the sidebar's flow, above its links, so it covers neither rows nor controls", async () => {
+    backend({ signedIn: true });
+    renderApp();
+    const shown = await screen.findAllByTestId("recording-row");
+    await userEvent.click(within(shown[0] as HTMLElement).getByTestId("row-checkbox"));
+    await userEvent.click(within(screen.getByTestId("bulk-bar")).getByTestId("bulk-archive"));
+    const toast = await screen.findByTestId("toast");
+    const dock = screen.getByRole("navigation", { name: "Library" }).querySelector(".toast-dock");
+    expect(dock, "the sidebar has a place for toasts").not.toBeNull();
+    expect(dock?.contains(toast), "the toast is in that place").toBe(true);
+  });
+
   it("leaves with the view it belongs to", async () => {
     backend({ signedIn: true });
     renderApp();

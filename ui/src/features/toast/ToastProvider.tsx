@@ -1,6 +1,7 @@
 import "./toast.css";
 
 import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import { createPortal } from "react-dom";
 
 import { friendlyError, type ErrorOverrides } from "../../lib/errors";
 import { ToastContext, type Toast, type ToastApi, type ToastKind } from "./context";
@@ -23,6 +24,8 @@ function trim(all: Toast[]): Toast[] {
 
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
+  // Where the stack goes when the window offers a place (the sidebar's ToastDock); else fixed.
+  const [dock, setDock] = useState<HTMLElement | null>(null);
   const nextId = useRef(1);
 
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
@@ -44,26 +47,31 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       show,
       error: (error: unknown, overrides?: ErrorOverrides) => show(friendlyError(error, overrides), "error"),
       clear,
+      dock: setDock,
     }),
     [show, clear],
+  );
+
+  const list = (
+    <div className={dock ? "toasts docked" : "toasts"} aria-live="polite">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast ${t.kind}`} data-testid="toast" role={t.kind === "error" ? "alert" : "status"}>
+          <span className="toast-sign" aria-hidden="true">
+            {SIGN[t.kind]}
+          </span>
+          <span className="toast-text">{t.text}</span>
+          <button type="button" className="icon" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
   );
 
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div className="toasts" aria-live="polite">
-        {toasts.map((t) => (
-          <div key={t.id} className={`toast ${t.kind}`} data-testid="toast" role={t.kind === "error" ? "alert" : "status"}>
-            <span className="toast-sign" aria-hidden="true">
-              {SIGN[t.kind]}
-            </span>
-            <span className="toast-text">{t.text}</span>
-            <button type="button" className="icon" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
-              ×
-            </button>
-          </div>
-        ))}
-      </div>
+      {dock ? createPortal(list, dock) : list}
     </ToastContext.Provider>
   );
 }

@@ -12,6 +12,8 @@ export type ToastApi = {
   error: (error: unknown, overrides?: ErrorOverrides) => void;
   /** Closes every toast: their view has gone. */
   clear: () => void;
+  /** Sets (or with null, forgets) the element the stack is placed in. */
+  dock: (element: HTMLElement | null) => void;
 };
 
 export const ToastContext = createContext<ToastApi | null>(null);
