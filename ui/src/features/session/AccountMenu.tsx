@@ -73,9 +73,13 @@ export function AccountMenu({ user, offline }: Props) {
         <span className="account-text">
           <span className="account-name" data-testid="signed-in-user">
             {user.displayName}
-            {user.provider === "demo" && <span className="badge">demo</span>}
           </span>{" "}
-          {user.email && <span className="account-detail">{user.email}</span>}
+          {/* The demo says so on the second line: as a badge beside the name, one of them was cut. */}
+          {user.provider === "demo" ? (
+            <span className="account-detail">demo workspace</span>
+          ) : (
+            user.email && <span className="account-detail">{user.email}</span>
+          )}
         </span>
         <span className="account-caret" aria-hidden="true">
           ▴
