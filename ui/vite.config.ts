@@ -12,5 +12,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // theme.test.ts reads the palettes' text (vitest empties the CSS it does not process).
+    css: { include: [/theme\.css/] },
   },
 });

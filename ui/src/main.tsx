@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 // The base styles first: each feature's own CSS, imported by its components, builds on them.
+import "./theme.css";
 import "./styles.css";
 import { App } from "./app/App";
 import { createQueryClient } from "./lib/queryClient";

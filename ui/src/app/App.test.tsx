@@ -48,7 +48,7 @@ describe("App", () => {
     const { calls } = backend({ signedIn: true });
     renderApp();
     await screen.findAllByTestId("recording-row");
-    await userEvent.click(screen.getByRole("button", { name: "Account" }));
+    await userEvent.click(screen.getByRole("button", { name: /^Account:/ }));
     await userEvent.click(screen.getByRole("menuitem", { name: "Sign out" }));
     expect(await screen.findByTestId("open-demo")).toBeInTheDocument();
     expect(screen.queryByTestId("recording-row"), "no recording of the old session stays on screen").toBeNull();

@@ -14,6 +14,7 @@ import { SignInScreen } from "../features/session/SignInScreen";
 import { useSessionEvents } from "../features/session/useSessionEvents";
 import { StatsView } from "../features/stats/StatsView";
 import { SyncButton } from "../features/sync/SyncButton";
+import { useToastsOf } from "../features/toast/context";
 import { ToastProvider } from "../features/toast/ToastProvider";
 import { useTranscriptionEvents } from "../features/transcript/useTranscriptionEvents";
 import { describeError } from "../lib/command";
@@ -72,6 +73,7 @@ function Workspace({ user, offline, onFirstPaint }: WorkspaceProps) {
   const [query, setQuery] = useState<LibraryQuery>(initialQuery);
   const [cleanupOpen, setCleanupOpen] = useState(false);
   useTranscriptionEvents();
+  useToastsOf(view);
 
   const patchQuery = useCallback((patch: Partial<LibraryQuery>) => setQuery((q) => ({ ...q, ...patch })), []);
   const onSort = useCallback((by: SortBy) => setQuery((q) => ({ ...q, ...nextSort(q, by) })), []);

@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import type { Direction, RecordingStatus } from "../bindings";
 import type { LibraryQuery, Scope } from "../features/library/query";
 import { useCategories } from "../features/stats/api";
+import { ToastDock } from "../features/toast/ToastDock";
+import { DateFilter } from "./DateFilter";
 
 export type View = "library" | "stats" | "audit" | "settings";
 
@@ -87,28 +89,22 @@ export function Sidebar({ view, query, onView, onQuery, onCleanup, account }: Pr
       </label>
       <fieldset className="side-field dates">
         <legend>Date range</legend>
-        <label>
-          From
-          <input
-            type="date"
-            value={query.from}
-            max={query.to || undefined}
-            data-testid="filter-from"
-            onChange={(e) => filter({ from: e.target.value })}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            value={query.to}
-            min={query.from || undefined}
-            data-testid="filter-to"
-            onChange={(e) => filter({ to: e.target.value })}
-          />
-        </label>
+        <DateFilter
+          label="From"
+          value={query.from}
+          max={query.to || undefined}
+          testId="filter-from"
+          onChange={(from) => filter({ from })}
+        />
+        <DateFilter
+          label="To"
+          value={query.to}
+          min={query.from || undefined}
+          testId="filter-to"
+          onChange={(to) => filter({ to })}
+        />
       </fieldset>
-      <span className="spacer" />
+      <ToastDock />
       <ul className="side-nav bottom">
         <li>
           <button

@@ -1,6 +1,6 @@
 import "./dialog.css";
 
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from "react";
 
 type Props = {
   title: string;
@@ -41,7 +41,15 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, busy, onC
 
 type ModalProps = { label: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean };
 
+const FOCUSABLE = 'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal dialog: Escape closes it, Tab and Shift+Tab stay inside it, and when it goes, focus
+ * goes back to what had it before (the control that opened it), unless the dialog's own
+ * action has moved focus somewhere already.
+ */
 export function Modal({ label, onClose, children, testId, wide }: ModalProps) {
+  const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape") onClose();
@@ -49,9 +57,41 @@ export function Modal({ label, onClose, children, testId, wide }: ModalProps) {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [onClose]);
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // A dialog whose content takes no focus itself still takes it from the page behind.
+    if (!dialog.current?.contains(document.activeElement)) dialog.current?.focus();
+    return () => {
+      const lost = document.activeElement === null || document.activeElement === document.body;
+      if (lost && before?.isConnected) before.focus();
+    };
+  }, []);
+  const trapTab = (e: ReactKeyboardEvent) => {
+    if (e.key !== "Tab") return;
+    const items = [...(dialog.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? [])];
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (!first || !last) return e.preventDefault();
+    if (e.shiftKey && (document.activeElement === first || document.activeElement === dialog.current)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={wide ? "dialog wide" : "dialog"} role="dialog" aria-modal="true" aria-label={label} data-testid={testId}>
+      <div
+        ref={dialog}
+        className={wide ? "dialog wide" : "dialog"}
+        role="dialog"
+        aria-modal="true"
+        aria-label={label}
+        data-testid={testId}
+        tabIndex={-1}
+        onKeyDown={trapTab}
+      >
         {children}
       </div>
     </div>

@@ -138,3 +138,15 @@ describe("library table", () => {
     expect(callsOf("list_recordings_after").at(-1)?.args.request).toMatchObject({ filter: { starred: true } });
   });
 });
+
+describe("signals that do not rest on colour", () => {
+  it("names the sign of a recording kept on this computer, not a green dot alone", async () => {
+    backend({ signedIn: true });
+    renderApp();
+    const rows = await screen.findAllByTestId("recording-row");
+    // The fixtures keep every fourth recording offline: the fourth row is, the first is not.
+    // Its shape (a download sign) is drawn by library.css, which jsdom does not apply.
+    expect(within(rows[3] as HTMLElement).getByRole("img", { name: "Available offline" })).toBeInTheDocument();
+    expect(within(rows[0] as HTMLElement).queryByRole("img", { name: "Available offline" })).toBeNull();
+  });
+});

@@ -77,11 +77,13 @@ export const RecordingRow = memo(function RecordingRow({ recording: r, index, ac
       </td>
       <td className="num mono nowrap" data-testid="row-duration">
         {formatDuration(r.durationSecs)}
-        <span
-          className={r.availableOffline ? "offline-dot" : "offline-dot none"}
-          title={r.availableOffline ? "Available offline" : undefined}
-          aria-label={r.availableOffline ? "Available offline" : undefined}
-        />
+        {r.availableOffline ? (
+          // A download sign (drawn by library.css, so the cell's text stays the duration), named
+          // for screen readers: its shape says it, not only its colour.
+          <span className="offline-dot" role="img" aria-label="Available offline" title="Available offline" />
+        ) : (
+          <span className="offline-dot none" aria-hidden="true" />
+        )}
       </td>
       {!compact && (
         <td>

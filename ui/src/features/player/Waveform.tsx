@@ -4,6 +4,7 @@ import { useEffect, useRef, useState, type PointerEvent } from "react";
 import { commands } from "../../bindings";
 import { unwrap } from "../../lib/command";
 import { formatPosition } from "../../lib/format";
+import { useTheme } from "../../lib/theme";
 import { recordingKeys } from "../library/api";
 import { drawWaveform } from "./draw";
 
@@ -24,6 +25,8 @@ export function Waveform({ recordingId, positionMs, durationMs, onSeek }: Props)
   const canvas = useRef<HTMLCanvasElement>(null);
   const [drag, setDrag] = useState<number | null>(null);
   const [size, setSize] = useState(0);
+  // The canvas reads its colours from the theme when it paints: a new theme, a new painting.
+  const theme = useTheme();
   const wave = useQuery({
     queryKey: ["waveform", recordingId, BUCKETS],
     queryFn: () => unwrap(commands.recordingWaveform(recordingId ?? "", BUCKETS)),
@@ -51,7 +54,7 @@ export function Waveform({ recordingId, positionMs, durationMs, onSeek }: Props)
 
   useEffect(() => {
     if (canvas.current) drawWaveform(canvas.current, recordingId ? wave.data : undefined, progress);
-  }, [wave.data, progress, size, recordingId]);
+  }, [wave.data, progress, size, recordingId, theme]);
 
   const seekable = recordingId !== null && duration > 0;
   const onPointerDown = (event: PointerEvent<HTMLCanvasElement>) => {
@@ -81,6 +84,13 @@ export function Waveform({ recordingId, positionMs, durationMs, onSeek }: Props)
         aria-valuenow={Math.round((progress * duration) / 1000)}
         aria-valuetext={`${formatPosition(progress * duration)} of ${formatPosition(duration)}`}
         className={seekable ? "seekable" : undefined}
+        // In the Tab order once there is something to seek: ←/→ (the player's keys) nudge it.
+        tabIndex={seekable ? 0 : undefined}
+        onKeyDown={(e) => {
+          if (!seekable || (e.key !== "Home" && e.key !== "End")) return;
+          e.preventDefault();
+          onSeek(e.key === "Home" ? 0 : duration);
+        }}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}

@@ -59,8 +59,6 @@ export function AccountMenu({ user, offline }: Props) {
         id={`${id}-button`}
         type="button"
         className="account-button"
-        aria-label="Account"
-        aria-describedby={`${id}-who`}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? `${id}-menu` : undefined}
@@ -70,12 +68,18 @@ export function AccountMenu({ user, offline }: Props) {
         onKeyDown={onButtonKeyDown}
       >
         <Avatar name={user.displayName} picture={picture} />
-        <span className="account-text" id={`${id}-who`}>
+        {/* Named by what it shows, after a word for screen readers: "Account: Ana Lee ana@…". */}
+        <span className="visually-hidden">Account: </span>
+        <span className="account-text">
           <span className="account-name" data-testid="signed-in-user">
             {user.displayName}
-            {user.provider === "demo" && <span className="badge">demo</span>}
           </span>{" "}
-          {user.email && <span className="account-detail">{user.email}</span>}
+          {/* The demo says so on the second line: as a badge beside the name, one of them was cut. */}
+          {user.provider === "demo" ? (
+            <span className="account-detail">demo workspace</span>
+          ) : (
+            user.email && <span className="account-detail">{user.email}</span>
+          )}
         </span>
         <span className="account-caret" aria-hidden="true">
           ▴

@@ -11,10 +11,12 @@ export function BarChart({ title, bars, testId }: Props) {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const barSpace = WIDTH - LABEL_W - 50;
   const height = Math.max(ROW, bars.length * ROW);
+  // An image to assistive technology: its name carries the figures, not only the title.
+  const spoken = `${title}: ${bars.map((b) => `${b.label} ${b.value.toLocaleString()}`).join(", ")}`;
   return (
     <figure className="chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label={title}>
+      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label={spoken}>
         {bars.map((b, i) => {
           const y = i * ROW;
           const w = Math.max(b.value > 0 ? 2 : 0, (b.value / max) * barSpace);

@@ -6,7 +6,8 @@ import { useStats } from "./api";
 export function StatsView() {
   const { data, error, isPending } = useStats();
   return (
-    <section className="page" data-testid="stats-view" aria-label="Statistics">
+    // Focusable: the page scrolls and holds no control, so the keyboard could not scroll it.
+    <section className="page" data-testid="stats-view" aria-label="Statistics" tabIndex={0}>
       <h1>Statistics</h1>
       {isPending && <p className="muted">Counting…</p>}
       {error && <p role="alert" className="error-text">{describeError(error)}</p>}
