@@ -34,9 +34,9 @@ fn names_in(dir: &Path) -> Vec<String> {
 
 fn changed() -> UserPrefs {
     UserPrefs {
-        volume: 0.4,
+        volume_percent: 40,
         muted: true,
-        speed: 1.5,
+        speed_percent: 150,
         sort_by: SortBy::Duration,
         view: View::Stats,
         density: Density::Compact,
@@ -108,7 +108,7 @@ async fn a_save_replaces_the_file_whole_and_only_its_owner_can_read_it() {
     );
     let new: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("whole JSON");
-    assert_eq!(new["volume"], serde_json::json!(0.4));
+    assert_eq!(new["volumePercent"], serde_json::json!(40));
     let folder = scope.paths().root();
     assert!(
         !names_in(folder).iter().any(|n| n.contains(".partial")),

@@ -11,9 +11,10 @@ use serde_json::{Map, Value};
 
 use crate::library::{Direction, RecordingStatus, SortBy, SortOrder};
 
-/// The playback speeds the player offers (0.5× to 2×).
-pub const MIN_SPEED: f64 = 0.5;
-pub const MAX_SPEED: f64 = 2.0;
+/// The playback speeds the player offers, in percent (0.5× to 2×). Volume and speed are
+/// kept as whole percents: exact in JSON and in TypeScript (a float crosses as `number | null`).
+pub const MIN_SPEED_PERCENT: u32 = 50;
+pub const MAX_SPEED_PERCENT: u32 = 200;
 /// The details panel's width in CSS pixels: wide enough for its fields, never the window.
 pub const MIN_DETAILS_WIDTH: u32 = 280;
 pub const MAX_DETAILS_WIDTH: u32 = 900;
@@ -96,10 +97,11 @@ pub struct SidebarFilters {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserPrefs {
-    /// The player's level when not muted, 0 to 1.
-    pub volume: f64,
+    /// The player's level when not muted, 0 to 100.
+    pub volume_percent: u32,
     pub muted: bool,
-    pub speed: f64,
+    /// 100 is 1×.
+    pub speed_percent: u32,
     pub sort_by: SortBy,
     pub sort_order: SortOrder,
     pub hidden_columns: Vec<Column>,
@@ -115,9 +117,9 @@ pub struct UserPrefs {
 impl Default for UserPrefs {
     fn default() -> Self {
         Self {
-            volume: 1.0,
+            volume_percent: 100,
             muted: false,
-            speed: 1.0,
+            speed_percent: 100,
             sort_by: SortBy::CreatedAt,
             sort_order: SortOrder::Desc,
             hidden_columns: Vec::new(),
@@ -179,17 +181,10 @@ impl Entries for AppPrefs {}
 
 impl Entries for UserPrefs {
     fn sanitize(mut self) -> Self {
-        let defaults = Self::default();
-        self.volume = if self.volume.is_finite() {
-            self.volume.clamp(0.0, 1.0)
-        } else {
-            defaults.volume
-        };
-        self.speed = if self.speed.is_finite() {
-            self.speed.clamp(MIN_SPEED, MAX_SPEED)
-        } else {
-            defaults.speed
-        };
+        self.volume_percent = self.volume_percent.min(100);
+        self.speed_percent = self
+            .speed_percent
+            .clamp(MIN_SPEED_PERCENT, MAX_SPEED_PERCENT);
         self.details_width = self
             .details_width
             .clamp(MIN_DETAILS_WIDTH, MAX_DETAILS_WIDTH);
@@ -224,14 +219,20 @@ mod tests {
     #[test]
     fn a_wrong_value_costs_only_its_own_field() {
         let prefs = UserPrefs::from_entries(&entries(json!({
-            "volume": "loud",
-            "speed": 1.5,
+            "volumePercent": "loud",
+            "speedPercent": 150,
             "sortBy": "duration",
             "view": "nowhere",
             "density": "compact",
         })));
-        assert_eq!(prefs.volume, 1.0, "an unreadable volume is the default");
-        assert_eq!(prefs.speed, 1.5, "the readable speed is kept beside it");
+        assert_eq!(
+            prefs.volume_percent, 100,
+            "an unreadable volume is the default"
+        );
+        assert_eq!(
+            prefs.speed_percent, 150,
+            "the readable speed is kept beside it"
+        );
         assert_eq!(prefs.sort_by, SortBy::Duration);
         assert_eq!(prefs.view, View::Library, "an unknown view is the default");
         assert_eq!(prefs.density, Density::Compact);
@@ -240,15 +241,15 @@ mod tests {
     #[test]
     fn values_out_of_range_are_brought_within() {
         let prefs = UserPrefs::from_entries(&entries(json!({
-            "volume": 7.0,
-            "speed": 0.1,
+            "volumePercent": 700,
+            "speedPercent": 10,
             "detailsWidth": 5,
             "columnWidths": { "date": 10_000, "name": 120 },
             "hiddenColumns": ["status", "status", "date"],
             "filters": { "from": "yesterday", "to": "2026-11-30", "category": "  " },
         })));
-        assert_eq!(prefs.volume, 1.0);
-        assert_eq!(prefs.speed, MIN_SPEED);
+        assert_eq!(prefs.volume_percent, 100);
+        assert_eq!(prefs.speed_percent, MIN_SPEED_PERCENT);
         assert_eq!(prefs.details_width, MIN_DETAILS_WIDTH);
         assert_eq!(
             prefs.column_widths.get(&Column::Date),
