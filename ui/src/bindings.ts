@@ -99,7 +99,25 @@ export const commands = {
 	playerSetVolume: (volume: number | null) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_set_volume", { volume })),
 	playerSetSpeed: (speed: number | null) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_set_speed", { speed })),
 	recordingWaveform: (recordingId: string, buckets: number) => typedError<Waveform, ApiError>(__TAURI_INVOKE("recording_waveform", { recordingId, buckets })),
+	preferences: () => typedError<PreferencesView, ApiError>(__TAURI_INVOKE("preferences")),
+	savePreferences: (token: string, prefs: UserPrefs) => typedError<UserPrefs, ApiError>(__TAURI_INVOKE("save_preferences", { token, prefs })),
 };
+
+/* Constants */
+export const COLUMN_WIDTH_RANGE = [48,600] as const;
+export const DEFAULT_APP_PREFS = {"theme":"system"} as const;
+export const DEFAULT_USER_PREFS = {"volumePercent":100,"muted":false,"speedPercent":100,"sortBy":"createdAt","sortOrder":"desc","hiddenColumns":[],"columnWidths":{},"filters":{"scope":"all","status":null,"direction":null,"category":null,"from":null,"to":null},"view":"library","detailsWidth":340,"density":"comfortable","theme":"system"} as const;
+export const DETAILS_WIDTH_RANGE = [280,900] as const;
+
+export type AppPrefs = { theme: Theme };
+export type Column = "date" | "number" | "name" | "direction" | "duration" | "status" | "category";
+export type Density = "comfortable" | "compact";
+export type PreferencesView = { app: AppPrefs, user: UserPrefs | null, accountKey: string | null, token: string | null, notices: string[] };
+export type Scope = "all" | "starred" | "archived" | "held";
+export type SidebarFilters = { scope: Scope, status: RecordingStatus | null, direction: Direction | null, category: string | null, from: string | null, to: string | null };
+export type Theme = "system" | "light" | "dark";
+export type UserPrefs = { volumePercent: number, muted: boolean, speedPercent: number, sortBy: SortBy, sortOrder: SortOrder, hiddenColumns: Column[], columnWidths: Partial<{ [key in Column]: number }>, filters: SidebarFilters, view: View, detailsWidth: number, density: Density, theme: Theme };
+export type View = "library" | "stats" | "audit" | "settings";
 
 /** Events */
 export const events = {

@@ -5,7 +5,11 @@ import { createRoot } from "react-dom/client";
 // The base styles first: each feature's own CSS, imported by its components, builds on them.
 import "./styles.css";
 import { App } from "./app/App";
+import { loadPrefs } from "./lib/prefs";
 import { createQueryClient } from "./lib/queryClient";
+
+// Read beside the session status the first screen asks for, not after it.
+void loadPrefs();
 
 const root = document.getElementById("root");
 if (root) {
