@@ -263,13 +263,6 @@ fn preferences_are_read_and_saved_for_the_signed_in_person_only() {
         "nobody signed in: no user preferences"
     );
     assert_eq!(before["app"]["theme"], "system");
-    let refused = invoke(
-        &window,
-        "save_preferences",
-        json!({ "token": "anything", "prefs": before["app"] }),
-    )
-    .expect_err("no save before sign-in");
-    assert_eq!(refused["code"], "not_signed_in", "{refused}");
 
     invoke(&window, "open_demo_workspace", json!({})).expect("open demo");
     let read = invoke(&window, "preferences", json!({})).expect("preferences");
@@ -305,4 +298,13 @@ fn preferences_are_read_and_saved_for_the_signed_in_person_only() {
     assert_eq!(users.len(), 1);
     let saved = std::fs::read_to_string(users[0].join("preferences.json")).expect("saved");
     assert!(saved.contains("\"dark\""), "{saved}");
+
+    invoke(&window, "sign_out", json!({ "removeData": false })).expect("sign out");
+    let refused = invoke(
+        &window,
+        "save_preferences",
+        json!({ "token": read["token"], "prefs": prefs }),
+    )
+    .expect_err("no save once signed out");
+    assert_eq!(refused["code"], "not_signed_in", "{refused}");
 }

@@ -82,7 +82,7 @@ pub enum Column {
 /// The sidebar's scope and filters (the search box is not kept: a search is a question of
 /// the moment, and one found at the next start would hide calls without saying why).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct SidebarFilters {
     pub scope: Scope,
     pub status: Option<RecordingStatus>,
@@ -95,7 +95,7 @@ pub struct SidebarFilters {
 
 /// One person's preferences, kept in their own folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct UserPrefs {
     /// The player's level when not muted, 0 to 100.
     pub volume_percent: u32,
@@ -136,12 +136,14 @@ impl Default for UserPrefs {
 /// The computer's preferences, whoever signs in: what the window looks like before anyone
 /// has (the last chosen theme).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct AppPrefs {
     pub theme: Theme,
 }
 
 /// Preferences kept as a store's entries: one entry per field, named as the UI names it.
+/// (No `#[serde(default)]` on the structs: it would make every field optional in the
+/// generated TypeScript; a missing entry takes its default in `from_entries` instead.)
 pub trait Entries: Serialize + DeserializeOwned + Default {
     /// Brings values within their ranges (a hand-edited or older file may hold anything).
     fn sanitize(self) -> Self {
