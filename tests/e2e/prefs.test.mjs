@@ -2,7 +2,8 @@
 // columns, a filter, the details panel's width and the theme; quits; starts again: all are
 // back. Killed with SIGKILL right after a change: the change is back at the next start.
 // Another user (Auth0, loopback OpenID provider) gets their own, and the demo's come back
-// after them. Run with tests/e2e/run.sh.
+// after them. A preferences file full of NULs at start: defaults, a notice, the file kept
+// aside. Run with tests/e2e/run.sh.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,7 @@ const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const $ = (id) => `[data-testid="${id}"]`;
 const step = stepsOf(test);
 const ARROW_LEFT = '\uE012';
+const ARROW_RIGHT = '\uE014';
 
 describe('preferences survive quitting, a kill, and belong to each user', { timeout: 300_000 }, () => {
   let session;
@@ -31,6 +33,7 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
   const theme = () => js('document.documentElement.dataset.theme ?? null');
   const value = (id) => js(`document.querySelector('[data-testid="${id}"]')?.value ?? null`);
   const ariaSort = (id) => js(`document.querySelector('[data-testid="${id}"]')?.closest('th').getAttribute('aria-sort') ?? null`);
+  const numberWidth = () => js(`Math.round(document.querySelector('th[data-column="number"]')?.getBoundingClientRect().width ?? 0)`);
   const detailsWidth = () => js(`Math.round(document.querySelector('.details-slot')?.getBoundingClientRect().width ?? 0)`);
 
   /** The demo user's preferences file as saved on disk (null while there is none). */
@@ -103,7 +106,12 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
     await click(`${$('columns-menu')} summary`);
     await click($('column-category'));
     await session.waitFor(async () => !(await js(`!!document.querySelector('th[data-column="category"]')`)), { message: 'the Category column hidden' });
+    await session.screenshot(join(OUT, '60-prefs-columns-menu.png'));
     await click(`${$('columns-menu')} summary`);
+    // The Number column two steps (16 px each) wider, from its heading's edge, by keyboard.
+    const numberBefore = await numberWidth();
+    await (await session.find($('resize-number'))).sendKeys(ARROW_RIGHT.repeat(2));
+    await session.waitFor(async () => (await numberWidth()) === numberBefore + 32, { message: `the Number column 32 px wider than ${numberBefore}`, describe: numberWidth });
     await (await session.find(`${$('filter-direction')} option[value="inbound"]`)).click();
     await session.waitFor(async () => (await value('filter-direction')) === 'inbound', { message: 'the inbound filter' });
     await (await session.waitForElement($('row-number'), { message: 'a row' })).click();
@@ -111,7 +119,7 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
     const before = await detailsWidth();
     await (await session.find($('details-resizer'))).sendKeys(ARROW_LEFT.repeat(5));
     await session.waitFor(async () => (await detailsWidth()) === before + 80, { message: `the panel 80 px wider than ${before}`, describe: detailsWidth });
-    await session.screenshot(join(OUT, '60-prefs-library.png'));
+    await session.screenshot(join(OUT, '60-prefs-library-wider-panel.png'));
 
     await click($('nav-settings'));
     await click($('theme-dark'));
@@ -121,7 +129,7 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
     await waitForSaved(
       (p) =>
         p.volumePercent === 80 && p.speedPercent === 150 && p.sortBy === 'duration' && p.hiddenColumns?.includes('category') &&
-        p.filters?.direction === 'inbound' && p.detailsWidth === before + 80 && p.theme === 'dark' && p.view === 'settings',
+        p.filters?.direction === 'inbound' && p.detailsWidth === before + 80 && p.columnWidths?.number > 0 && p.theme === 'dark' && p.view === 'settings',
       'every change saved in the demo user\'s preferences.json',
     );
   });
@@ -140,6 +148,7 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
     await session.waitForElement($('recording-row'), { message: 'the library' });
     assert.equal(await ariaSort('sort-duration'), 'descending', 'sorted by duration, longest first');
     assert.equal(await js(`!!document.querySelector('th[data-column="category"]')`), false, 'the Category column stays hidden');
+    assert.equal(await numberWidth(), (await savedPrefs()).columnWidths.number, 'the Number column as wide as it was left');
     await (await session.find($('row-number'))).click();
     await session.waitForElement($('details-panel'), { message: 'the details panel' });
     const saved = await savedPrefs();
@@ -185,5 +194,32 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
     assert.equal(await value('player-speed'), '1.5');
     assert.equal(await value('filter-direction'), 'inbound');
     await session.screenshot(join(OUT, '63-prefs-demo-again.png'));
+  });
+
+  step('a preferences file broken by a crash: defaults, a notice, the broken file kept', async () => {
+    const pid = await app.pid();
+    await session.delete();
+    const users = join(app.dataDir, 'users');
+    let folder = null;
+    for (const key of await readdir(users)) {
+      if ((await readFile(join(users, key, 'account.json'), 'utf8').catch(() => '')).includes('"demo"')) folder = join(users, key);
+    }
+    assert.ok(folder, "the demo user's folder");
+    // What a crash during a plain in-place write leaves behind.
+    await writeFile(join(folder, 'preferences.json'), Buffer.alloc(4096));
+    await startAgain(pid);
+    const notice = await session.waitFor(
+      async () => (await js(`[...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.textContent).join(' | ')`)) || null,
+      { message: 'a notice about the unreadable preferences' },
+    );
+    assert.match(notice, /preferences could not be read/);
+    await session.waitForElement($('recording-row'), { message: 'the library, the default view' });
+    assert.equal(await theme(), null, 'the default theme (System)');
+    assert.equal(await value('player-speed'), '1');
+    assert.equal(await value('filter-direction'), '');
+    const aside = (await readdir(folder)).filter((n) => n.startsWith('preferences.json.corrupt-'));
+    assert.equal(aside.length, 1, `the broken file kept aside: ${aside}`);
+    assert.deepEqual(await readFile(join(folder, aside[0])), Buffer.alloc(4096), 'kept as it was found');
+    await session.screenshot(join(OUT, '64-prefs-broken-file-notice.png'));
   });
 });
