@@ -17,7 +17,7 @@ import { SyncButton } from "../features/sync/SyncButton";
 import { ToastProvider } from "../features/toast/ToastProvider";
 import { useTranscriptionEvents } from "../features/transcript/useTranscriptionEvents";
 import { describeError } from "../lib/command";
-import { applyTheme, flushPrefs, forgetUserPrefs, loadPrefs, takePrefsNotices, usePrefsSnapshot } from "../lib/prefs";
+import { applyTheme, ensurePrefsFor, flushPrefs, forgetUserPrefs, takePrefsNotices, usePrefsSnapshot } from "../lib/prefs";
 import { useToast } from "../features/toast/context";
 import { SearchBox } from "./SearchBox";
 import { SettingsView } from "./SettingsView";
@@ -58,7 +58,7 @@ function Shell() {
   // switch, the new person's are read before their window shows.
   const signedOut = session.isSuccess && user === null;
   useEffect(() => {
-    if (user && !prefsReady) void loadPrefs(user.accountKey);
+    if (user && !prefsReady) void ensurePrefsFor(user.accountKey);
     if (signedOut) forgetUserPrefs();
   }, [user, prefsReady, signedOut]);
   // Signed out, the window looks as the computer's preference says (the last person's).

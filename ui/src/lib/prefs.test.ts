@@ -1,10 +1,10 @@
 import { waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import { DEFAULT_USER_PREFS } from "../bindings";
+import { commands, DEFAULT_USER_PREFS } from "../bindings";
 import { backend } from "../test/backend";
 import { DEMO_USER } from "../test/session";
-import { defaultUserPrefs, flushPrefs, getPrefs, getPrefsSnapshot, loadPrefs, setPref, updatePrefs } from "./prefs";
+import { defaultUserPrefs, ensurePrefsFor, flushPrefs, getPrefs, getPrefsSnapshot, loadPrefs, setPref, updatePrefs } from "./prefs";
 
 describe("preferences", () => {
   it("starts from the defaults generated from Rust, each a fresh copy", () => {
@@ -66,5 +66,19 @@ describe("preferences", () => {
     setPref("density", "comfortable");
     await expect(flushPrefs(), "a save for someone no longer signed in is refused quietly").resolves.toBeUndefined();
     expect(getPrefs().density, "the window keeps what is on screen").toBe("comfortable");
+  });
+});
+
+describe("preferences across a switch", () => {
+  it("a reading under way for the person before a switch is not taken for the next one's", async () => {
+    const alice = { key: "alice-key", name: "Alice" };
+    const bob = { key: "bob-key", name: "Bob" };
+    backend({ accounts: [alice, bob], signedInAs: alice.key, prefs: { [bob.key]: { theme: "dark" } } });
+    const underWay = loadPrefs(); // started for Alice (as at start, or before a switch)
+    await commands.switchAccount(bob.key);
+    await ensurePrefsFor(bob.key);
+    await underWay;
+    expect(getPrefsSnapshot().accountKey).toBe(bob.key);
+    expect(getPrefs().theme, "Bob's own").toBe("dark");
   });
 });

@@ -90,6 +90,18 @@ export function loadPrefs(expected: string | null = null): Promise<void> {
   return loading;
 }
 
+/**
+ * Makes the snapshot hold `accountKey`'s preferences. A reading already under way may be
+ * for the person before a switch, so it reads again until the answer is theirs (a few
+ * times; then the defaults, saving nothing, until the session settles).
+ */
+export async function ensurePrefsFor(accountKey: string): Promise<void> {
+  for (let i = 0; i < 3 && snapshot.accountKey !== accountKey; i++) await loadPrefs(accountKey);
+  if (snapshot.accountKey !== accountKey) {
+    publish({ ...snapshot, user: defaultUserPrefs(), accountKey, token: null });
+  }
+}
+
 export function getPrefs(): UserPrefs {
   return snapshot.user;
 }
