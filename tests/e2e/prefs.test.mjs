@@ -86,6 +86,8 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
 
   after(async () => {
     try {
+      // The session of the last start (launchApp's close() ends only the first one).
+      await session?.delete().catch(() => {});
       await app?.close();
     } finally {
       provider?.stop();
