@@ -159,23 +159,38 @@ pub trait Entries: Serialize + DeserializeOwned + Default {
     }
 
     /// Reads entries back: each field from its entry if that entry makes sense, else its
-    /// default. Unknown entries (a newer version's) are ignored.
+    /// default; fields of a nested struct (the filters) one by one too. Unknown entries (a
+    /// newer version's) are ignored.
     fn from_entries(entries: &Map<String, Value>) -> Self {
-        let mut merged = Self::default().to_entries();
-        for (key, value) in entries {
-            let Some(slot) = merged.get_mut(key) else {
-                continue;
-            };
-            let previous = std::mem::replace(slot, value.clone());
-            if serde_json::from_value::<Self>(Value::Object(merged.clone())).is_err() {
-                if let Some(slot) = merged.get_mut(key) {
-                    *slot = previous;
-                }
-            }
-        }
-        serde_json::from_value::<Self>(Value::Object(merged))
+        let mut merged = Value::Object(Self::default().to_entries());
+        overlay::<Self>(&mut merged, "", entries);
+        serde_json::from_value::<Self>(merged)
             .unwrap_or_default()
             .sanitize()
+    }
+}
+
+/// Lays `entries` over the object at `at` (a JSON pointer) in `root`, one entry at a time,
+/// keeping each only if `root` still reads as a `T`. A struct's object (one with fields in
+/// the defaults) is laid over field by field; anything else (a map, a list) is one value.
+fn overlay<T: DeserializeOwned>(root: &mut Value, at: &str, entries: &Map<String, Value>) {
+    for (key, value) in entries {
+        let path = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+        let Some(slot) = root.pointer_mut(&path) else {
+            continue;
+        };
+        if let (Value::Object(fields), Value::Object(inner)) = (&*slot, value) {
+            if !fields.is_empty() {
+                overlay::<T>(root, &path, inner);
+                continue;
+            }
+        }
+        let previous = std::mem::replace(slot, value.clone());
+        if serde_json::from_value::<T>(root.clone()).is_err() {
+            if let Some(slot) = root.pointer_mut(&path) {
+                *slot = previous;
+            }
+        }
     }
 }
 
@@ -248,7 +263,7 @@ mod tests {
             "detailsWidth": 5,
             "columnWidths": { "date": 10_000, "name": 120 },
             "hiddenColumns": ["status", "status", "date"],
-            "filters": { "from": "yesterday", "to": "2026-11-30", "category": "  " },
+            "filters": { "from": "yesterday", "to": "2026-11-30", "category": "  ", "direction": 5, "status": "ready" },
         })));
         assert_eq!(prefs.volume_percent, 100);
         assert_eq!(prefs.speed_percent, MIN_SPEED_PERCENT);
@@ -262,6 +277,15 @@ mod tests {
         assert_eq!(prefs.filters.from, None, "not a day: dropped");
         assert_eq!(prefs.filters.to.as_deref(), Some("2026-11-30"));
         assert_eq!(prefs.filters.category, None);
+        assert_eq!(
+            prefs.filters.direction, None,
+            "a wrong filter is the default alone"
+        );
+        assert_eq!(
+            prefs.filters.status,
+            Some(RecordingStatus::Ready),
+            "the filters beside it are kept"
+        );
     }
 
     #[test]
