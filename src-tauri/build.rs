@@ -58,6 +58,8 @@ const COMMANDS: &[&str] = &[
     "player_set_volume",
     "player_set_speed",
     "recording_waveform",
+    "preferences",
+    "save_preferences",
 ];
 
 fn main() {

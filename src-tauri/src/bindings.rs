@@ -4,7 +4,8 @@ use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands::{
-    diagnostics, export, library, notes, player, queue, retention, session, transcripts, twilio,
+    diagnostics, export, library, notes, player, prefs, queue, retention, session, transcripts,
+    twilio,
 };
 use crate::events::{
     DownloadQueueChanged, LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed,
@@ -75,7 +76,32 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             player::player_set_volume,
             player::player_set_speed,
             player::recording_waveform,
+            prefs::preferences,
+            prefs::save_preferences,
         ])
+        // The UI's preferences start from the same defaults and ranges as the backend's.
+        .constant(
+            "DEFAULT_USER_PREFS",
+            calldeck_core::prefs::UserPrefs::default(),
+        )
+        .constant(
+            "DEFAULT_APP_PREFS",
+            calldeck_core::prefs::AppPrefs::default(),
+        )
+        .constant(
+            "DETAILS_WIDTH_RANGE",
+            [
+                calldeck_core::prefs::MIN_DETAILS_WIDTH,
+                calldeck_core::prefs::MAX_DETAILS_WIDTH,
+            ],
+        )
+        .constant(
+            "COLUMN_WIDTH_RANGE",
+            [
+                calldeck_core::prefs::MIN_COLUMN_WIDTH,
+                calldeck_core::prefs::MAX_COLUMN_WIDTH,
+            ],
+        )
         // The audit view's labels are checked against every operation and outcome.
         .typ::<calldeck_core::audit::Operation>()
         .typ::<calldeck_core::audit::Outcome>()

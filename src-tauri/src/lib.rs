@@ -6,6 +6,7 @@ mod events;
 mod host;
 mod instance;
 mod jobs;
+mod prefs;
 mod session;
 mod state;
 mod sync;
@@ -74,6 +75,7 @@ pub fn configure<R: tauri::Runtime>(
     app.plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_store::Builder::default().build())
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             commands.mount_events(app);
@@ -121,7 +123,9 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             std::process::exit(1);
         }
     };
+    let prefs = calldeck_core::prefs::Preferences::new(&data_dir, prefs::opener(app));
     app.manage(AppState {
+        prefs,
         // The workspace stops and forgets playback before the signed-in user changes.
         workspace: Workspace::new(&data_dir).with_player(player.clone()),
         data_dir,

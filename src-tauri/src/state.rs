@@ -24,6 +24,8 @@ pub struct AppState {
     pub restored: tokio::sync::watch::Receiver<bool>,
     /// Why the last session could not be reopened (shown once on the sign-in screen).
     pub notice: Mutex<Option<String>>,
+    /// The signed-in person's preferences and the computer's (tauri-plugin-store).
+    pub prefs: calldeck_core::prefs::Preferences,
     /// Transcriptions under way, cancellable.
     pub jobs: crate::jobs::Jobs,
 }

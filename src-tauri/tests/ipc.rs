@@ -250,3 +250,61 @@ fn a_change_of_user_stops_and_forgets_playback_and_the_next_cannot_steer_it() {
         "no event after the change of user names the last user's recording: {later:?}"
     );
 }
+
+/// Preferences go through tauri-plugin-store's stores and CallDeck's own commands: what one
+/// reading gives, a save with its token changes, in the signed-in person's folder.
+#[test]
+fn preferences_are_read_and_saved_for_the_signed_in_person_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let window = app(dir.path());
+    let before = invoke(&window, "preferences", json!({})).expect("preferences");
+    assert!(
+        before["user"].is_null(),
+        "nobody signed in: no user preferences"
+    );
+    assert_eq!(before["app"]["theme"], "system");
+
+    invoke(&window, "open_demo_workspace", json!({})).expect("open demo");
+    let read = invoke(&window, "preferences", json!({})).expect("preferences");
+    let mut prefs = read["user"].clone();
+    assert_eq!(prefs["volumePercent"], 100, "the defaults: {prefs}");
+    prefs["theme"] = json!("dark");
+    prefs["speedPercent"] = json!(125);
+    let wrong = invoke(
+        &window,
+        "save_preferences",
+        json!({ "token": "not-this-reading", "prefs": prefs }),
+    )
+    .expect_err("a save for another reading is refused");
+    assert_eq!(wrong["code"], "not_signed_in", "{wrong}");
+    invoke(
+        &window,
+        "save_preferences",
+        json!({ "token": read["token"], "prefs": prefs }),
+    )
+    .expect("save");
+
+    let again = invoke(&window, "preferences", json!({})).expect("preferences");
+    assert_eq!(again["user"]["theme"], "dark");
+    assert_eq!(again["user"]["speedPercent"], 125);
+    assert_eq!(
+        again["app"]["theme"], "dark",
+        "the computer's theme follows"
+    );
+    let users = std::fs::read_dir(dir.path().join("users"))
+        .expect("users")
+        .map(|e| e.expect("entry").path())
+        .collect::<Vec<_>>();
+    assert_eq!(users.len(), 1);
+    let saved = std::fs::read_to_string(users[0].join("preferences.json")).expect("saved");
+    assert!(saved.contains("\"dark\""), "{saved}");
+
+    invoke(&window, "sign_out", json!({ "removeData": false })).expect("sign out");
+    let refused = invoke(
+        &window,
+        "save_preferences",
+        json!({ "token": read["token"], "prefs": prefs }),
+    )
+    .expect_err("no save once signed out");
+    assert_eq!(refused["code"], "not_signed_in", "{refused}");
+}

@@ -139,6 +139,8 @@ describe('Auth0 sign-in with two users (loopback OpenID provider)', { timeout: 1
       { message: 'bob in the account menu' },
     );
     await waitForDomText($('account-button'), 'Bob', 'switched to bob');
+    // Bob's window opens on the view he left it on (Settings, above): his library is a click away.
+    await click($('filter-scope-all'));
     await waitForDomText($('library-total'), '0', "bob's library");
     assert.equal(await session.execute('return window.__leak;', []), null, 'no frame showed bob with alice\'s calls');
     await session.screenshot(join(OUT, '44-switched-to-bob.png'));

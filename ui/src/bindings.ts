@@ -99,6 +99,17 @@ export const commands = {
 	playerSetVolume: (volume: number | null) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_set_volume", { volume })),
 	playerSetSpeed: (speed: number | null) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_set_speed", { speed })),
 	recordingWaveform: (recordingId: string, buckets: number) => typedError<Waveform, ApiError>(__TAURI_INVOKE("recording_waveform", { recordingId, buckets })),
+	/**
+	 *  The computer's preferences and the signed-in person's, with any notice about a file
+	 *  that could not be read. Asked at start beside `session_status`, and after each switch.
+	 */
+	preferences: () => typedError<PreferencesView, ApiError>(__TAURI_INVOKE("preferences")),
+	/**
+	 *  Saves the signed-in person's preferences at once, whole. `token` is the one their
+	 *  `preferences` reading gave: a save sent for someone who has since switched away is
+	 *  refused (`not_signed_in`) and changes nothing.
+	 */
+	savePreferences: (token: string, prefs: UserPrefs) => typedError<UserPrefs, ApiError>(__TAURI_INVOKE("save_preferences", { token, prefs })),
 };
 
 /** Events */
@@ -110,6 +121,15 @@ export const events = {
 	syncProgressed: makeEvent<SyncProgressed, SyncProgressed>("sync-progressed"),
 	transcriptionProgressed: makeEvent<TranscriptionProgressed, TranscriptionProgressed>("transcription-progressed"),
 };
+
+/* Constants */
+export const COLUMN_WIDTH_RANGE = [48,600] as const;
+
+export const DEFAULT_APP_PREFS = {"theme":"system"} as const;
+
+export const DEFAULT_USER_PREFS = {"columnWidths":{},"density":"comfortable","detailsWidth":340,"filters":{"category":null,"direction":null,"from":null,"scope":"all","status":null,"to":null},"hiddenColumns":[],"muted":false,"sortBy":"createdAt","sortOrder":"desc","speedPercent":100,"theme":"system","view":"library","volumePercent":100} as const;
+
+export const DETAILS_WIDTH_RANGE = [280,900] as const;
 
 /* Types */
 /**  Where an account stands for the switcher. */
@@ -189,6 +209,14 @@ export type AiSettingsInput = {
 export type ApiError = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**
+ *  The computer's preferences, whoever signs in: what the window looks like before anyone
+ *  has (the last chosen theme).
+ */
+export type AppPrefs = {
+	theme: Theme,
 };
 
 export type AudioMetrics = {
@@ -312,6 +340,12 @@ export type CleanupResult = {
 	bytesFreed: number | null,
 };
 
+/**
+ *  The library table's columns that can be hidden or resized (the tick box and the star
+ *  always show).
+ */
+export type Column = "date" | "number" | "name" | "direction" | "duration" | "status" | "category";
+
 export type ConfigSource = 
 /**  `CALLDECK_AUTH0_*` environment variables. */
 "environment" | 
@@ -324,6 +358,8 @@ export type CountByKey<K> = {
 	key: K,
 	count: number,
 };
+
+export type Density = "comfortable" | "compact";
 
 export type Direction = "inbound" | "outbound";
 
@@ -432,6 +468,25 @@ export type PlayerState = {
 /**  The player moved or changed (about ten times a second while playing). */
 export type PlayerStateChanged = {
 	state: PlayerState,
+};
+
+/**  What the window gets at start and after each change of user. */
+export type PreferencesView = {
+	app: AppPrefs,
+	/**  The signed-in person's, or none before sign-in. */
+	user: UserPrefs | null,
+	/**
+	 *  Whose `user` is (the session's account key), so the window can tell a reading
+	 *  made before a switch from one made after.
+	 */
+	accountKey: string | null,
+	/**
+	 *  Names this reading of the user's preferences: a save must bring it back, so a save
+	 *  the window sent for the person before a switch never lands in the next one's file.
+	 */
+	token: string | null,
+	/**  Sentences for the person, once: a preferences file could not be read. */
+	notices: string[],
 };
 
 export type Priority = "low" | "normal" | "high";
@@ -566,6 +621,9 @@ export type RecordingSummary = {
 	transcriptMatch: string | null,
 };
 
+/**  Which part of the library the sidebar shows. */
+export type Scope = "all" | "starred" | "archived" | "held";
+
 /**  A stretch of speech on one channel: what the transcript panel shows as a line. */
 export type Segment = {
 	startMs: number,
@@ -593,6 +651,20 @@ export type SessionStatus = {
 	authConfigured: boolean,
 	/**  Why the last session could not be reopened, for the sign-in screen. */
 	notice: string | null,
+};
+
+/**
+ *  The sidebar's scope and filters (the search box is not kept: a search is a question of
+ *  the moment, and one found at the next start would hide calls without saying why).
+ */
+export type SidebarFilters = {
+	scope: Scope,
+	status: RecordingStatus | null,
+	direction: Direction | null,
+	category: string | null,
+	/**  A day, `YYYY-MM-DD`, as the date inputs hold it. */
+	from: string | null,
+	to: string | null,
 };
 
 /**  What the UI may know about the signed-in user. */
@@ -684,6 +756,10 @@ export type SyncSettings = {
 	twilioConcurrency: number,
 };
 
+export type Theme = 
+/**  Follows the operating system's light or dark choice. */
+"system" | "light" | "dark";
+
 export type TimestampedNote = {
 	id: number,
 	positionMs: number,
@@ -732,6 +808,28 @@ export type TwilioStatus = {
 	syncing: boolean,
 	settings: SyncSettings,
 };
+
+/**  One person's preferences, kept in their own folder. */
+export type UserPrefs = {
+	/**  The player's level when not muted, 0 to 100. */
+	volumePercent: number,
+	muted: boolean,
+	/**  100 is 1×. */
+	speedPercent: number,
+	sortBy: SortBy,
+	sortOrder: SortOrder,
+	hiddenColumns: Column[],
+	/**  Widths the person dragged a column to; the others keep the table's own. */
+	columnWidths: Partial<{ [key in Column]: number }>,
+	filters: SidebarFilters,
+	view: View,
+	detailsWidth: number,
+	density: Density,
+	theme: Theme,
+};
+
+/**  The views of the signed-in window. */
+export type View = "library" | "stats" | "audit" | "settings";
 
 export type Waveform = {
 	recordingId: string,

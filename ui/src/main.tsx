@@ -6,7 +6,11 @@ import { createRoot } from "react-dom/client";
 import "./theme.css";
 import "./styles.css";
 import { App } from "./app/App";
+import { loadPrefs } from "./lib/prefs";
 import { createQueryClient } from "./lib/queryClient";
+
+// Read beside the session status the first screen asks for, not after it.
+void loadPrefs();
 
 const root = document.getElementById("root");
 if (root) {

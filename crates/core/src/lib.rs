@@ -11,6 +11,7 @@ pub mod http;
 pub mod ids;
 pub mod library;
 pub mod player;
+pub mod prefs;
 pub mod secrets;
 pub mod session;
 pub mod storage;

@@ -6,6 +6,7 @@ pub mod export;
 pub mod library;
 pub mod notes;
 pub mod player;
+pub mod prefs;
 pub mod queue;
 pub mod retention;
 pub mod session;

@@ -1,6 +1,6 @@
 import "./pages.css";
 
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { commands, type PaintedView, type SignedInUser, type SortBy } from "../bindings";
 import { CleanupDialog } from "../features/cleanup/CleanupDialog";
@@ -18,10 +18,13 @@ import { useToastsOf } from "../features/toast/context";
 import { ToastProvider } from "../features/toast/ToastProvider";
 import { useTranscriptionEvents } from "../features/transcript/useTranscriptionEvents";
 import { describeError } from "../lib/command";
+import { applyTheme, ensurePrefsFor, flushPrefs, forgetUserPrefs, takePrefsNotices, usePrefsSnapshot } from "../lib/prefs";
+import { useToast } from "../features/toast/context";
 import { SearchBox } from "./SearchBox";
 import { SettingsView } from "./SettingsView";
-import { Sidebar, type View } from "./Sidebar";
+import { Sidebar } from "./Sidebar";
 import { useLibraryEvents } from "./useLibraryEvents";
+import { usePrefsSync } from "./usePrefsSync";
 
 /** Tells the backend, once per view, that it is on screen: the start-up benchmark reads it. */
 function useReportPaint(view: PaintedView) {
@@ -48,8 +51,24 @@ function Shell() {
   const user = session.data?.user ?? null;
   useLibraryEvents(user !== null);
   useSessionEvents();
+  const prefs = usePrefsSnapshot();
+  const prefsReady = user !== null && prefs.accountKey === user.accountKey;
+  const toast = useToast();
 
-  if (session.isPending) return <div className="splash" aria-busy="true" />;
+  // Preferences are read at start beside the session (main.tsx); after a sign-in or a
+  // switch, the new person's are read before their window shows.
+  const signedOut = session.isSuccess && user === null;
+  useEffect(() => {
+    if (user && !prefsReady) void ensurePrefsFor(user.accountKey);
+    if (signedOut) forgetUserPrefs();
+  }, [user, prefsReady, signedOut]);
+  // Signed out, the window looks as the computer's preference says (the last person's).
+  useLayoutEffect(() => applyTheme(prefsReady ? prefs.user.theme : prefs.app.theme), [prefsReady, prefs.user.theme, prefs.app.theme]);
+  useEffect(() => {
+    for (const notice of takePrefsNotices()) toast.show(notice, "error");
+  }, [prefs.notices, toast]);
+
+  if (session.isPending || (user && !prefsReady)) return <div className="splash" aria-busy="true" />;
   if (session.isError) {
     return (
       <p role="alert" className="error-text pad">
@@ -69,17 +88,18 @@ type WorkspaceProps = { user: SignedInUser; offline: boolean; onFirstPaint: () =
 
 /** The signed-in window. Its state (filters, view) lives and dies with the account. */
 function Workspace({ user, offline, onFirstPaint }: WorkspaceProps) {
-  const [view, setView] = useState<View>("library");
-  const [query, setQuery] = useState<LibraryQuery>(initialQuery);
+  const { view, setView, query, setQuery } = usePrefsSync();
   const [cleanupOpen, setCleanupOpen] = useState(false);
   useTranscriptionEvents();
   useToastsOf(view);
+  // A change made just before leaving (sign-out, switch) is saved, not dropped.
+  useEffect(() => () => void flushPrefs(), []);
 
-  const patchQuery = useCallback((patch: Partial<LibraryQuery>) => setQuery((q) => ({ ...q, ...patch })), []);
-  const onSort = useCallback((by: SortBy) => setQuery((q) => ({ ...q, ...nextSort(q, by) })), []);
+  const patchQuery = useCallback((patch: Partial<LibraryQuery>) => setQuery((q) => ({ ...q, ...patch })), [setQuery]);
+  const onSort = useCallback((by: SortBy) => setQuery((q) => ({ ...q, ...nextSort(q, by) })), [setQuery]);
   const clearFilters = useCallback(
     () => setQuery((q) => ({ ...initialQuery, sortBy: q.sortBy, sortOrder: q.sortOrder })),
-    [],
+    [setQuery],
   );
 
   const params = { filter: toFilter(query), sortBy: query.sortBy, sortOrder: query.sortOrder };

@@ -1,12 +1,12 @@
 import type { ReactNode } from "react";
 
-import type { Direction, RecordingStatus } from "../bindings";
+import type { Direction, RecordingStatus, View } from "../bindings";
 import type { LibraryQuery, Scope } from "../features/library/query";
 import { useCategories } from "../features/stats/api";
 import { ToastDock } from "../features/toast/ToastDock";
 import { DateFilter } from "./DateFilter";
 
-export type View = "library" | "stats" | "audit" | "settings";
+export type { View };
 
 type Props = {
   view: View;

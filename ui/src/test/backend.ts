@@ -3,12 +3,15 @@ import { mockIPC } from "@tauri-apps/api/mocks";
 
 import type {
   ApiError,
+  AppPrefs,
   CleanupPolicy,
   PlayerState,
   RecordingDetails,
   RecordingSliceRequest,
   RecordingSummary,
+  UserPrefs,
 } from "../bindings";
+import { defaultUserPrefs } from "../lib/prefs";
 import { details, summary } from "./fixtures";
 import { DEMO_USER, sessionDouble, type SessionOptions } from "./session";
 import { transcriptsDouble, type TranscriptsOptions } from "./transcripts";
@@ -24,6 +27,11 @@ export type BackendOptions = SessionOptions &
     failWith?: Record<string, ApiError>;
     /** The player's state before any command (e.g. an error to show). */
     player?: Partial<PlayerState>;
+    /** Each account's saved preferences (by account key), and the computer's. */
+    prefs?: Record<string, Partial<UserPrefs>>;
+    appPrefs?: AppPrefs;
+    /** Notices the first reading of preferences brings (a file that could not be read). */
+    prefsNotices?: string[];
   };
 
 /**
@@ -81,6 +89,11 @@ export function backend(opts: BackendOptions = {}) {
     return r;
   };
   const words = transcriptsDouble(opts, find);
+  // Preferences as the backend keeps them: per account, the theme also the computer's.
+  const savedPrefs = new Map<string, UserPrefs>(
+    Object.entries(opts.prefs ?? {}).map(([key, p]) => [key, { ...defaultUserPrefs(), ...p }]),
+  );
+  let appPrefs: AppPrefs = opts.appPrefs ?? { theme: "system" };
 
   mockIPC(
     (cmd, args) => {
@@ -174,6 +187,28 @@ export function backend(opts: BackendOptions = {}) {
           return { filesRemoved: 7, recordsRemoved: 0, bytesFreed: 7 * 1024 * 1024 };
         case "report_first_paint":
           return null;
+        case "preferences": {
+          const user = session.current();
+          const prefs = user ? (savedPrefs.get(user.accountKey) ?? defaultUserPrefs()) : null;
+          if (prefs) appPrefs = { theme: prefs.theme };
+          return {
+            app: appPrefs,
+            user: prefs,
+            accountKey: user?.accountKey ?? null,
+            token: user ? `token-${user.accountKey}` : null,
+            notices: opts.prefsNotices ?? [],
+          };
+        }
+        case "save_preferences": {
+          const user = session.current();
+          if (!user || a.token !== `token-${user.accountKey}`) {
+            throw { code: "not_signed_in", message: "Your session has ended. Please sign in again." };
+          }
+          const prefs = a.prefs as UserPrefs;
+          savedPrefs.set(user.accountKey, prefs);
+          appPrefs = { theme: prefs.theme };
+          return prefs;
+        }
         case "play_recording": {
           const r = find(a.recordingId);
           return setPlayer({ recordingId: r.id, status: "playing", positionMs: 0, durationMs: r.durationSecs * 1000 });
@@ -223,6 +258,8 @@ export function backend(opts: BackendOptions = {}) {
     rowsOf: (accountKey: string) => libraryOf(accountKey),
     hasLibrary: (accountKey: string) => libraries.has(accountKey),
     callsOf: (cmd: string) => calls.filter((c) => c.cmd === cmd),
+    /** What the backend holds for an account now (the defaults if nothing was saved). */
+    prefsOf: (accountKey: string) => savedPrefs.get(accountKey) ?? defaultUserPrefs(),
     finishSignIn: session.finishSignIn,
     /** The backend ends the session on its own (a revoked grant) and says so. */
     endSession: async (notice: string) => {

@@ -3,9 +3,14 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";
 
+import { resetPrefs } from "../lib/prefs";
+
 afterEach(() => {
   cleanup();
   clearMocks();
+  // Preferences live in a module of their own: each test starts from the defaults.
+  resetPrefs();
+  delete document.documentElement.dataset.theme;
 });
 
 // jsdom lays nothing out, so a virtualised list would render no rows: give the

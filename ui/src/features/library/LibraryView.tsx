@@ -2,12 +2,15 @@ import "./library.css";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
 
-import type { RecordingSummary, SortBy } from "../../bindings";
+import { DETAILS_WIDTH_RANGE, type RecordingSummary, type SortBy } from "../../bindings";
+import { Resizer } from "../../components/Resizer";
 import { describeError } from "../../lib/command";
+import { getPrefs, setPref, usePref } from "../../lib/prefs";
 import { DetailsPanel } from "../details/DetailsPanel";
 import { useToast } from "../toast/context";
 import { useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
 import { BulkBar } from "./BulkBar";
+import { ColumnsMenu } from "./ColumnsMenu";
 import { RecordingsTable } from "./RecordingsTable";
 import { useChecked } from "./useChecked";
 import { useLibraryKeys } from "./useLibraryKeys";
@@ -31,6 +34,8 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
   const [detailsId, setDetailsId] = useState<string | null>(null);
   const { checked, toggle, setAll, clear } = useChecked(recordings);
   const update = useUpdateRecording();
+  const detailsWidth = usePref("detailsWidth");
+  const density = usePref("density");
 
   // Another filter or order is another list: ticks on rows no longer shown would surprise.
   const paramsKey = JSON.stringify(params);
@@ -95,7 +100,10 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
   const checkedIds = recordings.filter((r) => checked.has(r.id)).map((r) => r.id);
 
   return (
-    <div className={detailsId ? "library with-details" : "library"}>
+    <div
+      className={`library density-${density}${detailsId ? " with-details" : ""}`}
+      style={detailsId ? { gridTemplateColumns: `minmax(0, 1fr) ${detailsWidth}px` } : undefined}
+    >
       <section className="list" aria-label="Recordings" aria-busy={isFetching}>
         <div className="list-head">
           <span data-testid="library-total" className="total">
@@ -108,6 +116,7 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
               Clear filters
             </button>
           )}
+          <ColumnsMenu />
         </div>
         {isPending && <p className="muted pad">Loading your recordings…</p>}
         {error && (
@@ -151,12 +160,24 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
         {checkedIds.length > 0 && <BulkBar ids={checkedIds} onClear={clear} />}
       </section>
       {detailsId && (
-        <DetailsPanel
-          key={detailsId}
-          id={detailsId}
-          onClose={() => setDetailsId(null)}
-          onDeleted={() => setDetailsId(null)}
-        />
+        <div className="details-slot">
+          <Resizer
+            label="Resize the details panel"
+            width={() => getPrefs().detailsWidth}
+            min={DETAILS_WIDTH_RANGE[0]}
+            max={DETAILS_WIDTH_RANGE[1]}
+            grows={-1}
+            className="panel-resizer"
+            testId="details-resizer"
+            onResize={(w) => setPref("detailsWidth", w)}
+          />
+          <DetailsPanel
+            key={detailsId}
+            id={detailsId}
+            onClose={() => setDetailsId(null)}
+            onDeleted={() => setDetailsId(null)}
+          />
+        </div>
       )}
     </div>
   );

@@ -1,6 +1,7 @@
 import { memo, type MouseEvent } from "react";
 
 import type { RecordingSummary } from "../../bindings";
+import type { Shown } from "./columns";
 import { formatDateTime, formatDuration, formatPhone, formatShortDateTime } from "../../lib/format";
 import { TranscriptMatch } from "./TranscriptMatch";
 
@@ -11,13 +12,13 @@ type Props = {
   index: number;
   active: boolean;
   checked: boolean;
-  compact: boolean;
+  shown: Shown;
   onOpen: (index: number) => void;
   onCheck: (index: number, range: boolean) => void;
   onToggleStar: (recording: RecordingSummary) => void;
 };
 
-export const RecordingRow = memo(function RecordingRow({ recording: r, index, active, checked, compact, onOpen, onCheck, onToggleStar }: Props) {
+export const RecordingRow = memo(function RecordingRow({ recording: r, index, active, checked, shown, onOpen, onCheck, onToggleStar }: Props) {
   const stop = (e: MouseEvent) => e.stopPropagation();
   const classes = [active && "selected", checked && "checked", r.archived && "archived", r.transcriptMatch && "with-match"]
     .filter(Boolean)
@@ -56,13 +57,17 @@ export const RecordingRow = memo(function RecordingRow({ recording: r, index, ac
           {r.starred ? "★" : "☆"}
         </button>
       </td>
-      <td className="nowrap" title={formatDateTime(r.recordedAt)}>
-        {formatShortDateTime(r.recordedAt)}
-      </td>
-      <td className="nowrap mono" data-testid="row-number">
-        {formatPhone(r.phoneNumber)}
-      </td>
-      <td className="ellipsis">
+      {shown.date && (
+        <td className="nowrap" title={formatDateTime(r.recordedAt)}>
+          {formatShortDateTime(r.recordedAt)}
+        </td>
+      )}
+      {shown.number && (
+        <td className="nowrap mono" data-testid="row-number">
+          {formatPhone(r.phoneNumber)}
+        </td>
+      )}
+      {shown.name && <td className="ellipsis">
         {r.transcriptMatch ? (
           <>
             <span className="row-name">{name}</span>
@@ -71,11 +76,11 @@ export const RecordingRow = memo(function RecordingRow({ recording: r, index, ac
         ) : (
           name
         )}
-      </td>
-      <td className="nowrap">
+      </td>}
+      {shown.direction && <td className="nowrap">
         <span className={`direction ${r.direction}`}>{r.direction === "inbound" ? "↘ in" : "↗ out"}</span>
-      </td>
-      <td className="num mono nowrap" data-testid="row-duration">
+      </td>}
+      {shown.duration && <td className="num mono nowrap" data-testid="row-duration">
         {formatDuration(r.durationSecs)}
         {r.availableOffline ? (
           // A download sign (drawn by library.css, so the cell's text stays the duration), named
@@ -84,15 +89,15 @@ export const RecordingRow = memo(function RecordingRow({ recording: r, index, ac
         ) : (
           <span className="offline-dot none" aria-hidden="true" />
         )}
-      </td>
-      {!compact && (
+      </td>}
+      {shown.status && (
         <td>
           <span className={`status ${r.status}`}>{r.status}</span>
         </td>
       )}
-      <td className="ellipsis">
+      {shown.category && <td className="ellipsis">
         {r.category ?? <span className="muted">—</span>}
-      </td>
+      </td>}
     </tr>
   );
 });

@@ -1,12 +1,28 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 
-import type { RecordingSummary, SortBy, SortOrder } from "../../bindings";
+import type { Column, Density, RecordingSummary, SortBy, SortOrder } from "../../bindings";
+import { usePrefs } from "../../lib/prefs";
+import { ColumnResizer } from "./ColumnResizer";
+import { COLUMN_LABELS, COLUMNS, shownColumns, SORTS } from "./columns";
 import { RecordingRow } from "./RecordingRow";
 
-export const ROW_HEIGHT = 35;
-/** A row whose call said the searched words: a second line shows where (see library.css). */
-export const MATCH_ROW_HEIGHT = 52;
+/** Row heights by density (see library.css); a row whose call said the searched words has a second line. */
+export const ROW_HEIGHTS: Record<Density, { plain: number; match: number }> = {
+  comfortable: { plain: 35, match: 52 },
+  compact: { plain: 28, match: 44 },
+};
+export const ROW_HEIGHT = ROW_HEIGHTS.comfortable.plain;
+export const MATCH_ROW_HEIGHT = ROW_HEIGHTS.comfortable.match;
+
+const COLUMN_CLASS: Partial<Record<Column, string>> = {
+  date: "w-date",
+  number: "w-number",
+  direction: "w-dir",
+  duration: "w-duration",
+  status: "w-status",
+  category: "w-category",
+};
 
 type Props = {
   recordings: RecordingSummary[];
@@ -28,7 +44,11 @@ type Props = {
 
 export function RecordingsTable(props: Props) {
   const { recordings, activeIndex, checked, hasMore, onNearEnd, compact } = props;
-  const columns = compact ? 8 : 9;
+  const { hiddenColumns, columnWidths, density } = usePrefs();
+  const shown = useMemo(() => shownColumns(hiddenColumns, compact), [hiddenColumns, compact]);
+  const visible = COLUMNS.filter((c) => shown[c]);
+  const columns = visible.length + 2;
+  const heights = ROW_HEIGHTS[density];
   const scrollRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
   const virtualizer = useVirtualizer({
@@ -36,7 +56,7 @@ export function RecordingsTable(props: Props) {
     getScrollElement: () => scrollRef.current,
     // Exact sizes, so no row is measured; getItemKey is new each render, which makes the
     // virtualiser recompute them when a search adds or removes snippets.
-    estimateSize: (index) => (recordings[index]?.transcriptMatch ? MATCH_ROW_HEIGHT : ROW_HEIGHT),
+    estimateSize: (index) => (recordings[index]?.transcriptMatch ? heights.match : heights.plain),
     overscan: 12,
     initialRect: { width: 1000, height: 700 },
     getItemKey: (index) => recordings[index]?.id ?? index,
@@ -57,18 +77,15 @@ export function RecordingsTable(props: Props) {
   const allChecked = recordings.length > 0 && recordings.every((r) => checked.has(r.id));
 
   return (
-    <div className="table-scroll" ref={scrollRef} data-virtual-scroll>
+    <div className={`table-scroll density-${density}`} ref={scrollRef} data-virtual-scroll>
       <table className="recordings" data-testid="recordings-table" aria-rowcount={recordings.length}>
         <colgroup>
           <col className="w-check" />
           <col className="w-star" />
-          <col className="w-date" />
-          <col className="w-number" />
-          <col />
-          <col className="w-dir" />
-          <col className="w-duration" />
-          {!compact && <col className="w-status" />}
-          <col className="w-category" />
+          {visible.map((c) => {
+            const width = columnWidths[c];
+            return <col key={c} className={COLUMN_CLASS[c]} style={width ? { width } : undefined} />;
+          })}
         </colgroup>
         <thead>
           <tr>
@@ -84,13 +101,17 @@ export function RecordingsTable(props: Props) {
             <th className="col-star" aria-label="Starred">
               ★
             </th>
-            <SortHeader label="Date" by="createdAt" testId="sort-date" {...props} />
-            <SortHeader label="Number" by="phone" testId="sort-number" {...props} />
-            <th>Name</th>
-            <th>Direction</th>
-            <SortHeader label="Duration" by="duration" testId="sort-duration" numeric {...props} />
-            {!compact && <th>Status</th>}
-            <th>Category</th>
+            {visible.map((c) => {
+              const by = SORTS[c];
+              return by ? (
+                <SortHeader key={c} column={c} label={COLUMN_LABELS[c]} by={by} testId={`sort-${c}`} numeric={c === "duration"} {...props} />
+              ) : (
+                <th key={c} data-column={c}>
+                  {COLUMN_LABELS[c]}
+                  <ColumnResizer column={c} />
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
@@ -109,7 +130,7 @@ export function RecordingsTable(props: Props) {
                 index={item.index}
                 active={item.index === activeIndex}
                 checked={checked.has(r.id)}
-                compact={compact}
+                shown={shown}
                 onOpen={props.onOpen}
                 onCheck={props.onCheck}
                 onToggleStar={props.onToggleStar}
@@ -129,6 +150,7 @@ export function RecordingsTable(props: Props) {
 }
 
 type SortHeaderProps = {
+  column: Column;
   label: string;
   by: SortBy;
   testId: string;
@@ -138,17 +160,18 @@ type SortHeaderProps = {
   onSort: (by: SortBy) => void;
 };
 
-function SortHeader({ label, by, testId, numeric, sortBy, sortOrder, onSort }: SortHeaderProps) {
+function SortHeader({ column, label, by, testId, numeric, sortBy, sortOrder, onSort }: SortHeaderProps) {
   const active = sortBy === by;
   const ariaSort = active ? (sortOrder === "asc" ? "ascending" : "descending") : "none";
   return (
-    <th aria-sort={ariaSort} className={numeric ? "num" : undefined}>
+    <th aria-sort={ariaSort} className={numeric ? "num" : undefined} data-column={column}>
       <button type="button" className={active ? "sort active" : "sort"} data-testid={testId} onClick={() => onSort(by)}>
         {label}
         <span className="sort-arrow" aria-hidden="true">
           {active ? (sortOrder === "asc" ? "▲" : "▼") : "↕"}
         </span>
       </button>
+      <ColumnResizer column={column} />
     </th>
   );
 }

@@ -1,8 +1,8 @@
-import type { Direction, RecordingFilter, RecordingStatus, SortBy, SortOrder } from "../../bindings";
+import type { Direction, RecordingFilter, RecordingStatus, Scope, SortBy, SortOrder, UserPrefs } from "../../bindings";
 import { dayStartIso } from "../../lib/format";
 
 /** Which part of the library the sidebar shows. */
-export type Scope = "all" | "starred" | "archived" | "held";
+export type { Scope };
 
 /** Everything the user chose about what the table lists, as the controls hold it. */
 export type LibraryQuery = {
@@ -57,4 +57,36 @@ export function nextSort(q: LibraryQuery, by: SortBy): Pick<LibraryQuery, "sortB
 
 export function hasFilters(q: LibraryQuery): boolean {
   return Boolean(q.search.trim() || q.status || q.direction || q.category || q.from || q.to || q.scope !== "all");
+}
+
+/** The controls as the person left them: sort, scope and filters (never the search). */
+export function queryFromPrefs(prefs: UserPrefs): LibraryQuery {
+  const f = prefs.filters;
+  return {
+    ...initialQuery,
+    scope: f.scope,
+    status: f.status ?? "",
+    direction: f.direction ?? "",
+    category: f.category ?? "",
+    from: f.from ?? "",
+    to: f.to ?? "",
+    sortBy: prefs.sortBy,
+    sortOrder: prefs.sortOrder,
+  };
+}
+
+/** What of the controls is kept in preferences. */
+export function prefsFromQuery(q: LibraryQuery): Pick<UserPrefs, "filters" | "sortBy" | "sortOrder"> {
+  return {
+    sortBy: q.sortBy,
+    sortOrder: q.sortOrder,
+    filters: {
+      scope: q.scope,
+      status: q.status || null,
+      direction: q.direction || null,
+      category: q.category || null,
+      from: q.from || null,
+      to: q.to || null,
+    },
+  };
 }

@@ -1,8 +1,10 @@
 import "./player.css";
 
+import { useEffect } from "react";
+
 import { formatDateTime, formatPhone, formatPosition } from "../../lib/format";
 import { useRecording } from "../library/api";
-import { SKIP_MS, SPEEDS, seek, setSpeed, setVolume, skip, toggleMute, togglePlay } from "./actions";
+import { restorePlayerPrefs, SKIP_MS, SPEEDS, seek, setSpeed, setVolume, skip, toggleMute, togglePlay } from "./actions";
 import { playerErrorLine } from "./messages";
 import { speedOf, usePlayer, volumeOf } from "./store";
 import { usePlayerConnection } from "./usePlayerConnection";
@@ -17,6 +19,7 @@ const keepFocus = (event: { preventDefault: () => void }) => event.preventDefaul
 export function PlayerBar() {
   usePlayerConnection();
   usePlayerKeys();
+  useEffect(() => void restorePlayerPrefs(), []);
   const { state, commandError } = usePlayer();
   const recording = useRecording(state.recordingId);
   const loaded = state.recordingId !== null;

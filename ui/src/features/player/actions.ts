@@ -1,5 +1,6 @@
 import { commands, type ApiError, type PlayerState } from "../../bindings";
 import { CommandError, unwrap } from "../../lib/command";
+import { getPrefs, updatePrefs } from "../../lib/prefs";
 import { getPlayer, rememberVolume, setCommandError, setPlayerState, speedOf, volumeOf } from "./store";
 
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2] as const;
@@ -64,6 +65,7 @@ export function skip(deltaMs: number) {
 }
 
 export function setSpeed(speed: number) {
+  updatePrefs({ speedPercent: percent(speed) });
   setPlayerState({ ...getPlayer().state, speed });
   return run(commands.playerSetSpeed(speed));
 }
@@ -79,6 +81,7 @@ export function stepSpeed(direction: -1 | 1) {
 
 export function setVolume(volume: number) {
   if (volume > 0) rememberVolume(volume);
+  updatePrefs(volume > 0 ? { volumePercent: percent(volume), muted: false } : { muted: true });
   // The slider follows the hand at once; the backend's answer confirms it.
   setPlayerState({ ...getPlayer().state, volume });
   return run(commands.playerSetVolume(volume));
@@ -89,7 +92,25 @@ export function toggleMute() {
   const volume = volumeOf(state);
   if (volume > 0) {
     rememberVolume(volume);
+    updatePrefs({ volumePercent: percent(volume), muted: true });
     return run(commands.playerSetVolume(0));
   }
-  return run(commands.playerSetVolume(unmutedVolume > 0 ? unmutedVolume : 1));
+  const level = unmutedVolume > 0 ? unmutedVolume : 1;
+  updatePrefs({ volumePercent: percent(level), muted: false });
+  return run(commands.playerSetVolume(level));
 }
+
+/**
+ * Gives the player the person's kept level, mute and speed (the backend forgets them at
+ * every change of account, with the playback).
+ */
+export async function restorePlayerPrefs() {
+  const { volumePercent, muted, speedPercent } = getPrefs();
+  const volume = volumePercent / 100;
+  rememberVolume(volume > 0 ? volume : 1);
+  await run(commands.playerSetVolume(muted ? 0 : volume));
+  await run(commands.playerSetSpeed(speedPercent / 100));
+}
+
+/** Preferences keep levels as whole percents. */
+const percent = (fraction: number) => Math.round(fraction * 100);

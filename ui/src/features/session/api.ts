@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient, type QueryClient }
 
 import { commands, type AuthSettings, type SessionStatus, type SignedInUser } from "../../bindings";
 import { unwrap } from "../../lib/command";
+import { flushPrefs } from "../../lib/prefs";
 
 const SESSION_KEY = ["session"] as const;
 
@@ -40,7 +41,14 @@ async function adoptAccount(client: QueryClient, user: SignedInUser | null) {
 
 function useSessionChange<A, T extends SignedInUser | null>(run: (arg: A) => Promise<T>) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: run, onSuccess: (user) => adoptAccount(client, user) });
+  return useMutation({
+    // A preference changed a moment ago is saved as the person who changed it.
+    mutationFn: async (arg: A) => {
+      await flushPrefs();
+      return run(arg);
+    },
+    onSuccess: (user) => adoptAccount(client, user),
+  });
 }
 
 export function useOpenDemoWorkspace() {
