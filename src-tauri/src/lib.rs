@@ -6,6 +6,7 @@ mod events;
 mod host;
 mod instance;
 mod jobs;
+pub mod logging;
 mod session;
 mod state;
 mod sync;
@@ -41,13 +42,7 @@ pub fn run() {
     if std::env::var_os(WEBKIT_DISABLE_COMPOSITING).is_none() {
         std::env::set_var(WEBKIT_DISABLE_COMPOSITING, "1");
     }
-    tracing_subscriber::fmt()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,calldeck_core=info".into()),
-        )
-        .init();
+    logging::init();
     let data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
     let context = tauri::generate_context!();
     // First of all: whether another CallDeck already runs with this data folder.
@@ -121,6 +116,7 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             std::process::exit(1);
         }
     };
+    logging::attach(app, &data_dir);
     app.manage(AppState {
         // The workspace stops and forgets playback before the signed-in user changes.
         workspace: Workspace::new(&data_dir).with_player(player.clone()),

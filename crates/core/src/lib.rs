@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod library;
+pub mod logs;
 pub mod player;
 pub mod secrets;
 pub mod session;
