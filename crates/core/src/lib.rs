@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod connection;
 pub mod demo;
+pub mod diagnostics;
 pub mod error;
 pub mod http;
 pub mod ids;
