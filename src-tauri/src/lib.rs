@@ -11,6 +11,7 @@ mod session;
 mod state;
 mod sync;
 pub mod test_hooks;
+mod window_state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub fn run() {
         &context.config().identifier,
         data_dir.clone(),
     );
+    let (restore_window, save_window) = window_state::plugins(data_dir.as_deref());
+    let builder = builder.plugin(restore_window).plugin(save_window);
     if let Err(error) = configure(builder, data_dir).run(context) {
         tracing::error!(%error, "CallDeck could not start");
         std::process::exit(1);
