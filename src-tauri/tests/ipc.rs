@@ -250,3 +250,36 @@ fn a_change_of_user_stops_and_forgets_playback_and_the_next_cannot_steer_it() {
         "no event after the change of user names the last user's recording: {later:?}"
     );
 }
+
+#[test]
+fn diagnostics_cross_with_versions_sizes_and_the_log_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let window = app(dir.path());
+    let before = invoke(&window, "diagnostics", json!({})).expect("diagnostics");
+    assert!(
+        before["data"].is_null(),
+        "no sizes before sign-in: {before}"
+    );
+    invoke(&window, "open_demo_workspace", json!({})).expect("open demo");
+    let d = invoke(&window, "diagnostics", json!({})).expect("diagnostics");
+    assert_eq!(d["appVersion"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        d["sqliteVersion"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.")),
+        "{d}"
+    );
+    assert!(
+        d["data"]["databaseBytes"].as_f64().is_some_and(|b| b > 0.0),
+        "{d}"
+    );
+    // A data folder of its own keeps its logs inside it.
+    let folder = d["logFolder"].as_str().expect("log folder");
+    assert!(folder.ends_with("/logs"), "{folder}");
+    assert!(
+        d["report"]
+            .as_str()
+            .is_some_and(|r| r.contains("CallDeck ")),
+        "{d}"
+    );
+}

@@ -84,7 +84,7 @@ fn patterns() -> &'static [(Regex, Replace)] {
             }),
             // A phone number in E.164 form (Twilio's): `+` and 7 to 15 digits, separators
             // allowed. Only the last four digits stay.
-            (r"\+\d(?:[ ().-]?\d){6,14}", |c| mask_phone(&c[0])),
+            (r"\+\d(?:[ ().-]{0,2}\d){6,14}", |c| mask_phone(&c[0])),
         ];
         rules
             .into_iter()
