@@ -131,6 +131,7 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
     for (const secret of [AUTH_TOKEN, 'definitely-wrong', ...recordings.map((r) => r.number)]) {
       assert.ok(!report.includes(secret), `the report holds ${secret}`);
     }
+    await session.execute('document.querySelector(arguments[0]).scrollIntoView()', [$('about-settings')]);
     await session.screenshot(join(OUT, '34-about.png'));
   });
 
