@@ -12,7 +12,7 @@ APP_RELEASE := $(TARGET_DIR)/release/calldeck
 TEST_ONLY_SWITCHES := CALLDECK_EXPORT_DIR CALLDECK_BROWSER CALLDECK_TWILIO_BASE_URL
 
 .PHONY: run test bench package bootstrap ui build build-e2e build-release bindings \
-        test-rust test-ui test-e2e fmt clean
+        test-rust test-ui test-e2e test-package fmt clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -37,8 +37,9 @@ run: build
 	  xvfb-run -a -s "-screen 0 1280x800x24" $(APP_DEBUG); \
 	else $(APP_DEBUG); fi
 
-## Every test: Rust (format, lints, unit + integration), UI (types, lint, Vitest), end-to-end.
-test: test-rust test-ui test-e2e
+## Every test: Rust (format, lints, unit + integration), UI (types, lint, Vitest), end-to-end,
+## and the .deb installed and started.
+test: test-rust test-ui test-e2e test-package
 	@echo "make test: all suites passed"
 
 test-rust: ui
@@ -73,6 +74,12 @@ package: bootstrap
 	    echo "make package: the release binary names the test-only $$name"; exit 1; fi; \
 	done
 	@ls -l $(TARGET_DIR)/release/bundle/deb/*.deb
+
+## The package as a user gets it: `make package`, then installed (dpkg -i as root, else
+## dpkg -x into a throwaway root), its desktop entry checked, and the installed calldeck
+## started under Xvfb to its sign-in screen.
+test-package: package
+	scripts/package-test.sh
 
 ## Regenerates ui/src/bindings.ts from the Rust commands.
 bindings:

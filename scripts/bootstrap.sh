@@ -14,6 +14,7 @@ APT_PACKAGES=(
   espeak-ng sox libsox-fmt-mp3 lame
   pocketsphinx pocketsphinx-en-us pocketsphinx-testdata
   gnome-keyring libsecret-tools dbus dbus-x11
+  desktop-file-utils
 )
 
 missing=()

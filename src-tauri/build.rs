@@ -48,6 +48,8 @@ const COMMANDS: &[&str] = &[
     "pause_downloads",
     "retry_failed_downloads",
     "report_first_paint",
+    "diagnostics",
+    "open_log_folder",
     "play_recording",
     "player_state",
     "player_pause",

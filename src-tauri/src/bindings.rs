@@ -66,6 +66,8 @@ pub fn builder<R: tauri::Runtime>() -> Builder<R> {
             queue::pause_downloads,
             queue::retry_failed_downloads,
             diagnostics::report_first_paint,
+            diagnostics::diagnostics,
+            diagnostics::open_log_folder,
             player::play_recording,
             player::player_state,
             player::player_pause,

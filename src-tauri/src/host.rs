@@ -20,6 +20,8 @@ pub trait Host: Send + Sync {
     fn pick_folder(&self) -> oneshot::Receiver<Option<PathBuf>>;
     /// Opens a web page (the sign-in or sign-out page) in the system browser (RFC 8252).
     fn open_browser(&self, url: &str) -> calldeck_core::Result<()>;
+    /// Opens a folder in the file manager (the log folder).
+    fn open_folder(&self, dir: &std::path::Path) -> calldeck_core::Result<()>;
     fn transcription_progressed(&self, progress: calldeck_core::transcripts::TranscribeProgress);
 }
 
@@ -73,6 +75,19 @@ impl<R: Runtime> Host for TauriHost<R> {
 
     fn transcription_progressed(&self, progress: calldeck_core::transcripts::TranscribeProgress) {
         let _ = (crate::events::TranscriptionProgressed { progress }).emit(&self.app);
+    }
+
+    fn open_folder(&self, dir: &std::path::Path) -> calldeck_core::Result<()> {
+        use tauri_plugin_opener::OpenerExt;
+        self.app
+            .opener()
+            .open_path(dir.to_string_lossy(), None::<&str>)
+            .map_err(|error| {
+                tracing::warn!(%error, "could not open a folder");
+                calldeck_core::Error::invalid(
+                    "CallDeck could not open the folder. Its path is shown beside the button.",
+                )
+            })
     }
 
     fn open_browser(&self, url: &str) -> calldeck_core::Result<()> {

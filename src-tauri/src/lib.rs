@@ -6,11 +6,13 @@ mod events;
 mod host;
 mod instance;
 mod jobs;
+pub mod logging;
 mod prefs;
 mod session;
 mod state;
 mod sync;
 pub mod test_hooks;
+mod window_state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,13 +44,7 @@ pub fn run() {
     if std::env::var_os(WEBKIT_DISABLE_COMPOSITING).is_none() {
         std::env::set_var(WEBKIT_DISABLE_COMPOSITING, "1");
     }
-    tracing_subscriber::fmt()
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,calldeck_core=info".into()),
-        )
-        .init();
+    logging::init();
     let data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
     let context = tauri::generate_context!();
     // First of all: whether another CallDeck already runs with this data folder.
@@ -57,6 +53,8 @@ pub fn run() {
         &context.config().identifier,
         data_dir.clone(),
     );
+    let (restore_window, save_window) = window_state::plugins(data_dir.as_deref());
+    let builder = builder.plugin(restore_window).plugin(save_window);
     if let Err(error) = configure(builder, data_dir).run(context) {
         tracing::error!(%error, "CallDeck could not start");
         std::process::exit(1);
@@ -123,6 +121,7 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
             std::process::exit(1);
         }
     };
+    logging::attach(app, &data_dir);
     let prefs = calldeck_core::prefs::Preferences::new(&data_dir, prefs::opener(app));
     app.manage(AppState {
         prefs,

@@ -307,4 +307,35 @@ fn preferences_are_read_and_saved_for_the_signed_in_person_only() {
     )
     .expect_err("no save once signed out");
     assert_eq!(refused["code"], "not_signed_in", "{refused}");
+#[test]
+fn diagnostics_cross_with_versions_sizes_and_the_log_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let window = app(dir.path());
+    let before = invoke(&window, "diagnostics", json!({})).expect("diagnostics");
+    assert!(
+        before["data"].is_null(),
+        "no sizes before sign-in: {before}"
+    );
+    invoke(&window, "open_demo_workspace", json!({})).expect("open demo");
+    let d = invoke(&window, "diagnostics", json!({})).expect("diagnostics");
+    assert_eq!(d["appVersion"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        d["sqliteVersion"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.")),
+        "{d}"
+    );
+    assert!(
+        d["data"]["databaseBytes"].as_f64().is_some_and(|b| b > 0.0),
+        "{d}"
+    );
+    // A data folder of its own keeps its logs inside it.
+    let folder = d["logFolder"].as_str().expect("log folder");
+    assert!(folder.ends_with("/logs"), "{folder}");
+    assert!(
+        d["report"]
+            .as_str()
+            .is_some_and(|r| r.contains("CallDeck ")),
+        "{d}"
+    );
 }

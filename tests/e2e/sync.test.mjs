@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from './twilio-fake.mjs';
@@ -117,5 +118,33 @@ describe('sync from Twilio (loopback fake)', { timeout: 120_000 }, () => {
     const { sid } = recordings[1];
     await (await session.waitForElement(`[data-id="${sid}"] ${$('row-number')}`, { message: `the row ${sid}` })).click();
     await waitForDomText($('details-panel'), 'Available offline', 'a queued recording downloaded');
+  });
+
+  step('Settings → About shows the version and diagnostics with no secret in them', async () => {
+    await (await session.find($('nav-settings'))).click();
+    await waitForDomText($('about-version'), 'CallDeck ', 'the About section');
+    const folder = await domText($('about-log-folder'));
+    assert.ok(folder.endsWith('/logs'), `the log folder is shown: ${folder}`);
+    const report = await domText($('about-report'));
+    assert.match(report, /SQLite 3\./, `the report names SQLite: ${report}`);
+    assert.match(report, /WebKitGTK \d/, `the report names WebKitGTK: ${report}`);
+    for (const secret of [AUTH_TOKEN, 'definitely-wrong', ...recordings.map((r) => r.number)]) {
+      assert.ok(!report.includes(secret), `the report holds ${secret}`);
+    }
+    await session.execute('document.querySelector(arguments[0]).scrollIntoView()', [$('about-settings')]);
+    await session.screenshot(join(OUT, '34-about.png'));
+  });
+
+  step('the log file holds the run, and no secret, token or full phone number', async () => {
+    const dir = join(app.dataDir, 'logs');
+    const names = await readdir(dir);
+    assert.ok(names.includes('calldeck.log'), `the log file exists in ${dir}: ${names}`);
+    const text = (await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8')))).join('\n');
+    assert.match(text, /CallDeck started/, 'the start is logged');
+    assert.match(text, /synced|sync/i, 'the sync is logged');
+    const numbers = [...recordings.map((r) => r.number), '+14155550000'];
+    for (const secret of [AUTH_TOKEN, 'definitely-wrong', ...numbers, ...numbers.map((n) => n.slice(2))]) {
+      assert.ok(!text.includes(secret), `the log holds ${secret}`);
+    }
   });
 });

@@ -89,6 +89,13 @@ export const commands = {
 	 *  `make bench` reads for `startup_to_first_paint_ms`.
 	 */
 	reportFirstPaint: (view: PaintedView) => typedError<null, ApiError>(__TAURI_INVOKE("report_first_paint", { view })),
+	/**
+	 *  Settings → About: versions, OS, the signed-in person's data sizes and the log's last
+	 *  problems, gathered by the core; the shell adds what only it knows (Tauri, the webview).
+	 */
+	diagnostics: () => typedError<Diagnostics, ApiError>(__TAURI_INVOKE("diagnostics")),
+	/**  Opens the log folder in the file manager. */
+	openLogFolder: () => typedError<null, ApiError>(__TAURI_INVOKE("open_log_folder")),
 	playRecording: (recordingId: string) => typedError<PlayerState, ApiError>(__TAURI_INVOKE("play_recording", { recordingId })),
 	playerState: () => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_state")),
 	playerPause: () => typedError<PlayerState, ApiError>(__TAURI_INVOKE("player_pause")),
@@ -359,7 +366,32 @@ export type CountByKey<K> = {
 	count: number,
 };
 
+export type DataSizes = {
+	/**  The library database with its write-ahead log. */
+	databaseBytes: number | null,
+	/**  Downloaded audio and cached waveforms. */
+	mediaBytes: number | null,
+	mediaFiles: number,
+};
+
 export type Density = "comfortable" | "compact";
+
+export type Diagnostics = {
+	appVersion: string,
+	tauriVersion: string,
+	webviewVersion: string,
+	sqliteVersion: string,
+	/**  The distribution's name, the OS and architecture, and the kernel. */
+	os: string,
+	/**  The signed-in person's data here; `null` before sign-in. */
+	data: DataSizes | null,
+	/**  Where the log files are (the home folder as `~`). */
+	logFolder: string,
+	/**  The log's last errors and warnings, masked, oldest first. */
+	recentProblems: string[],
+	/**  All of the above as plain text, what "Copy diagnostics" copies. */
+	report: string,
+};
 
 export type Direction = "inbound" | "outbound";
 

@@ -1,14 +1,16 @@
 import { AiSettingsSection } from "../features/ai/AiSettingsSection";
 import { TwilioSettings } from "../features/sync/TwilioSettings";
+import { AboutSection } from "./AboutSection";
 import { AppearanceSettings } from "./AppearanceSettings";
 
-/** Settings: Appearance, Twilio, then Transcripts & AI, on one scrolling page. */
+/** Settings: Appearance, Twilio, Transcripts & AI, then About, on one scrolling page. */
 export function SettingsView() {
   return (
     <div className="settings-view">
       <AppearanceSettings />
       <TwilioSettings />
       <AiSettingsSection />
+      <AboutSection />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type {
   ApiError,
   AppPrefs,
   CleanupPolicy,
+  Diagnostics,
   PlayerState,
   RecordingDetails,
   RecordingSliceRequest,
@@ -43,6 +44,32 @@ function libraryFor(accountKey: string, name: string, total: number): RecordingS
   return Array.from({ length: total }, (_, i) =>
     summary(i + 1, { id: `RE-${accountKey}-${i + 1}`, contactName: `${name} caller ${i + 1}` }),
   );
+}
+
+/** What `diagnostics` answers: a report as the core writes it, masked. */
+export function diagnosticsDouble(signedIn: boolean): Diagnostics {
+  const data = signedIn ? { databaseBytes: 1_200_000, mediaBytes: 34_500_000, mediaFiles: 12 } : null;
+  const recentProblems = ["2026-12-07T10:00:01Z ERROR calldeck_core::sync: sync failed for …0123 token=[redacted]"];
+  const report = [
+    "CallDeck 0.1.0",
+    "Tauri 2.12.5 · WebKitGTK 2.48.3 · SQLite 3.46.0",
+    "OS: Debian GNU/Linux 12 (bookworm) · linux x86_64",
+    signedIn ? "Data: library 1.2 MB · audio 34.5 MB in 12 files" : "Data: nobody is signed in",
+    "Logs: ~/.local/share/app.calldeck.desktop/logs",
+    "Last problems (1):",
+    `  ${recentProblems[0]}`,
+  ].join("\n");
+  return {
+    appVersion: "0.1.0",
+    tauriVersion: "2.12.5",
+    webviewVersion: "2.48.3",
+    sqliteVersion: "3.46.0",
+    os: "Debian GNU/Linux 12 (bookworm) · linux x86_64",
+    data,
+    logFolder: "~/.local/share/app.calldeck.desktop/logs",
+    recentProblems,
+    report,
+  };
 }
 
 /** A backend double over Tauri's IPC mock: the same commands and shapes as the Rust side, in memory, per user. */
@@ -243,6 +270,10 @@ export function backend(opts: BackendOptions = {}) {
             syncing: false,
             settings: { downloadPolicy: { kind: "none" }, backgroundMinutes: null, notifyNew: false, twilioConcurrency: 8 },
           };
+        case "diagnostics":
+          return diagnosticsDouble(session.current() !== null);
+        case "open_log_folder":
+          return null;
         default:
           throw new Error(`unexpected command ${cmd}`);
       }
