@@ -307,6 +307,8 @@ fn preferences_are_read_and_saved_for_the_signed_in_person_only() {
     )
     .expect_err("no save once signed out");
     assert_eq!(refused["code"], "not_signed_in", "{refused}");
+}
+
 #[test]
 fn diagnostics_cross_with_versions_sizes_and_the_log_folder() {
     let dir = tempfile::tempdir().expect("temp dir");
