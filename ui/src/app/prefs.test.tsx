@@ -77,7 +77,7 @@ describe("preferences in the window", () => {
     await userEvent.click(screen.getByTestId("nav-audit"));
     await waitFor(() => expect(prefsOf(ALICE.key).view).toBe("audit"));
 
-    await userEvent.click(screen.getByRole("button", { name: "Account" }));
+    await userEvent.click(screen.getByRole("button", { name: /^Account:/ }));
     await userEvent.click(await screen.findByRole("menuitem", { name: /Bob/ }));
     await waitFor(() => expect(document.documentElement.dataset.theme, "Bob's theme").toBe("dark"));
     expect(await screen.findByRole("heading", { name: "Statistics" }), "Bob's last view").toBeInTheDocument();

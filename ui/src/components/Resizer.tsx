@@ -52,6 +52,8 @@ export function Resizer({ label, width, min, max, grows, onResize, className, te
       aria-label={label}
       aria-valuemin={min}
       aria-valuemax={max}
+      // A focusable separator is a control: screen readers say its value, as axe requires.
+      aria-valuenow={clamp(width())}
       tabIndex={0}
       className={className}
       data-testid={testId}
