@@ -78,7 +78,6 @@ pub(super) async fn list_windows(
     // Dropped on every return: no task outlives the run.
     let mut tasks: JoinSet<Result<Listing>> = JoinSet::new();
     let mut running = [0usize; 2];
-    let mut open = windows.len();
     let mut waiting: VecDeque<Window> = windows.into();
     loop {
         while tasks.len() < concurrency {
@@ -89,7 +88,7 @@ pub(super) async fn list_windows(
             let (ctx, sender, listing) = (Arc::clone(&ctx), sender.clone(), w.listing);
             tasks.spawn(async move { list_window(ctx, w, sender).await.map(|()| listing) });
         }
-        if open == 0 {
+        if ctx.open_windows() == 0 {
             return Ok(Ended::Completed);
         }
         if tasks.is_empty() && pages.is_empty() {
@@ -112,7 +111,6 @@ pub(super) async fn list_windows(
                 let mut stopped = None;
                 for (listing, done, spawned, stop) in stored {
                     stopped = stopped.or(stop);
-                    open = open + spawned.len() - usize::from(done);
                     if done {
                         ctx.open[slot(listing)].fetch_sub(1, Ordering::Relaxed);
                     }

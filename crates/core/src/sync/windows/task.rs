@@ -45,6 +45,11 @@ pub(crate) fn slot(listing: Listing) -> usize {
 }
 
 impl Ctx {
+    /// Windows of either listing not yet listed to their end: none, and the run is done.
+    pub fn open_windows(&self) -> usize {
+        self.open.iter().map(|n| n.load(Ordering::Relaxed)).sum()
+    }
+
     /// How many windows a split of `listing` may make now: the places of its share of the
     /// budget (half while the other listing has windows open, all of it after) that no open
     /// window fills. Sharing keeps one listing from taking every place when both split at
