@@ -31,6 +31,9 @@ pub(crate) enum FakeSpec {
 }
 
 /// `--serve-fake` / `--serve-fake-latency N`: runs the fake until stdin closes.
+/// How long before its first recording the benchmark's account was opened.
+const ACCOUNT_AGE_MS: i64 = 365 * 86_400_000;
+
 pub(crate) fn serve_fake(spec: FakeSpec) -> Result<(), BoxError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -43,7 +46,11 @@ pub(crate) fn serve_fake(spec: FakeSpec) -> Result<(), BoxError> {
             ),
             FakeSpec::Latency(n) => (spread::three_years(n, NOW_MS), LATENCY_MEDIA_LEN),
         };
+        // A real account was opened some time before its first call was recorded; the
+        // fake's default (1970) would have every sync list decades of empty days first.
+        let oldest = recordings.iter().map(|r| r.created_ms).min().unwrap_or(NOW_MS);
         let fake = twilio_fake::FakeTwilio::start(recordings).await;
+        *fake.state.account_created_ms.lock().expect("lock") = Some(oldest - ACCOUNT_AGE_MS);
         fake.state
             .media_len
             .store(media_len as u64, Ordering::SeqCst);

@@ -32,6 +32,7 @@ pub mod latency;
 mod limits;
 mod listing;
 mod media;
+mod rendered;
 
 pub use data::*;
 pub use hostile::*;
@@ -98,6 +99,8 @@ pub struct FakeState {
     /// Bumped with every change of the recordings: a page rendered from older data is
     /// not kept.
     generation: AtomicU64,
+    /// List items rendered under the current generation (not under the latency mode).
+    rendered: rendered::RenderedItems,
     /// The recordings and calls sorted newest first, for the generation it was built from.
     index: Mutex<Option<Arc<ListIndex>>>,
 }
@@ -117,6 +120,7 @@ impl FakeState {
     fn changed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         self.page_cache.lock().expect("lock").clear();
+        self.rendered.clear();
     }
 
     /// The sorted index of `recs` (called with the recordings lock held): sorted again only
@@ -389,29 +393,41 @@ async fn list(
         return twilio_error(StatusCode::BAD_REQUEST, 20001, "Invalid date filter");
     };
     let media_base = state.api_base.lock().expect("lock").clone();
-    let (generation, items): (u64, Vec<Value>) = {
+    // Rendered under the recordings lock, which is taken before the items' own (as
+    // `changed` does).
+    let (generation, more, items) = {
         let recs = state.recordings.lock().expect("lock");
         let generation = state.generation.load(Ordering::SeqCst);
         let index = state.index_of(&recs, generation);
-        let items = index
+        let indexes: Vec<u32> = index
             .range(is_calls, &window)
             .get(offset..)
             .unwrap_or_default()
             .iter()
             .take(page_size + 1)
-            .map(|&(_, i)| {
-                let r = &recs[i as usize];
-                if is_calls {
-                    call_json(r)
-                } else {
-                    recording_json(r, &media_base)
-                }
-            })
+            .map(|&(_, i)| i)
             .collect();
-        (generation, items)
+        let more = indexes.len() > page_size;
+        let indexes = &indexes[..indexes.len().min(page_size)];
+        let render = |i: u32| match recs.get(i as usize) {
+            Some(r) if is_calls => call_json(r),
+            Some(r) => recording_json(r, &media_base),
+            None => Value::Null,
+        };
+        let items: Vec<axum::body::Bytes> = if cacheable {
+            state
+                .rendered
+                .get(generation, &media_base, is_calls, indexes, render)
+        } else {
+            indexes
+                .iter()
+                .map(|&i| {
+                    axum::body::Bytes::from(serde_json::to_vec(&render(i)).expect("item json"))
+                })
+                .collect()
+        };
+        (generation, more, items)
     };
-    let more = items.len() > page_size;
-    let items: Vec<Value> = items.into_iter().take(page_size).collect();
     let filter = window.link_tail;
     let base = format!("/2010-04-01/Accounts/{ACCOUNT_SID}/{resource}");
     let this = format!("{base}?PageSize={page_size}{filter}&Page={page}&PageToken=PA{offset}");
@@ -424,8 +440,7 @@ async fn list(
     });
     let next = state.hostile.next_link(&resource, &this, next, &filter);
     let key = if is_calls { "calls" } else { "recordings" };
-    let page = json!({
-        key: items,
+    let rest = json!({
         "end": offset + page_size.saturating_sub(1),
         "first_page_uri": format!("{base}?PageSize={page_size}{filter}&Page=0"),
         "next_page_uri": next,
@@ -435,7 +450,7 @@ async fn list(
         "start": offset,
         "uri": this,
     });
-    let body = axum::body::Bytes::from(serde_json::to_vec(&page).expect("page json"));
+    let body = rendered::page_body(key, &items, &rest);
     {
         let mut cache = state.page_cache.lock().expect("lock");
         if cacheable && state.generation.load(Ordering::SeqCst) == generation {
