@@ -92,6 +92,17 @@ async fn a_page_naming_itself_as_the_next_ends_the_listing_with_a_clear_error() 
             "{resource}: the message says which listing went round in circles: {message}"
         );
 
+        // What the stopped run listed is in the library, not held back for calls that
+        // this run will not bring.
+        let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_pending")
+            .fetch_one(scope.pool_for_tests())
+            .await
+            .expect("waiting");
+        assert_eq!(
+            waiting, 0,
+            "{resource}: recordings left waiting for their call"
+        );
+
         // Nothing is stuck: once Twilio answers normally, the next sync completes.
         *fake.state.hostile.self_link.lock().expect("lock") = None;
         let done = sync_once(&scope, &fake, &options(10, NOW_MS))

@@ -209,6 +209,14 @@ async fn a_first_sync_stores_every_recording_once_with_windows_of_every_size_und
                 .await
                 .expect("staged");
             assert_eq!(staged, 0, "{context}: the run's calls are let go");
+            let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_pending")
+                .fetch_one(scope.pool_for_tests())
+                .await
+                .expect("waiting");
+            assert_eq!(
+                waiting, 0,
+                "{context}: no recording is left waiting for its call"
+            );
         }
     }
 }

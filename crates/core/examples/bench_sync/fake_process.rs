@@ -48,7 +48,11 @@ pub(crate) fn serve_fake(spec: FakeSpec) -> Result<(), BoxError> {
         };
         // A real account was opened some time before its first call was recorded; the
         // fake's default (1970) would have every sync list decades of empty days first.
-        let oldest = recordings.iter().map(|r| r.created_ms).min().unwrap_or(NOW_MS);
+        let oldest = recordings
+            .iter()
+            .map(|r| r.created_ms)
+            .min()
+            .unwrap_or(NOW_MS);
         let fake = twilio_fake::FakeTwilio::start(recordings).await;
         *fake.state.account_created_ms.lock().expect("lock") = Some(oldest - ACCOUNT_AGE_MS);
         fake.state

@@ -107,6 +107,10 @@ pub(super) async fn list_windows(
                         Err(_) => break,
                     }
                 }
+                // Calls first: a recording stored after its call is written once, joined;
+                // one stored before it waits in `sync_pending` for its call. The sort is
+                // stable, so each window's pages keep their order.
+                batch.sort_by_key(|p| p.listing() == Listing::Recordings);
                 let stored = commit(scope, options, batch, tally).await?;
                 let mut stopped = None;
                 for (listing, done, spawned, stop) in stored {
@@ -125,7 +129,7 @@ pub(super) async fn list_windows(
                     // lists these days afresh instead of resuming at a link that leads
                     // nowhere good.
                     drop(tasks);
-                    state::abandon_run(scope).await?;
+                    state::abandon_run(scope, options.now_ms).await?;
                     return Err(stop.into());
                 }
             }

@@ -22,6 +22,7 @@
 mod downloads;
 mod listing;
 mod pages;
+mod pending;
 mod problems;
 pub mod queue;
 mod remote_delete;
@@ -254,7 +255,7 @@ async fn run(
     // version (one resume link for the whole listing) is forgotten and run afresh.
     let mut saved = state::load(scope).await?;
     if saved.run_cursor.is_some() {
-        state::abandon_run(scope).await?;
+        state::abandon_run(scope, options.now_ms).await?;
         saved = state::load(scope).await?;
     }
     let (range_from, windows, next_id) = match saved.run_range() {
@@ -271,7 +272,7 @@ async fn run(
             };
             let windows =
                 windows::plan::first_windows(from, options.now_ms, first, client.concurrency());
-            state::begin_run(scope, from, &windows).await?;
+            state::begin_run(scope, from, &windows, options.now_ms).await?;
             let next_id = i64::try_from(windows.len()).unwrap_or(0) + 1;
             (from, windows, next_id)
         }
@@ -284,10 +285,25 @@ async fn run(
         progress: &mut prog,
         report: &report,
     };
-    let ended =
-        listing::list_windows(scope, client, options, cancel, windows, next_id, &mut tally).await?;
+    let ended = match listing::list_windows(
+        scope, client, options, cancel, windows, next_id, &mut tally,
+    )
+    .await
+    {
+        Ok(ended) => ended,
+        Err(e) => {
+            // What the run listed belongs in the library, even though it failed.
+            if let Err(flush) = pending::release(scope, options.now_ms).await {
+                tracing::warn!(error = %flush, "recordings waiting for their call stay waiting");
+            }
+            return Err(e);
+        }
+    };
     match ended {
-        listing::Ended::Cancelled => result.cancelled = true,
+        listing::Ended::Cancelled => {
+            result.cancelled = true;
+            pending::release(scope, options.now_ms).await?;
+        }
         listing::Ended::Completed => {
             let waiting = state::finish_run(scope, range_from, options.now_ms, MAX_ERRORS).await?;
             result.without_call = u32::try_from(waiting.count).unwrap_or(u32::MAX);

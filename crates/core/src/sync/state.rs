@@ -93,9 +93,10 @@ pub(super) async fn begin_run(
     scope: &UserScope,
     range_from: NaiveDate,
     windows: &[Window],
+    now_ms: i64,
 ) -> Result<()> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
-    clear_run(scope, &mut tx).await?;
+    clear_run(scope, &mut tx, now_ms).await?;
     sqlx::query(
         "INSERT INTO sync_state (user_id, run_range_from, run_pages) VALUES (?1, ?2, 0)
          ON CONFLICT (user_id) DO UPDATE SET run_range_from = excluded.run_range_from",
@@ -189,7 +190,8 @@ impl WindowUpdate<'_> {
     }
 }
 
-async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>) -> Result<()> {
+async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>, now_ms: i64) -> Result<()> {
+    super::pending::flush(scope, tx, now_ms).await?;
     sqlx::query(
         "UPDATE sync_state SET run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL,
             run_pages = 0, run_range_from = NULL
@@ -209,9 +211,9 @@ async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>) -> Resul
 
 /// Forgets the run in progress (a listing that stopped, or a run saved by the previous
 /// version), so the next run lists its days afresh from the watermark.
-pub(crate) async fn abandon_run(scope: &UserScope) -> Result<()> {
+pub(crate) async fn abandon_run(scope: &UserScope, now_ms: i64) -> Result<()> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
-    clear_run(scope, &mut tx).await?;
+    clear_run(scope, &mut tx, now_ms).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -235,6 +237,8 @@ pub(super) async fn finish_run(
         .and_hms_opt(0, 0, 0)
         .map_or(0, |t| t.and_utc().timestamp_millis());
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
+    // What still waits for a call is counted below as any recording without one.
+    super::pending::flush(scope, &mut tx, now_ms).await?;
     let waiting = "FROM recordings r WHERE r.user_id = ?1 AND r.phone_number = ''
             AND r.recorded_at_ms >= ?2
             AND NOT EXISTS (SELECT 1 FROM sync_calls c WHERE c.user_id = ?1 AND c.call_sid = r.call_sid)";
@@ -262,7 +266,7 @@ pub(super) async fn finish_run(
     .bind(now_ms)
     .execute(&mut *tx)
     .await?;
-    clear_run(scope, &mut tx).await?;
+    clear_run(scope, &mut tx, now_ms).await?;
     tx.commit().await?;
     Ok(WithoutCall {
         count: u64::try_from(count).unwrap_or(0),

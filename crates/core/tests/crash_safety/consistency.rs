@@ -130,11 +130,34 @@ pub async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str)
         lost, 0,
         "{context}: recordings whose call was stored without them"
     );
+    // A recording waiting for its call never waits for one already stored.
+    let stranded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sync_pending p JOIN sync_calls c
+            ON c.user_id = p.user_id AND c.call_sid = p.call_sid",
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("waiting");
+    assert_eq!(
+        stranded, 0,
+        "{context}: recordings waiting for a call already stored"
+    );
     let unjoined: i64 =
         sqlx::query_scalar("SELECT count(*) FROM recordings WHERE phone_number = ''")
             .fetch_one(&mut db)
             .await
             .expect("unjoined");
+    // Recordings listed before their call wait out of the library: listed and committed
+    // all the same, never also in it.
+    let waiting: Vec<String> = sqlx::query_scalar("SELECT sid FROM sync_pending")
+        .fetch_all(&mut db)
+        .await
+        .expect("waiting");
+    let in_library: HashSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert!(
+        waiting.iter().all(|sid| !in_library.contains(sid.as_str())),
+        "{context}: a recording both in the library and waiting for its call"
+    );
     let distinct: HashSet<(&str, &str)> =
         rows.iter().map(|r| (r.1.as_str(), r.0.as_str())).collect();
     assert_eq!(
@@ -192,6 +215,10 @@ pub async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str)
             "{context}: a completed run joined every recording"
         );
         assert!(
+            waiting.is_empty(),
+            "{context}: a completed run leaves none waiting"
+        );
+        assert!(
             run.is_some() || windows.is_empty(),
             "{context}: a completed run keeps no windows"
         );
@@ -201,7 +228,11 @@ pub async fn check(paths: &UserPaths, expected: &[FakeRecording], context: &str)
         // a window done. The windows cover the run's days once.
         let mut newest_first: Vec<&FakeRecording> = expected.iter().collect();
         newest_first.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then(b.sid.cmp(&a.sid)));
-        let stored: HashSet<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let stored: HashSet<String> = rows
+            .iter()
+            .map(|r| r.0.clone())
+            .chain(waiting.iter().cloned())
+            .collect();
         let mut covered = HashSet::new();
         for (from, to, link, done) in &windows {
             let span = (day_ms(from), to.as_deref().map(day_ms));
