@@ -1,6 +1,8 @@
 //! The desktop shell: window, managed state and thin commands over `calldeck-core`.
 
 pub mod bindings;
+#[cfg(test)]
+mod command_check;
 mod commands;
 mod events;
 mod host;
