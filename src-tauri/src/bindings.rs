@@ -4,8 +4,7 @@ use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands::{
-    diagnostics, export, library, notes, player, prefs, queue, retention, session, transcripts,
-    twilio,
+    auth, diagnostics, export, library, notes, player, prefs, queue, retention, transcripts, twilio,
 };
 use crate::events::{
     DownloadQueueChanged, LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed,
