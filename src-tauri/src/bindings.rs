@@ -4,13 +4,22 @@ use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
 use crate::commands::{
-    diagnostics, export, library, notes, player, prefs, queue, retention, session, transcripts,
-    twilio,
+    auth, diagnostics, export, library, notes, player, prefs, queue, retention, transcripts, twilio,
 };
 use crate::events::{
     DownloadQueueChanged, LibraryChanged, PlayerStateChanged, SessionChanged, SyncProgressed,
     TranscriptionProgressed,
 };
+
+// The one list of commands (src/commands/list.rs), also read by build.rs.
+include!("commands/list.rs");
+
+/// The listed commands as tauri-specta's handler and exported signatures.
+macro_rules! typed_commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        collect_commands![$($module::$name),*]
+    };
+}
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
@@ -18,69 +27,7 @@ pub const BINDINGS_PATH: &str = "ui/src/bindings.ts";
 pub fn builder<R: tauri::Runtime>() -> Builder<R> {
     Builder::<R>::new()
         .disable_serde_phases()
-        .commands(collect_commands![
-            session::session_status,
-            session::open_demo_workspace,
-            session::sign_out,
-            session::auth_setup,
-            session::save_auth_setup,
-            session::accounts_needing_sign_in,
-            session::sign_in,
-            session::cancel_sign_in,
-            session::list_accounts,
-            session::switch_account,
-            library::list_recordings,
-            library::list_recordings_after,
-            library::get_recording,
-            library::recording_stats,
-            library::update_recording,
-            library::set_legal_hold,
-            library::bulk_update,
-            library::delete_recording,
-            notes::list_notes,
-            notes::add_note,
-            notes::edit_note,
-            notes::delete_note,
-            export::export_recording,
-            export::export_recordings,
-            retention::preview_cleanup,
-            retention::run_cleanup,
-            retention::list_audit,
-            retention::export_audit_csv,
-            transcripts::get_transcript,
-            transcripts::transcribe_recording,
-            transcripts::cancel_transcription,
-            transcripts::ai_settings,
-            transcripts::save_ai_settings,
-            transcripts::get_analysis,
-            transcripts::analyse_audio,
-            transcripts::analyse_with_ai,
-            twilio::twilio_status,
-            twilio::connect_twilio,
-            twilio::disconnect_twilio,
-            twilio::save_sync_settings,
-            twilio::sync_now,
-            twilio::cancel_sync,
-            twilio::download_now,
-            queue::download_queue_status,
-            queue::pause_downloads,
-            queue::retry_failed_downloads,
-            diagnostics::report_first_paint,
-            diagnostics::diagnostics,
-            diagnostics::open_log_folder,
-            player::play_recording,
-            player::player_state,
-            player::player_pause,
-            player::player_resume,
-            player::player_stop,
-            player::player_seek,
-            player::player_skip,
-            player::player_set_volume,
-            player::player_set_speed,
-            player::recording_waveform,
-            prefs::preferences,
-            prefs::save_preferences,
-        ])
+        .commands(command_list!(typed_commands))
         // The UI's preferences start from the same defaults and ranges as the backend's.
         .constant(
             "DEFAULT_USER_PREFS",

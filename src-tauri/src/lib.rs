@@ -1,6 +1,8 @@
 //! The desktop shell: window, managed state and thin commands over `calldeck-core`.
 
 pub mod bindings;
+#[cfg(test)]
+mod command_check;
 mod commands;
 mod events;
 mod host;
@@ -8,10 +10,10 @@ mod instance;
 mod jobs;
 pub mod logging;
 mod prefs;
-mod session;
 mod state;
 mod sync;
 pub mod test_hooks;
+mod token_refresh;
 mod window_state;
 
 use std::path::PathBuf;
@@ -146,7 +148,7 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
         let _ = restored.send(true);
         // Downloads left queued when the app closed go on.
         state.signed_in();
-        session::keep_fresh(app.clone()).await;
+        token_refresh::keep_fresh(app.clone()).await;
     });
 }
 

@@ -2,10 +2,26 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use calldeck_core::auth::Auth;
-use calldeck_core::Workspace;
+use calldeck_core::{SignedInUser, Workspace};
+use serde::Serialize;
 
-use crate::commands::session::SessionStatus;
 use crate::host::Host;
+
+// What `session_status` answers. Built from the state, so it lives here and the command
+// (commands/auth.rs) depends on the state, not the other way round. (A `//` comment: a doc
+// comment would become part of the generated bindings.)
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionStatus {
+    /// Who is signed in, if anyone.
+    pub user: Option<SignedInUser>,
+    /// The session was opened without reaching the sign-in service: sync and streaming wait.
+    pub offline: bool,
+    /// Whether Auth0 sign-in is set up (else the setup screen comes first).
+    pub auth_configured: bool,
+    /// Why the last session could not be reopened, for the sign-in screen.
+    pub notice: Option<String>,
+}
 
 /// What the shell manages: the workspace (which holds the signed-in session) and the host.
 pub struct AppState {

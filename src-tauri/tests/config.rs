@@ -54,20 +54,21 @@ fn the_main_window_gets_only_its_own_commands_and_no_remote_url_gets_ipc() {
         capability.get("remote").is_none(),
         "no remote URL may use IPC"
     );
-    let commands = include_str!("../build.rs");
-    for permission in capability["permissions"].as_array().expect("permissions") {
-        let permission = permission.as_str().expect("plain permission name");
-        match permission.strip_prefix("allow-") {
-            Some(command) => assert!(
-                commands.contains(&format!("\"{}\"", command.replace('-', "_"))),
-                "{permission} must name one of the app's own commands"
-            ),
-            None => assert!(
-                ["core:event:allow-listen", "core:event:allow-unlisten"].contains(&permission),
-                "{permission} is more than the window needs"
-            ),
-        }
-    }
+    assert_eq!(
+        capability["permissions"],
+        serde_json::json!([
+            "core:event:allow-listen",
+            "core:event:allow-unlisten",
+            "app-commands"
+        ]),
+        "the event plumbing and the app's own commands, nothing more"
+    );
+    let granted = command_set();
+    let listed: Vec<String> = LISTED.iter().map(|c| permission_of(c)).collect();
+    assert_eq!(
+        granted, listed,
+        "the app-commands set is exactly the commands of src-tauri/src/commands/list.rs"
+    );
 }
 
 /// The Tauri CLI runs these in the first folder holding a package.json it finds, which is
@@ -92,36 +93,62 @@ fn the_ui_is_built_and_served_from_ui() {
     assert_eq!(conf["build"]["frontendDist"], "ui/dist");
 }
 
-/// Every command the UI can call (the generated bindings) is a permission tauri-build makes
-/// (src-tauri/build.rs) and the main window is granted: one left out is refused at run time,
-/// which a UI that falls back on failure would not even show.
+// The one list of commands, as build.rs and the bindings read it.
+include!("../src/commands/list.rs");
+
+macro_rules! command_names {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+const LISTED: &[&str] = command_list!(command_names);
+
+fn permission_of(command: &str) -> String {
+    format!("allow-{}", command.replace('_', "-"))
+}
+
+/// The `app-commands` set as tauri-build resolved it (build.rs writes it from the list;
+/// tauri-build records every permission it compiled into the app in gen/schemas).
+fn command_set() -> Vec<String> {
+    let manifests = read_json("gen/schemas/acl-manifests.json");
+    let set = &manifests["__app-acl__"]["permission_sets"]["app-commands"];
+    set["permissions"]
+        .as_array()
+        .expect("build.rs wrote the app-commands set")
+        .iter()
+        .map(|p| p.as_str().expect("a permission name").to_string())
+        .collect()
+}
+
+/// Every command the UI can call (the generated bindings) is in the one list, so tauri-build
+/// makes its permission, and in the set the main window is granted: one left out is refused
+/// at run time, which a UI that falls back on failure would not even show.
 #[test]
 fn every_command_in_the_bindings_is_permitted_to_the_main_window() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let bindings = std::fs::read_to_string(root.join("ui/src/bindings.ts")).expect("bindings");
-    let build = std::fs::read_to_string(root.join("src-tauri/build.rs")).expect("build.rs");
-    let capability = read_json("src-tauri/capabilities/main.json");
-    let granted: Vec<&str> = capability["permissions"]
-        .as_array()
-        .expect("permissions")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let granted = command_set();
     let commands: Vec<&str> = bindings
         .split("TAURI_INVOKE(\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
         .collect();
     assert!(commands.len() > 40, "the bindings were read: {commands:?}");
+    assert_eq!(
+        commands.len(),
+        LISTED.len(),
+        "the bindings call exactly the listed commands"
+    );
     for command in commands {
         assert!(
-            build.contains(&format!("\"{command}\"")),
-            "{command} is missing from src-tauri/build.rs"
+            LISTED.contains(&command),
+            "{command} is missing from src-tauri/src/commands/list.rs"
         );
-        let permission = format!("allow-{}", command.replace('_', "-"));
+        let permission = permission_of(command);
         assert!(
-            granted.contains(&permission.as_str()),
-            "{permission} is missing from the main window's capability"
+            granted.contains(&permission),
+            "{permission} is missing from the app-commands set the main window is granted"
         );
     }
 }

@@ -9,6 +9,7 @@ use tokio::sync::{oneshot, watch};
 
 use super::command::{Command, Control, Request};
 use super::download::Stream;
+use super::output::OutputChoice;
 use super::state::{visible_to, PlayerState, PlayerStates, Snapshot};
 use super::thread::PlayerThread;
 use super::{MAX_SPEED, MIN_SPEED};
@@ -16,15 +17,6 @@ use crate::audit::{self, Operation};
 use crate::error::{Error, Result};
 use crate::ids::RecordingSid;
 use crate::session::UserScope;
-
-/// Where the player sends its audio.
-pub enum OutputChoice {
-    /// The default device; if there is none, a silent real-time clock and a
-    /// `no_audio_device` error in the state.
-    DefaultDevice,
-    /// A mixer someone else drains (tests, benchmarks).
-    Mixer(rodio::mixer::Mixer),
-}
 
 /// A cheap, cloneable handle to the player thread.
 #[derive(Clone)]

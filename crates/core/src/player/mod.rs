@@ -18,8 +18,8 @@ mod waveform;
 
 pub use download::{CacheWriter, Download, Stream};
 pub use feed::decode_all;
-pub use handle::{OutputChoice, PlayerHandle};
-pub use output::{Capture, RealtimeDrain};
+pub use handle::PlayerHandle;
+pub use output::{Capture, OutputChoice, RealtimeDrain};
 pub use state::{PlaybackStatus, PlayerState, PlayerStates};
 pub(crate) use waveform::remove_cached as remove_waveform_caches;
 pub use waveform::{waveform, ChannelPeaks, Waveform};

@@ -10,6 +10,15 @@ use std::time::{Duration, Instant};
 
 use rodio::mixer::Mixer;
 
+/// Where the player sends its audio.
+pub enum OutputChoice {
+    /// The default device; if there is none, a silent real-time clock and a
+    /// `no_audio_device` error in the state.
+    DefaultDevice,
+    /// A mixer someone else drains (tests, benchmarks).
+    Mixer(Mixer),
+}
+
 /// What a [`RealtimeDrain`] took out of its mixer.
 #[derive(Debug, Default)]
 pub struct Capture {

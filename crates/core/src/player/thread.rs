@@ -11,8 +11,7 @@ use tokio::sync::{oneshot, watch};
 use super::command::{may_steer, Admits, Command, Control, Request};
 use super::download::Stream;
 use super::feed;
-use super::handle::OutputChoice;
-use super::output::RealtimeDrain;
+use super::output::{OutputChoice, RealtimeDrain};
 use super::state::{PlaybackStatus, PlayerState, Snapshot};
 use crate::error::{ApiError, Error, Result};
 

@@ -14,8 +14,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::audio::{wav_bytes_16k, ENGINE_RATE};
 use super::segments::{group_words, seconds_to_ms};
-use super::{Segment, Word};
-use crate::error::{Error, Result, TranscriptionError};
+use super::{Segment, TranscriptionError, Word};
+use crate::error::{Error, Result};
 
 pub const BINARY_NAME: &str = "pocketsphinx_continuous";
 /// Points CallDeck at a particular pocketsphinx binary instead of the one on `PATH`.

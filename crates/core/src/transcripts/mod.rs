@@ -4,6 +4,7 @@
 
 mod api_key;
 pub mod audio;
+mod error;
 mod job;
 mod jobs;
 pub mod local;
@@ -21,7 +22,7 @@ pub use settings::{
     AiSettingsInput, RemoteService,
 };
 
-pub use crate::error::TranscriptionError;
+pub use error::TranscriptionError;
 pub use local::LocalEngine;
 pub use remote::{RemoteEngine, RemoteLimits};
 pub use segments::merge_channels;

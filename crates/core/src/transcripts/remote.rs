@@ -12,8 +12,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::audio::{split_at_pauses, wav_bytes_16k, ENGINE_RATE};
 use super::segments::{from_verbose_json, VerboseJson};
-use super::{RemoteService, Segment};
-use crate::error::{Error, Result, TranscriptionError};
+use super::{RemoteService, Segment, TranscriptionError};
+use crate::error::{Error, Result};
 use crate::http::{self, BodyError, Credentials, Replay, RetryPolicy};
 use crate::twilio::{hint, Secret};
 

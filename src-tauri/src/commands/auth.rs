@@ -1,22 +1,12 @@
+//! The sign-in commands: who is signed in, sign-in and sign-out, the sign-in settings and
+//! the accounts of this computer. The session they open is held by the workspace (core).
+
 use calldeck_core::auth::{AccountSummary, AuthSettings, ConfigSource, DEFAULT_PORTS};
 use calldeck_core::{demo, now_ms, ApiError, SignedInUser};
 use serde::Serialize;
 use tauri::State;
 
-use crate::state::AppState;
-
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionStatus {
-    /// Who is signed in, if anyone.
-    pub user: Option<SignedInUser>,
-    /// The session was opened without reaching the sign-in service: sync and streaming wait.
-    pub offline: bool,
-    /// Whether Auth0 sign-in is set up (else the setup screen comes first).
-    pub auth_configured: bool,
-    /// Why the last session could not be reopened, for the sign-in screen.
-    pub notice: Option<String>,
-}
+use crate::state::{AppState, SessionStatus};
 
 #[tauri::command]
 #[specta::specta]
