@@ -17,8 +17,8 @@ import { SyncButton } from "../features/sync/SyncButton";
 import { useToastsOf } from "../features/toast/context";
 import { ToastProvider } from "../features/toast/ToastProvider";
 import { useTranscriptionEvents } from "../features/transcript/useTranscriptionEvents";
-import { describeError } from "../lib/command";
 import { applyTheme, ensurePrefsFor, flushPrefs, forgetUserPrefs, takePrefsNotices, usePrefsSnapshot } from "../lib/prefs";
+import { errorMessage } from "../lib/errors";
 import { useToast } from "../features/toast/context";
 import { SearchBox } from "./SearchBox";
 import { SettingsView } from "./SettingsView";
@@ -72,7 +72,7 @@ function Shell() {
   if (session.isError) {
     return (
       <p role="alert" className="error-text pad">
-        {describeError(session.error)}
+        {errorMessage(session.error)}
       </p>
     );
   }

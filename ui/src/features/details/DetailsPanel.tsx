@@ -3,9 +3,8 @@ import "./details.css";
 import { useState } from "react";
 
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { describeError } from "../../lib/command";
-import { friendlyError } from "../../lib/errors";
 import { formatBytes, formatDateTime, formatDuration, formatPhone } from "../../lib/format";
+import { errorMessage } from "../../lib/errors";
 import { useDeleteRecording, useExportRecordings, useRecording } from "../library/api";
 import { exportMessage } from "../library/exportText";
 import { play } from "../player/actions";
@@ -46,7 +45,7 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
         onDeleted();
       },
       onError: (e) => {
-        setDeleteProblem(friendlyError(e));
+        setDeleteProblem(errorMessage(e));
         toast.error(e);
       },
       onSettled: () => setConfirming(false),
@@ -58,7 +57,7 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
         ×
       </button>
       {isPending && <p className="muted">Loading…</p>}
-      {error && <p role="alert" className="error-text">{describeError(error)}</p>}
+      {error && <p role="alert" className="error-text">{errorMessage(error)}</p>}
       {data && (
         <>
           <h2 className="mono">{formatPhone(data.summary.phoneNumber)}</h2>

@@ -33,10 +33,7 @@ export function BulkBar({ ids, onClear }: Props) {
           toast.show(`${DONE[action]} ${plural(result.changed)}`);
           if (action === "delete" || action === "archive" || action === "unarchive") onClear();
         },
-        onError: (error) =>
-          toast.error(error, {
-            legal_hold: "Nothing was deleted: at least one of these recordings is on legal hold.",
-          }),
+        onError: (error) => toast.error(error),
         onSettled: () => setConfirmDelete(false),
       },
     );

@@ -4,8 +4,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { DETAILS_WIDTH_RANGE, type RecordingSummary, type SortBy } from "../../bindings";
 import { Resizer } from "../../components/Resizer";
-import { describeError } from "../../lib/command";
 import { getPrefs, setPref, usePref } from "../../lib/prefs";
+import { errorMessage } from "../../lib/errors";
 import { DetailsPanel } from "../details/DetailsPanel";
 import { useToast } from "../toast/context";
 import { useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
@@ -121,7 +121,7 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
         {isPending && <p className="muted pad">Loading your recordings…</p>}
         {error && (
           <p role="alert" className="error-text pad">
-            {describeError(error)}
+            {errorMessage(error)}
           </p>
         )}
         {data && total === 0 && !hasRows && (
