@@ -5,6 +5,7 @@ use calldeck_core::auth::Auth;
 use calldeck_core::Workspace;
 
 use crate::commands::session::SessionStatus;
+use crate::events::LibraryChange;
 use crate::host::Host;
 
 /// What the shell manages: the workspace (which holds the signed-in session) and the host.
@@ -97,8 +98,8 @@ impl AppState {
         self.queue.wake();
     }
 
-    pub fn library_changed(&self, recordings: Vec<String>) {
-        self.host.library_changed(recordings);
+    pub fn library_changed(&self, change: LibraryChange) {
+        self.host.library_changed(change);
     }
 
     pub async fn save_path(&self, suggested_name: &str) -> Option<PathBuf> {
