@@ -8,7 +8,8 @@ import { getPrefs, setPref, usePref } from "../../lib/prefs";
 import { errorMessage } from "../../lib/errors";
 import { DetailsPanel } from "../details/DetailsPanel";
 import { useToast } from "../toast/context";
-import { useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
+import { useTwilioStatus } from "../sync/api";
+import { listPollMs, useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
 import { BulkBar } from "./BulkBar";
 import { ColumnsMenu } from "./ColumnsMenu";
 import { RecordingsTable } from "./RecordingsTable";
@@ -25,7 +26,7 @@ type Props = {
 
 export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstPaint }: Props) {
   const toast = useToast();
-  const slices = useRecordingSlices(params);
+  const slices = useRecordingSlices(params, listPollMs(useTwilioStatus().data));
   const { data, error, isPending, isFetching, hasNextPage, isFetchingNextPage, fetchNextPage } = slices;
   const recordings = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
   const total = data?.pages[0]?.total ?? recordings.length;
