@@ -4,9 +4,9 @@ import { emit } from "@tauri-apps/api/event";
 import { describe, expect, it } from "vitest";
 
 import type { LibraryChange } from "../bindings";
-import { useAuditLog } from "../features/audit/api";
-import { useRecording, useRecordingSlices, type ListParams } from "../features/library/api";
-import { useStats } from "../features/stats/api";
+import { useAuditLog } from "../features/audit";
+import { useRecording, useRecordingSlices, type ListParams } from "../features/library";
+import { useStats } from "../features/stats";
 import { createQueryClient } from "../lib/queryClient";
 import { backend } from "../test/backend";
 import { useLibraryEvents } from "./useLibraryEvents";

@@ -1,7 +1,7 @@
 import "./analysis.css";
 
 import type { RecordingDetails } from "../../bindings";
-import { useTranscript } from "../transcript/api";
+import { useTranscript } from "../transcript";
 import { AiAnalysisView } from "./AiAnalysisView";
 import { useAnalyseAudio, useAnalyseWithAi, useAnalysis } from "./api";
 import { AudioMetricsView } from "./AudioMetricsView";

@@ -1,6 +1,6 @@
 import { formatDateTime } from "../../lib/format";
 import { errorMessage } from "../../lib/errors";
-import { useToast } from "../toast/context";
+import { useToast } from "../../components/toast";
 import { useAuditLog, useExportAuditCsv } from "./api";
 import { operationLabel, outcomeClass, outcomeLabel } from "./labels";
 

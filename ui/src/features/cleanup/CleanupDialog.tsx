@@ -5,7 +5,7 @@ import { Modal } from "../../components/ConfirmDialog";
 import { formatBytes, formatDate } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
 import { errorMessage } from "../../lib/errors";
-import { useToast } from "../toast/context";
+import { useToast } from "../../components/toast";
 import { useCleanupPreview, useRunCleanup } from "./api";
 
 type Props = { onClose: () => void };

@@ -3,19 +3,17 @@ import "./details.css";
 import { useState } from "react";
 
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { formatBytes, formatDateTime, formatDuration, formatPhone } from "../../lib/format";
+import { useToast } from "../../components/toast";
 import { errorMessage } from "../../lib/errors";
-import { useDeleteRecording, useExportRecordings, useRecording } from "../library/api";
-import { exportMessage } from "../library/exportText";
-import { play } from "../player/actions";
-import { useToast } from "../toast/context";
+import { formatBytes, formatDateTime, formatDuration, formatPhone } from "../../lib/format";
+import { AnalysisPanel } from "../analysis";
+import { exportMessage, useDeleteRecording, useExportRecordings, useRecording } from "../library";
+import { play } from "../player";
+import { DownloadNow, useTwilioStatus } from "../sync";
+import { TranscriptPanel } from "../transcript";
 import { DetailsEditor } from "./DetailsEditor";
 import { LegalHold } from "./LegalHold";
 import { TimestampedNotes } from "./TimestampedNotes";
-import { useTwilioStatus } from "../sync/api";
-import { DownloadNow } from "../sync/DownloadNow";
-import { AnalysisPanel } from "../analysis/AnalysisPanel";
-import { TranscriptPanel } from "../transcript/TranscriptPanel";
 
 type Props = { id: string; onClose: () => void; onDeleted: () => void };
 

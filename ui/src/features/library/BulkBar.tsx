@@ -2,7 +2,7 @@ import { useState } from "react";
 
 import type { BulkAction } from "../../bindings";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { useToast } from "../toast/context";
+import { useToast } from "../../components/toast";
 import { useBulkUpdate, useExportRecordings } from "./api";
 import { exportMessage } from "./exportText";
 

@@ -6,9 +6,9 @@ import { DETAILS_WIDTH_RANGE, type RecordingSummary, type SortBy } from "../../b
 import { Resizer } from "../../components/Resizer";
 import { getPrefs, setPref, usePref } from "../../lib/prefs";
 import { errorMessage } from "../../lib/errors";
-import { DetailsPanel } from "../details/DetailsPanel";
-import { useToast } from "../toast/context";
-import { useTwilioStatus } from "../sync/api";
+import { DetailsPanel } from "../details";
+import { useToast } from "../../components/toast";
+import { useTwilioStatus } from "../sync";
 import { listPollMs, useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
 import { BulkBar } from "./BulkBar";
 import { ColumnsMenu } from "./ColumnsMenu";

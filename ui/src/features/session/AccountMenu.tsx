@@ -3,7 +3,7 @@ import "./session.css";
 import { useId, useState } from "react";
 
 import type { SignedInUser } from "../../bindings";
-import { useToast } from "../toast/context";
+import { useToast } from "../../components/toast";
 import { useAccounts, useSignOut } from "./api";
 import { AccountMenuItems } from "./AccountMenuItems";
 import { Avatar } from "./Avatar";
