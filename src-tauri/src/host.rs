@@ -9,11 +9,11 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_specta::Event;
 use tokio::sync::oneshot;
 
-use crate::events::LibraryChanged;
+use crate::events::{LibraryChange, LibraryChanged};
 use crate::test_hooks;
 
 pub trait Host: Send + Sync {
-    fn library_changed(&self, recordings: Vec<String>);
+    fn library_changed(&self, change: LibraryChange);
     /// Where to save a file, proposing `suggested_name`; `None` if the user cancelled.
     fn save_path(&self, suggested_name: &str) -> oneshot::Receiver<Option<PathBuf>>;
     /// A folder to export into; `None` if the user cancelled.
@@ -40,9 +40,9 @@ fn answered(path: Option<PathBuf>) -> oneshot::Receiver<Option<PathBuf>> {
 }
 
 impl<R: Runtime> Host for TauriHost<R> {
-    fn library_changed(&self, recordings: Vec<String>) {
+    fn library_changed(&self, change: LibraryChange) {
         // A window that is gone has nothing to refresh.
-        if let Err(error) = (LibraryChanged { recordings }).emit(&self.app) {
+        if let Err(error) = (LibraryChanged { change }).emit(&self.app) {
             tracing::warn!(%error, "could not emit library-changed");
         }
     }

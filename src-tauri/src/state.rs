@@ -5,6 +5,7 @@ use calldeck_core::auth::Auth;
 use calldeck_core::{SignedInUser, Workspace};
 use serde::Serialize;
 
+use crate::events::LibraryChange;
 use crate::host::Host;
 
 // What `session_status` answers. Built from the state, so it lives here and the command
@@ -113,8 +114,8 @@ impl AppState {
         self.queue.wake();
     }
 
-    pub fn library_changed(&self, recordings: Vec<String>) {
-        self.host.library_changed(recordings);
+    pub fn library_changed(&self, change: LibraryChange) {
+        self.host.library_changed(change);
     }
 
     pub async fn save_path(&self, suggested_name: &str) -> Option<PathBuf> {

@@ -11,7 +11,7 @@ use calldeck_core::sync::{
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_specta::Event;
 
-use crate::events::{DownloadQueueChanged, SyncProgressed};
+use crate::events::{DownloadQueueChanged, LibraryChange, SyncProgressed};
 use crate::host::Host;
 use crate::state::AppState;
 
@@ -31,7 +31,7 @@ impl<R: Runtime> SyncEvents for ToWindow<R> {
     }
 
     fn finished(&self, _owner: &str, _result: &SyncResult) {
-        self.host.library_changed(Vec::new());
+        self.host.library_changed(LibraryChange::Everything);
     }
 }
 
@@ -44,7 +44,7 @@ impl<R: Runtime> QueueEvents for ToWindow<R> {
 
     fn worked(&self, owner: &str, status: &QueueStatus) {
         self.changed(owner, status);
-        self.host.library_changed(Vec::new());
+        self.host.library_changed(LibraryChange::Everything);
     }
 }
 

@@ -437,10 +437,31 @@ export type ExportResult = {
 	withoutAudio: string[],
 };
 
-/**  Something in the signed-in user's library changed; the UI refetches what it shows. */
+/**
+ *  What a change to the library touched. Said by whoever made it, since only it knows
+ *  whether a total moved.
+ */
+export type LibraryChange = 
+/**
+ *  These recordings changed: their details and the list that shows them. `totals` is
+ *  whether something the stats count moved with them (starred, archived, category,
+ *  hold, deleted, audio on this computer); a play or an export leaves them alone.
+ */
+{ kind: "recordings"; ids: string[]; totals: boolean } | 
+/**  A timestamped note changed; the note's recording is not known where it is said. */
+{ kind: "notes" } | 
+/**
+ *  Any part of the library may have changed (a sync, a cleanup, a pass of the download
+ *  queue): everything it shows.
+ */
+{ kind: "everything" };
+
+/**
+ *  Something in the signed-in user's library changed; the UI refetches only what `change`
+ *  names (see `ui/src/lib/invalidate.ts`).
+ */
 export type LibraryChanged = {
-	/**  The recordings that changed; empty when many did. */
-	recordings: string[],
+	change: LibraryChange,
 };
 
 export type ListRecordingsRequest = {

@@ -18,9 +18,9 @@ pub enum Error {
     /// Some of the recordings in a bulk request are missing or another user's.
     #[error("{missing} of {asked} recordings not found")]
     SomeNotFound { missing: usize, asked: usize },
-    /// Held recordings cannot be deleted or cleaned up.
-    #[error("{count} recordings on legal hold")]
-    OnLegalHold { count: usize },
+    /// Held recordings cannot be deleted or cleaned up: `count` of the `asked` are held.
+    #[error("{count} of {asked} recordings on legal hold")]
+    OnLegalHold { count: usize, asked: usize },
     /// The recording's audio is not on this computer.
     #[error("no local audio")]
     NoLocalAudio,
@@ -134,16 +134,20 @@ impl Error {
         match self {
             Error::NotFound => "That recording could not be found.".into(),
             Error::InvalidInput(why) => why.clone(),
-            Error::NotSignedIn => "Please sign in first.".into(),
+            Error::NotSignedIn => "Your session has ended. Please sign in again.".into(),
             Error::SomeNotFound { missing, asked } => {
                 format!("{missing} of the {asked} recordings could not be found, so nothing was changed.")
             }
-            Error::OnLegalHold { count: 1 } => {
+            // One asked for is "this recording"; of several, the sentence says how many.
+            Error::OnLegalHold { asked: 1, .. } => {
                 "This recording is on legal hold, so it cannot be deleted. Lift the hold first."
                     .into()
             }
-            Error::OnLegalHold { count } => {
-                format!("{count} of these recordings are on legal hold, so nothing was deleted. Lift the holds first.")
+            Error::OnLegalHold { count: 1, asked } => {
+                format!("1 of these {asked} recordings is on legal hold, so nothing was deleted. Lift its hold first.")
+            }
+            Error::OnLegalHold { count, asked } => {
+                format!("{count} of these {asked} recordings are on legal hold, so nothing was deleted. Lift their holds first.")
             }
             Error::NoLocalAudio => {
                 "This recording's audio is not on this computer yet. Download it first.".into()
@@ -157,7 +161,8 @@ impl Error {
             }
             Error::AudioUnreadable(_) => "This recording's audio file could not be read.".into(),
             Error::Database(_) | Error::Migration(_) | Error::Io(_) => {
-                "The local library could not be read or written. Please try again.".into()
+                "The local library could not be read or written. Check the disk and try again."
+                    .into()
             }
             Error::Internal(_) => "Something went wrong inside CallDeck. Please try again.".into(),
             Error::Twilio(e) => e.user_message(),

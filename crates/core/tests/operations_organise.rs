@@ -264,8 +264,13 @@ async fn legal_hold_blocks_delete_bulk_delete_and_cleanup_and_says_so() {
     .await
     .expect_err("a bulk delete with a held recording is refused");
     assert!(
-        matches!(err, Error::OnLegalHold { count: 1 }),
+        matches!(err, Error::OnLegalHold { count: 1, .. }),
         "the error counts the held recordings: {err:?}"
+    );
+    assert_eq!(
+        err.user_message(),
+        "1 of these 2 recordings is on legal hold, so nothing was deleted. Lift its hold first.",
+        "a bulk delete speaks of the recordings asked for, not of one"
     );
     assert!(
         get_recording(&scope, &free_id).await.is_ok(),

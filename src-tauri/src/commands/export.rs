@@ -2,6 +2,7 @@ use calldeck_core::library::{self, ExportResult};
 use calldeck_core::{now_ms, ApiError};
 use tauri::State;
 
+use crate::events::LibraryChange;
 use crate::state::AppState;
 
 /// Asks where to save (proposing a descriptive name) and copies the audio there.
@@ -18,7 +19,7 @@ pub async fn export_recording(
         return Ok(None);
     };
     let result = library::export_recording(&scope, &id, &path, now_ms()).await?;
-    state.library_changed(vec![id]);
+    state.library_changed(LibraryChange::details(vec![id]));
     Ok(Some(result))
 }
 
@@ -34,6 +35,6 @@ pub async fn export_recordings(
         return Ok(None);
     };
     let result = library::export_recordings(&scope, &ids, &folder, now_ms()).await?;
-    state.library_changed(ids);
+    state.library_changed(LibraryChange::details(ids));
     Ok(Some(result))
 }

@@ -5,6 +5,7 @@ use calldeck_core::library::{
 use calldeck_core::{now_ms, ApiError};
 use tauri::State;
 
+use crate::events::LibraryChange;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -53,7 +54,7 @@ pub async fn update_recording(
 ) -> Result<(), ApiError> {
     let scope = state.workspace.current()?;
     library::update_recording(&scope, &id, patch.into_patch()?, now_ms()).await?;
-    state.library_changed(vec![id]);
+    state.library_changed(LibraryChange::counted(vec![id]));
     Ok(())
 }
 
@@ -66,7 +67,7 @@ pub async fn set_legal_hold(
 ) -> Result<(), ApiError> {
     let scope = state.workspace.current()?;
     library::set_legal_hold(&scope, &id, held, now_ms()).await?;
-    state.library_changed(vec![id]);
+    state.library_changed(LibraryChange::counted(vec![id]));
     Ok(())
 }
 
@@ -79,7 +80,7 @@ pub async fn bulk_update(
 ) -> Result<BulkResult, ApiError> {
     let scope = state.workspace.current()?;
     let result = library::bulk_update(&scope, action, &ids, now_ms()).await?;
-    state.library_changed(ids);
+    state.library_changed(LibraryChange::counted(ids));
     Ok(result)
 }
 
@@ -99,6 +100,6 @@ pub async fn delete_recording(
     } else {
         library::delete_recording(&scope, &id, now_ms()).await?;
     }
-    state.library_changed(vec![id]);
+    state.library_changed(LibraryChange::counted(vec![id]));
     Ok(())
 }

@@ -2,6 +2,7 @@ use calldeck_core::library::{self, TimestampedNote};
 use calldeck_core::{now_ms, ApiError};
 use tauri::State;
 
+use crate::events::LibraryChange;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -24,7 +25,7 @@ pub async fn add_note(
 ) -> Result<TimestampedNote, ApiError> {
     let scope = state.workspace.current()?;
     let note = library::add_note(&scope, &recording_id, position_ms, &body, now_ms()).await?;
-    state.library_changed(vec![recording_id]);
+    state.library_changed(LibraryChange::Notes);
     Ok(note)
 }
 
@@ -38,7 +39,7 @@ pub async fn edit_note(
 ) -> Result<TimestampedNote, ApiError> {
     let scope = state.workspace.current()?;
     let note = library::edit_note(&scope, note_id, position_ms, &body, now_ms()).await?;
-    state.library_changed(Vec::new());
+    state.library_changed(LibraryChange::Notes);
     Ok(note)
 }
 
@@ -47,6 +48,6 @@ pub async fn edit_note(
 pub async fn delete_note(state: State<'_, AppState>, note_id: u32) -> Result<(), ApiError> {
     let scope = state.workspace.current()?;
     library::delete_note(&scope, note_id, now_ms()).await?;
-    state.library_changed(Vec::new());
+    state.library_changed(LibraryChange::Notes);
     Ok(())
 }

@@ -8,6 +8,7 @@ use calldeck_core::ApiError;
 use calldeck_core::Error;
 use tauri::State;
 
+use crate::events::LibraryChange;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -27,7 +28,9 @@ pub async fn play_recording(
             };
             let host = std::sync::Arc::clone(&state.host);
             let cached_id = recording_id.clone();
-            let on_cached = Box::new(move || host.library_changed(vec![cached_id]));
+            // The streamed audio is kept: a file more on this computer.
+            let on_cached =
+                Box::new(move || host.library_changed(LibraryChange::counted(vec![cached_id])));
             play_from_twilio(&scope, &client, &state.player, &recording_id, on_cached)
                 .await
                 .map_err(|e| match e {
@@ -38,7 +41,8 @@ pub async fn play_recording(
         }
         other => other?,
     }
-    state.library_changed(vec![recording_id]);
+    // A play counts once per start (shown in the details), which no total holds.
+    state.library_changed(LibraryChange::details(vec![recording_id]));
     Ok(state.player.state_for(&scope))
 }
 

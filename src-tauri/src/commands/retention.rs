@@ -3,6 +3,7 @@ use calldeck_core::library::{self, CleanupPolicy, CleanupPreview, CleanupResult}
 use calldeck_core::{now_ms, ApiError};
 use tauri::State;
 
+use crate::events::LibraryChange;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -23,7 +24,7 @@ pub async fn run_cleanup(
 ) -> Result<CleanupResult, ApiError> {
     let scope = state.workspace.current()?;
     let result = library::run_cleanup(&scope, &policy, now_ms()).await?;
-    state.library_changed(Vec::new());
+    state.library_changed(LibraryChange::Everything);
     Ok(result)
 }
 

@@ -5,6 +5,7 @@ use calldeck_core::sync::{download_recording, SyncResult, SyncTrigger};
 use calldeck_core::{now_ms, ApiError};
 use tauri::State;
 
+use crate::events::LibraryChange;
 use crate::state::AppState;
 
 #[tauri::command]
@@ -82,6 +83,6 @@ pub async fn download_now(state: State<'_, AppState>, id: String) -> Result<(), 
     let scope = state.workspace.current()?;
     let client = state.sync.connection(&scope).await?.client().await?;
     download_recording(&scope, &client, &id).await?;
-    state.library_changed(vec![id]);
+    state.library_changed(LibraryChange::counted(vec![id]));
     Ok(())
 }

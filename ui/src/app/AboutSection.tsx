@@ -4,7 +4,8 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { commands } from "../bindings";
-import { describeError, unwrap } from "../lib/command";
+import { unwrap } from "../lib/command";
+import { errorMessage } from "../lib/errors";
 
 /** Settings → About: the version, where the logs are, and diagnostics for a support ticket. */
 export function AboutSection() {
@@ -32,7 +33,7 @@ export function AboutSection() {
   return (
     <div className="settings" data-testid="about-settings">
       <h2>About</h2>
-      {diagnostics.isError && <p role="alert" className="error-text">{describeError(diagnostics.error)}</p>}
+      {diagnostics.isError && <p role="alert" className="error-text">{errorMessage(diagnostics.error)}</p>}
       {data && (
         <>
           <p data-testid="about-version">CallDeck {data.appVersion}</p>
@@ -42,7 +43,7 @@ export function AboutSection() {
               Open
             </button>
           </p>
-          {openFolder.isError && <p role="alert" className="error-text">{describeError(openFolder.error)}</p>}
+          {openFolder.isError && <p role="alert" className="error-text">{errorMessage(openFolder.error)}</p>}
           <p className="muted">
             Diagnostics hold the versions, the system, how much data CallDeck keeps for you and its last errors, for a
             support ticket. They never hold a password, a token or a full phone number.

@@ -3,23 +3,17 @@ import "./pages.css";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 import { commands, type PaintedView, type SignedInUser, type SortBy } from "../bindings";
-import { CleanupDialog } from "../features/cleanup/CleanupDialog";
-import { AuditView } from "../features/audit/AuditView";
-import { LibraryView } from "../features/library/LibraryView";
-import { PlayerBar } from "../features/player/PlayerBar";
-import { hasFilters, initialQuery, nextSort, toFilter, type LibraryQuery } from "../features/library/query";
-import { AccountMenu } from "../features/session/AccountMenu";
-import { useSession } from "../features/session/api";
-import { SignInScreen } from "../features/session/SignInScreen";
-import { useSessionEvents } from "../features/session/useSessionEvents";
-import { StatsView } from "../features/stats/StatsView";
-import { SyncButton } from "../features/sync/SyncButton";
-import { useToastsOf } from "../features/toast/context";
-import { ToastProvider } from "../features/toast/ToastProvider";
-import { useTranscriptionEvents } from "../features/transcript/useTranscriptionEvents";
-import { describeError } from "../lib/command";
+import { ToastProvider, useToast, useToastsOf } from "../components/toast";
+import { AuditView } from "../features/audit";
+import { CleanupDialog } from "../features/cleanup";
+import { hasFilters, initialQuery, LibraryView, nextSort, toFilter, type LibraryQuery } from "../features/library";
+import { PlayerBar } from "../features/player";
+import { AccountMenu, SignInScreen, useSession, useSessionEvents } from "../features/session";
+import { StatsView } from "../features/stats";
+import { SyncButton } from "../features/sync";
+import { useTranscriptionEvents } from "../features/transcript";
+import { errorMessage } from "../lib/errors";
 import { applyTheme, ensurePrefsFor, flushPrefs, forgetUserPrefs, takePrefsNotices, usePrefsSnapshot } from "../lib/prefs";
-import { useToast } from "../features/toast/context";
 import { SearchBox } from "./SearchBox";
 import { SettingsView } from "./SettingsView";
 import { Sidebar } from "./Sidebar";
@@ -72,7 +66,7 @@ function Shell() {
   if (session.isError) {
     return (
       <p role="alert" className="error-text pad">
-        {describeError(session.error)}
+        {errorMessage(session.error)}
       </p>
     );
   }

@@ -1,5 +1,5 @@
-import { AiSettingsSection } from "../features/ai/AiSettingsSection";
-import { TwilioSettings } from "../features/sync/TwilioSettings";
+import { AiSettingsSection } from "../features/ai";
+import { TwilioSettings } from "../features/sync";
 import { AboutSection } from "./AboutSection";
 import { AppearanceSettings } from "./AppearanceSettings";
 

@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
 
 import type { Direction, RecordingStatus, View } from "../bindings";
-import type { LibraryQuery, Scope } from "../features/library/query";
-import { useCategories } from "../features/stats/api";
-import { ToastDock } from "../features/toast/ToastDock";
+import type { LibraryQuery, Scope } from "../features/library";
+import { useCategories } from "../features/stats";
+import { ToastDock } from "../components/toast";
 import { DateFilter } from "./DateFilter";
 
 export type { View };

@@ -1,17 +1,20 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
-import { listenWhileMounted } from "./listenWhileMounted";
+import { listenWhileMounted } from "../lib/listenWhileMounted";
 import { events } from "../bindings";
-import { invalidateLibrary } from "../features/library/api";
+import { invalidateLibrary } from "../lib/invalidate";
 
-/** The backend says the library changed (a sync, another window, a cleanup): refetch what is shown. */
+/**
+ * The backend says the library changed (a sync, a download, an edit, a cleanup): refetch
+ * only what the event names.
+ */
 export function useLibraryEvents(enabled: boolean) {
   const client = useQueryClient();
   useEffect(() => {
     if (!enabled) return;
     return listenWhileMounted(() =>
-      events.libraryChanged.listen(() => void invalidateLibrary(client)),
+      events.libraryChanged.listen((e) => void invalidateLibrary(client, e.payload.change)),
     );
   }, [client, enabled]);
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import type { View } from "../bindings";
-import { prefsFromQuery, queryFromPrefs, type LibraryQuery } from "../features/library/query";
+import { prefsFromQuery, queryFromPrefs, type LibraryQuery } from "../features/library";
 import { getPrefs, setPref, updatePrefs, usePref } from "../lib/prefs";
 
 /**

@@ -19,9 +19,3 @@ export async function unwrap<T>(result: Promise<CommandResult<T>>): Promise<T> {
   if (outcome.status === "error") throw new CommandError(outcome.error);
   return outcome.data;
 }
-
-/** A sentence for a person, whatever was thrown. Never shows internals. */
-export function describeError(error: unknown): string {
-  if (error instanceof CommandError) return error.message;
-  return "Something went wrong inside CallDeck. Please try again.";
-}

@@ -1,21 +1,42 @@
-import type { ErrorCode } from "../bindings";
+import type { ApiError, ErrorCode } from "../bindings";
 import { CommandError } from "./command";
 
-/** What a person reads for each error code; codes without an entry show the backend's own message. */
-const FRIENDLY: Partial<Record<ErrorCode, string>> = {
-  legal_hold: "This recording is on legal hold, so it can't be deleted or cleaned up. Remove the hold first.",
-  no_local_audio: "The audio of this recording isn't on this computer yet, so there is nothing to export.",
-  not_signed_in: "Your session has ended. Please sign in again.",
-  storage: "The local library could not be read or written. Check the disk and try again.",
-  internal: "Something went wrong inside CallDeck. Please try again.",
-};
-
+/**
+ * The core writes every sentence a person reads about an error (`Error::user_message` in
+ * crates/core, sent as `{code, message}`); the UI shows that sentence. Only where one screen
+ * must say it otherwise is there a wording here, by screen, keyed by the stable code.
+ */
 export type ErrorOverrides = Partial<Record<ErrorCode, string>>;
 
-/** A sentence for a person: a per-call override, then the friendly text for the code, then the backend message. */
-export function friendlyError(error: unknown, overrides: ErrorOverrides = {}): string {
-  if (error instanceof CommandError) {
-    return overrides[error.code] ?? FRIENDLY[error.code] ?? error.message;
+export const SCREEN_WORDING = {
+  /** The player bar has one short line under its controls, and a device it did not find is
+   * its own finding (no command failed, so no sentence came from the core). */
+  player: {
+    not_available_offline: "Not available offline — download it first",
+    no_audio_device: "No audio output device found; playback runs silently",
+  },
+} satisfies Record<string, ErrorOverrides>;
+
+/** What a person reads when what was thrown is not the core's error: never its internals. */
+export const UNEXPECTED = "Something went wrong inside CallDeck. Please try again.";
+
+function isApiError(error: unknown): error is ApiError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    !(error instanceof Error) &&
+    typeof (error as ApiError).code === "string" &&
+    typeof (error as ApiError).message === "string"
+  );
+}
+
+/**
+ * The sentence for an error: the screen's own wording for its code if it has one, else the
+ * core's message. Anything else thrown (a bug, a failed `invoke`) reads as `UNEXPECTED`.
+ */
+export function errorMessage(error: unknown, overrides: ErrorOverrides = {}): string {
+  if (error instanceof CommandError || isApiError(error)) {
+    return overrides[error.code] ?? (error.message || UNEXPECTED);
   }
-  return "Something went wrong inside CallDeck. Please try again.";
+  return UNEXPECTED;
 }

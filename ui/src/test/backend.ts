@@ -182,6 +182,8 @@ export function backend(opts: BackendOptions = {}) {
         }
         case "list_notes":
           return [];
+        case "list_audit":
+          return [];
         case "recording_stats": {
           const rows = mine();
           return {

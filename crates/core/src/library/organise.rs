@@ -293,7 +293,7 @@ pub async fn check_deletable(scope: &UserScope, id: &str) -> Result<RecordingSid
             .await?;
     match held {
         None => Err(Error::NotFound),
-        Some(true) => Err(Error::OnLegalHold { count: 1 }),
+        Some(true) => Err(Error::OnLegalHold { count: 1, asked: 1 }),
         Some(false) => Ok(sid),
     }
 }
@@ -375,6 +375,7 @@ async fn delete_rows(
     if held > 0 {
         return Err(Error::OnLegalHold {
             count: usize::try_from(held).unwrap_or(1),
+            asked: sids.len(),
         });
     }
     let mut q: QueryBuilder<'_, Sqlite> =

@@ -3,8 +3,8 @@ import "./ai.css";
 import { useState, type FormEvent } from "react";
 
 import type { AiSettings, AiSettingsInput, Engine, StoreKind } from "../../bindings";
-import { describeError } from "../../lib/command";
 import { useAiSettings, useSaveAiSettings } from "./api";
+import { errorMessage } from "../../lib/errors";
 
 const KEY_STORES: Record<StoreKind, string> = {
   keyring: "Saved in your keyring",
@@ -21,7 +21,7 @@ export function AiSettingsSection() {
       <p className="muted">
         Transcribe downloaded calls on this computer or with an OpenAI-compatible service, and let an AI summarise them.
       </p>
-      {settings.isError && <p role="alert" className="error-text">{describeError(settings.error)}</p>}
+      {settings.isError && <p role="alert" className="error-text">{errorMessage(settings.error)}</p>}
       {settings.data && <AiSettingsForm saved={settings.data} />}
     </div>
   );
@@ -165,7 +165,7 @@ function AiSettingsForm({ saved }: { saved: AiSettings }) {
           </span>
         )}
       </div>
-      {save.isError && <p role="alert" className="error-text">{describeError(save.error)}</p>}
+      {save.isError && <p role="alert" className="error-text">{errorMessage(save.error)}</p>}
     </form>
   );
 }

@@ -1,11 +1,11 @@
 import "./analysis.css";
 
 import type { RecordingDetails } from "../../bindings";
-import { describeError } from "../../lib/command";
-import { useTranscript } from "../transcript/api";
+import { useTranscript } from "../transcript";
 import { AiAnalysisView } from "./AiAnalysisView";
 import { useAnalyseAudio, useAnalyseWithAi, useAnalysis } from "./api";
 import { AudioMetricsView } from "./AudioMetricsView";
+import { errorMessage } from "../../lib/errors";
 
 type Props = { details: RecordingDetails };
 
@@ -55,18 +55,18 @@ export function AnalysisPanel({ details }: Props) {
       )}
       {analysis.isError && (
         <p role="alert" className="error-text small">
-          {describeError(analysis.error)}
+          {errorMessage(analysis.error)}
         </p>
       )}
       {audio.isError && (
         <p role="alert" className="error-text small" data-testid="analyse-audio-error">
-          {describeError(audio.error)}
+          {errorMessage(audio.error)}
         </p>
       )}
       {stored?.metrics && <AudioMetricsView metrics={stored.metrics} />}
       {ai.isError && (
         <p role="alert" className="error-text small" data-testid="analyse-ai-error">
-          {describeError(ai.error)}
+          {errorMessage(ai.error)}
         </p>
       )}
       {stored?.ai && <AiAnalysisView ai={stored.ai} model={stored.aiModel} updatedAt={stored.updatedAt} />}

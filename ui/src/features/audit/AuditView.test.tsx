@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 import type { AuditEntry } from "../../bindings";
 import { createQueryClient } from "../../lib/queryClient";
-import { ToastProvider } from "../toast/ToastProvider";
+import { ToastProvider } from "../../components/toast";
 import { AuditView } from "./AuditView";
 import { operationLabel } from "./labels";
 

@@ -1,6 +1,6 @@
-import { describeError } from "../../lib/command";
 import { formatDateTime } from "../../lib/format";
-import { useToast } from "../toast/context";
+import { errorMessage } from "../../lib/errors";
+import { useToast } from "../../components/toast";
 import { useAuditLog, useExportAuditCsv } from "./api";
 import { operationLabel, outcomeClass, outcomeLabel } from "./labels";
 
@@ -30,7 +30,7 @@ export function AuditView() {
         exports, transcriptions, analyses and every change to your library.
       </p>
       {log.isPending && <p className="muted">Loading…</p>}
-      {log.error && <p role="alert" className="error-text">{describeError(log.error)}</p>}
+      {log.error && <p role="alert" className="error-text">{errorMessage(log.error)}</p>}
       {log.data && entries.length === 0 && <p className="muted">Nothing has been done yet.</p>}
       {entries.length > 0 && (
         <table className="audit">

@@ -2,10 +2,10 @@ import { useState } from "react";
 
 import type { CleanupPolicy } from "../../bindings";
 import { Modal } from "../../components/ConfirmDialog";
-import { friendlyError } from "../../lib/errors";
 import { formatBytes, formatDate } from "../../lib/format";
 import { useDebounced } from "../../lib/useDebounced";
-import { useToast } from "../toast/context";
+import { errorMessage } from "../../lib/errors";
+import { useToast } from "../../components/toast";
 import { useCleanupPreview, useRunCleanup } from "./api";
 
 type Props = { onClose: () => void };
@@ -95,7 +95,7 @@ export function CleanupDialog({ onClose }: Props) {
             {!validDays && <p className="error-text small">Choose between 1 and 36,500 days.</p>}
           </div>
           <div className="cleanup-preview" data-testid="cleanup-preview" aria-busy={preview.isFetching || !upToDate}>
-            {preview.error && <p className="error-text">{friendlyError(preview.error)}</p>}
+            {preview.error && <p className="error-text">{errorMessage(preview.error)}</p>}
             {p && (
               <>
                 <p>
@@ -128,7 +128,7 @@ export function CleanupDialog({ onClose }: Props) {
               {run.isPending ? "Cleaning up…" : removeRecords ? "Delete audio and records" : "Remove local audio"}
             </button>
           </div>
-          {run.error && <p role="alert" className="error-text">{friendlyError(run.error)}</p>}
+          {run.error && <p role="alert" className="error-text">{errorMessage(run.error)}</p>}
         </>
       )}
     </Modal>

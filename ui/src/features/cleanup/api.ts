@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { commands, type CleanupPolicy } from "../../bindings";
 import { unwrap } from "../../lib/command";
-import { invalidateLibrary } from "../library/api";
+import { invalidateLibrary } from "../../lib/invalidate";
 
 export function useCleanupPreview(policy: CleanupPolicy | null) {
   return useQuery({
@@ -18,6 +18,6 @@ export function useRunCleanup() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (policy: CleanupPolicy) => unwrap(commands.runCleanup(policy)),
-    onSettled: () => invalidateLibrary(client),
+    onSettled: () => invalidateLibrary(client, { kind: "everything" }),
   });
 }

@@ -1,9 +1,9 @@
 import { useState } from "react";
 
 import type { Priority, RecordingDetails, RecordingPatch } from "../../bindings";
-import { useUpdateRecording } from "../library/api";
-import { useCategories } from "../stats/api";
-import { useToast } from "../toast/context";
+import { useUpdateRecording } from "../library";
+import { useCategories } from "../stats";
+import { useToast } from "../../components/toast";
 import { TagEditor } from "./TagEditor";
 
 type Props = { details: RecordingDetails };

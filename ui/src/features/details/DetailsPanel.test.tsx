@@ -47,15 +47,13 @@ describe("details editor", () => {
   });
 
   it("explains a refused delete of a recording on legal hold", async () => {
-    backend({
-      signedIn: true,
-      failWith: { delete_recording: { code: "legal_hold", message: "This recording is on legal hold." } },
-    });
+    const refusal = "This recording is on legal hold, so it cannot be deleted. Lift the hold first.";
+    backend({ signedIn: true, failWith: { delete_recording: { code: "legal_hold", message: refusal } } });
     renderApp();
     const panel = await openFirst();
     await userEvent.click(within(panel).getByTestId("delete-button"));
     await userEvent.click(await screen.findByTestId("confirm-button"));
-    expect(await within(panel).findByTestId("delete-error")).toHaveTextContent("on legal hold");
-    expect(await screen.findByTestId("toast")).toHaveTextContent("Remove the hold first.");
+    expect(await within(panel).findByTestId("delete-error"), "beside the button, as the core says it").toHaveTextContent(refusal);
+    expect(await screen.findByTestId("toast"), "and in a toast").toHaveTextContent(refusal);
   });
 });

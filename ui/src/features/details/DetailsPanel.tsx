@@ -3,20 +3,17 @@ import "./details.css";
 import { useState } from "react";
 
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { describeError } from "../../lib/command";
-import { friendlyError } from "../../lib/errors";
+import { useToast } from "../../components/toast";
+import { errorMessage } from "../../lib/errors";
 import { formatBytes, formatDateTime, formatDuration, formatPhone } from "../../lib/format";
-import { useDeleteRecording, useExportRecordings, useRecording } from "../library/api";
-import { exportMessage } from "../library/exportText";
-import { play } from "../player/actions";
-import { useToast } from "../toast/context";
+import { AnalysisPanel } from "../analysis";
+import { exportMessage, useDeleteRecording, useExportRecordings, useRecording } from "../library";
+import { play } from "../player";
+import { DownloadNow, useTwilioStatus } from "../sync";
+import { TranscriptPanel } from "../transcript";
 import { DetailsEditor } from "./DetailsEditor";
 import { LegalHold } from "./LegalHold";
 import { TimestampedNotes } from "./TimestampedNotes";
-import { useTwilioStatus } from "../sync/api";
-import { DownloadNow } from "../sync/DownloadNow";
-import { AnalysisPanel } from "../analysis/AnalysisPanel";
-import { TranscriptPanel } from "../transcript/TranscriptPanel";
 
 type Props = { id: string; onClose: () => void; onDeleted: () => void };
 
@@ -46,7 +43,7 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
         onDeleted();
       },
       onError: (e) => {
-        setDeleteProblem(friendlyError(e));
+        setDeleteProblem(errorMessage(e));
         toast.error(e);
       },
       onSettled: () => setConfirming(false),
@@ -58,7 +55,7 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
         ×
       </button>
       {isPending && <p className="muted">Loading…</p>}
-      {error && <p role="alert" className="error-text">{describeError(error)}</p>}
+      {error && <p role="alert" className="error-text">{errorMessage(error)}</p>}
       {data && (
         <>
           <h2 className="mono">{formatPhone(data.summary.phoneNumber)}</h2>

@@ -1,5 +1,5 @@
-import { useSetLegalHold } from "../library/api";
-import { useToast } from "../toast/context";
+import { useSetLegalHold } from "../library";
+import { useToast } from "../../components/toast";
 
 type Props = { id: string; held: boolean };
 

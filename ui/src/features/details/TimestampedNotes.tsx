@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 
 import type { TimestampedNote } from "../../bindings";
 import { formatPosition, parsePosition } from "../../lib/format";
-import { useToast } from "../toast/context";
+import { useToast } from "../../components/toast";
 import { useNoteMutations, useNotes } from "./api";
 
 type Props = { recordingId: string; durationSecs: number };

@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { commands } from "../../bindings";
 import { unwrap } from "../../lib/command";
-import { invalidateLibrary, recordingKeys } from "../library/api";
+import { invalidateLibrary } from "../../lib/invalidate";
+import { recordingKeys } from "../../lib/queryKeys";
 
 export function useNotes(recordingId: string) {
   return useQuery({
@@ -15,7 +16,7 @@ type NoteInput = { positionMs: number; body: string };
 
 export function useNoteMutations(recordingId: string) {
   const client = useQueryClient();
-  const onSettled = () => invalidateLibrary(client);
+  const onSettled = () => invalidateLibrary(client, { kind: "notes" });
   const add = useMutation({
     mutationFn: ({ positionMs, body }: NoteInput) => unwrap(commands.addNote(recordingId, positionMs, body)),
     onSettled,

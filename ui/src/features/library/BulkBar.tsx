@@ -2,7 +2,7 @@ import { useState } from "react";
 
 import type { BulkAction } from "../../bindings";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { useToast } from "../toast/context";
+import { useToast } from "../../components/toast";
 import { useBulkUpdate, useExportRecordings } from "./api";
 import { exportMessage } from "./exportText";
 
@@ -33,10 +33,7 @@ export function BulkBar({ ids, onClear }: Props) {
           toast.show(`${DONE[action]} ${plural(result.changed)}`);
           if (action === "delete" || action === "archive" || action === "unarchive") onClear();
         },
-        onError: (error) =>
-          toast.error(error, {
-            legal_hold: "Nothing was deleted: at least one of these recordings is on legal hold.",
-          }),
+        onError: (error) => toast.error(error),
         onSettled: () => setConfirmDelete(false),
       },
     );

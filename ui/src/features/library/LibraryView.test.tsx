@@ -68,19 +68,15 @@ describe("library table", () => {
     expect(screen.getByTestId("bulk-bar")).toHaveTextContent("4 selected");
   });
 
-  it("shows a friendly toast when a bulk delete hits a recording on legal hold", async () => {
-    const { callsOf } = backend({
-      signedIn: true,
-      failWith: { bulk_update: { code: "legal_hold", message: "1 recording is on legal hold." } },
-    });
+  it("shows the core's sentence when a bulk delete hits a recording on legal hold", async () => {
+    const refusal = "1 of these 2 recordings is on legal hold, so nothing was deleted. Lift its hold first.";
+    const { callsOf } = backend({ signedIn: true, failWith: { bulk_update: { code: "legal_hold", message: refusal } } });
     renderApp();
     const shown = await screen.findAllByTestId("recording-row");
     await userEvent.click(within(shown[0] as HTMLElement).getByTestId("row-checkbox"));
     await userEvent.click(screen.getByTestId("bulk-delete"));
     await userEvent.click(await screen.findByTestId("confirm-button"));
-    expect(await screen.findByTestId("toast")).toHaveTextContent(
-      "Nothing was deleted: at least one of these recordings is on legal hold.",
-    );
+    expect(await screen.findByTestId("toast")).toHaveTextContent(refusal);
     expect(callsOf("bulk_update")[0]?.args).toMatchObject({ action: "delete" });
   });
 

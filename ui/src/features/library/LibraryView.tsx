@@ -4,11 +4,12 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { DETAILS_WIDTH_RANGE, type RecordingSummary, type SortBy } from "../../bindings";
 import { Resizer } from "../../components/Resizer";
-import { describeError } from "../../lib/command";
 import { getPrefs, setPref, usePref } from "../../lib/prefs";
-import { DetailsPanel } from "../details/DetailsPanel";
-import { useToast } from "../toast/context";
-import { useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
+import { errorMessage } from "../../lib/errors";
+import { DetailsPanel } from "../details";
+import { useToast } from "../../components/toast";
+import { useTwilioStatus } from "../sync";
+import { listPollMs, useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
 import { BulkBar } from "./BulkBar";
 import { ColumnsMenu } from "./ColumnsMenu";
 import { RecordingsTable } from "./RecordingsTable";
@@ -25,7 +26,7 @@ type Props = {
 
 export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstPaint }: Props) {
   const toast = useToast();
-  const slices = useRecordingSlices(params);
+  const slices = useRecordingSlices(params, listPollMs(useTwilioStatus().data));
   const { data, error, isPending, isFetching, hasNextPage, isFetchingNextPage, fetchNextPage } = slices;
   const recordings = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
   const total = data?.pages[0]?.total ?? recordings.length;
@@ -121,7 +122,7 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
         {isPending && <p className="muted pad">Loading your recordings…</p>}
         {error && (
           <p role="alert" className="error-text pad">
-            {describeError(error)}
+            {errorMessage(error)}
           </p>
         )}
         {data && total === 0 && !hasRows && (

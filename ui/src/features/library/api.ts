@@ -12,45 +12,39 @@ import {
 import {
   commands,
   type BulkAction,
-  type RecordingFilter,
   type RecordingPatch,
   type RecordingSlice,
   type RecordingSummary,
-  type SortBy,
-  type SortOrder,
+  type TwilioStatus,
 } from "../../bindings";
 import { unwrap } from "../../lib/command";
+import { countedOf, detailsOf, invalidateLibrary } from "../../lib/invalidate";
+import { recordingKeys, type ListParams } from "../../lib/queryKeys";
 
 /** A slice of the infinite list; the backend allows at most 50. */
 export const SLICE_SIZE = 50;
 
-export type ListParams = { filter: RecordingFilter; sortBy: SortBy; sortOrder: SortOrder };
+export type { ListParams };
 
-export const recordingKeys = {
-  all: ["recordings"] as const,
-  slices: (params: ListParams) => [...recordingKeys.all, "slices", params] as const,
-  detail: (id: string) => [...recordingKeys.all, "detail", id] as const,
-  notes: (id: string) => [...recordingKeys.all, "notes", id] as const,
-};
+/**
+ * How often the list is read again with nothing said: never while a background sync runs,
+ * since every change CallDeck makes (that sync's included) arrives as a `LibraryChanged`
+ * event; every five minutes otherwise, as a safety net. Focus refetches too.
+ */
+export const SLOW_POLL_MS = 5 * 60_000;
 
-/** What a change to the library makes stale: every list, the stats and the audit log. */
-export async function invalidateLibrary(client: QueryClient) {
-  await Promise.all([
-    client.invalidateQueries({ queryKey: recordingKeys.all }),
-    client.invalidateQueries({ queryKey: ["stats"] }),
-    client.invalidateQueries({ queryKey: ["audit"] }),
-  ]);
+export function listPollMs(twilio: TwilioStatus | undefined): number | false {
+  return twilio?.settings.backgroundMinutes ? false : SLOW_POLL_MS;
 }
 
-export function useRecordingSlices(params: ListParams) {
+export function useRecordingSlices(params: ListParams, pollMs: number | false = false) {
   return useInfiniteQuery({
     queryKey: recordingKeys.slices(params),
     queryFn: ({ pageParam }) =>
       unwrap(commands.listRecordingsAfter({ ...params, after: pageParam, limit: SLICE_SIZE })),
     initialPageParam: null as string | null,
     getNextPageParam: (last: RecordingSlice) => last.nextCursor,
-    // As the original list did: poll every 30 s while visible (and on focus, by default).
-    refetchInterval: 30_000,
+    refetchInterval: pollMs,
     placeholderData: keepPreviousData,
   });
 }
@@ -71,7 +65,7 @@ type SummaryPatch = Partial<Pick<RecordingSummary, "starred" | "archived" | "cat
 /** Shows a change in every cached list at once, before the refetch confirms it. */
 function patchCachedRows(client: QueryClient, ids: string[], patch: SummaryPatch) {
   const wanted = new Set(ids);
-  client.setQueriesData<InfiniteData<RecordingSlice>>({ queryKey: [...recordingKeys.all, "slices"] }, (data) =>
+  client.setQueriesData<InfiniteData<RecordingSlice>>({ queryKey: recordingKeys.lists }, (data) =>
     data
       ? {
           ...data,
@@ -94,7 +88,7 @@ export function useUpdateRecording() {
       if (typeof patch.archived === "boolean") rowPatch.archived = patch.archived;
       if (Object.keys(rowPatch).length > 0) patchCachedRows(client, [id], rowPatch);
     },
-    onSettled: () => invalidateLibrary(client),
+    onSettled: (_, __, { id }) => invalidateLibrary(client, countedOf([id])),
   });
 }
 
@@ -102,7 +96,7 @@ export function useBulkUpdate() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ action, ids }: { action: BulkAction; ids: string[] }) => unwrap(commands.bulkUpdate(action, ids)),
-    onSettled: () => invalidateLibrary(client),
+    onSettled: (_, __, { ids }) => invalidateLibrary(client, countedOf(ids)),
   });
 }
 
@@ -111,7 +105,7 @@ export function useDeleteRecording() {
   return useMutation({
     mutationFn: ({ id, alsoAtTwilio }: { id: string; alsoAtTwilio: boolean }) =>
       unwrap(commands.deleteRecording(id, alsoAtTwilio)),
-    onSettled: () => invalidateLibrary(client),
+    onSettled: (_, __, { id }) => invalidateLibrary(client, countedOf([id])),
   });
 }
 
@@ -119,7 +113,7 @@ export function useSetLegalHold() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, held }: { id: string; held: boolean }) => unwrap(commands.setLegalHold(id, held)),
-    onSettled: () => invalidateLibrary(client),
+    onSettled: (_, __, { id }) => invalidateLibrary(client, countedOf([id])),
   });
 }
 
@@ -128,6 +122,7 @@ export function useExportRecordings() {
   return useMutation({
     mutationFn: (ids: string[]) =>
       ids.length === 1 && ids[0] ? unwrap(commands.exportRecording(ids[0])) : unwrap(commands.exportRecordings(ids)),
-    onSettled: () => invalidateLibrary(client),
+    // An export is counted in the recording's details only.
+    onSettled: (_, __, ids) => invalidateLibrary(client, detailsOf(ids)),
   });
 }

@@ -1,4 +1,4 @@
-import type { Piece } from "../transcript/search";
+import type { Piece } from "../transcript";
 
 /** The backend marks the matched words of a snippet with these two control characters. */
 const START = "\u0002";

@@ -3,7 +3,7 @@ import "./player.css";
 import { useEffect } from "react";
 
 import { formatDateTime, formatPhone, formatPosition } from "../../lib/format";
-import { useRecording } from "../library/api";
+import { useRecording } from "../library";
 import { restorePlayerPrefs, SKIP_MS, SPEEDS, seek, setSpeed, setVolume, skip, toggleMute, togglePlay } from "./actions";
 import { playerErrorLine } from "./messages";
 import { speedOf, usePlayer, volumeOf } from "./store";

@@ -5,7 +5,7 @@ import { commands } from "../../bindings";
 import { unwrap } from "../../lib/command";
 import { formatPosition } from "../../lib/format";
 import { useTheme } from "../../lib/theme";
-import { recordingKeys } from "../library/api";
+import { recordingKeys } from "../../lib/queryKeys";
 import { drawWaveform } from "./draw";
 
 /** Peaks asked of the backend: about one per two pixels of a wide window. */

@@ -1,13 +1,5 @@
-import type { ApiError, ErrorCode, PlayerState } from "../../bindings";
-
-const LINES: Partial<Record<ErrorCode, string>> = {
-  not_available_offline: "Not available offline — download it first",
-  no_audio_device: "No audio output device found; playback runs silently",
-  not_found: "That recording could not be found.",
-  audio_unreadable: "This recording's audio could not be read.",
-  not_signed_in: "Your session has ended. Please sign in again.",
-  internal: "Something went wrong inside CallDeck. Please try again.",
-};
+import type { ApiError, PlayerState } from "../../bindings";
+import { errorMessage, SCREEN_WORDING } from "../../lib/errors";
 
 /** The line under the controls: a failed command first, then the player's own error. */
 export function playerErrorLine(
@@ -17,5 +9,8 @@ export function playerErrorLine(
   const error = commandError ?? state.error ?? (state.outputDevice ? null : { code: "no_audio_device", message: "" });
   if (!error) return null;
   // Playing without a device still works: a warning, not a failure.
-  return { text: LINES[error.code] ?? error.message, kind: error.code === "no_audio_device" ? "warning" : "failure" };
+  return {
+    text: errorMessage(error, SCREEN_WORDING.player),
+    kind: error.code === "no_audio_device" ? "warning" : "failure",
+  };
 }

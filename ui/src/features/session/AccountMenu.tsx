@@ -3,8 +3,7 @@ import "./session.css";
 import { useId, useState } from "react";
 
 import type { SignedInUser } from "../../bindings";
-import { describeError } from "../../lib/command";
-import { useToast } from "../toast/context";
+import { useToast } from "../../components/toast";
 import { useAccounts, useSignOut } from "./api";
 import { AccountMenuItems } from "./AccountMenuItems";
 import { Avatar } from "./Avatar";
@@ -12,6 +11,7 @@ import { RemoveDataDialog } from "./RemoveDataDialog";
 import { SignInDialog } from "./SignInDialog";
 import { useAccountSignIn } from "./useAccountSignIn";
 import { useMenu } from "./useMenu";
+import { errorMessage } from "../../lib/errors";
 
 type Props = { user: SignedInUser; offline: boolean };
 
@@ -34,7 +34,7 @@ export function AccountMenu({ user, offline }: Props) {
   // The signed-in user's picture comes with the accounts list only.
   const picture = list.find((a) => a.key === user.accountKey)?.avatar ?? null;
   const leave = (removeData: boolean) =>
-    signOut.mutate(removeData, { onError: (error) => toast.show(describeError(error), "error") });
+    signOut.mutate(removeData, { onError: (error) => toast.show(errorMessage(error), "error") });
   const choose = (action: () => void) => {
     dismiss();
     action();

@@ -1,10 +1,10 @@
 import { useId, useState, type FormEvent } from "react";
 
 import type { AuthSettings, AuthSetup } from "../../bindings";
-import { describeError } from "../../lib/command";
 import { accountsNeedingSignIn, useSaveAuthSetup } from "./api";
 import { callbackUrlsFor, formFrom, MAX_OFFLINE_DAYS, settingsFrom, type AuthForm } from "./authForm";
 import { CallbackUrls } from "./CallbackUrls";
+import { errorMessage } from "../../lib/errors";
 
 type Props = {
   setup: AuthSetup;
@@ -41,7 +41,7 @@ export function AuthSetupForm({ setup, onSaved, onCancel }: Props) {
       try {
         names = await accountsNeedingSignIn(checked.settings);
       } catch (e) {
-        return setProblem(describeError(e));
+        return setProblem(errorMessage(e));
       }
       if (names.length > 0) return setPending({ settings: checked.settings, names });
     }
@@ -49,7 +49,7 @@ export function AuthSetupForm({ setup, onSaved, onCancel }: Props) {
     save.mutate(checked.settings, { onSuccess: onSaved });
   };
 
-  const error = problem ?? (save.isError ? describeError(save.error) : null);
+  const error = problem ?? (save.isError ? errorMessage(save.error) : null);
 
   return (
     <form className="auth-setup" aria-label="Sign-in settings" data-testid="auth-setup" onSubmit={(e) => void submit(e)} noValidate>

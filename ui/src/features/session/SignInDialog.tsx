@@ -1,6 +1,6 @@
 import { Modal } from "../../components/ConfirmDialog";
-import { describeError } from "../../lib/command";
 import { BrowserWait } from "./BrowserWait";
+import { errorMessage } from "../../lib/errors";
 
 type Props = { waiting: boolean; error: unknown; onCancel: () => void; onClose: () => void };
 
@@ -14,7 +14,7 @@ export function SignInDialog({ waiting, error, onCancel, onClose }: Props) {
       ) : (
         <>
           <p role="alert" className="session-alert error">
-            {describeError(error)}
+            {errorMessage(error)}
           </p>
           <div className="dialog-actions">
             <button type="button" className="primary" onClick={onClose}>

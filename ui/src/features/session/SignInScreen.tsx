@@ -3,13 +3,13 @@ import "./session.css";
 import { useState } from "react";
 
 import type { SessionStatus } from "../../bindings";
-import { describeError } from "../../lib/command";
 import { useAuthSetup, useOpenDemoWorkspace } from "./api";
 import { AuthSetupForm } from "./AuthSetupForm";
 import { BrowserWait } from "./BrowserWait";
 import { KnownAccounts } from "./KnownAccounts";
 import { ManagedSettings } from "./ManagedSettings";
 import { useAccountSignIn } from "./useAccountSignIn";
+import { errorMessage } from "../../lib/errors";
 
 type Props = { status: SessionStatus };
 
@@ -37,7 +37,7 @@ export function SignInScreen({ status }: Props) {
         )}
         {error && (
           <p role="alert" className="session-alert error" data-testid="sign-in-error">
-            {describeError(error)}
+            {errorMessage(error)}
           </p>
         )}
         {showForm && setup.data && (

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
-import { listenWhileMounted } from "../../app/listenWhileMounted";
+import { listenWhileMounted } from "../../lib/listenWhileMounted";
 import { events } from "../../bindings";
 import { refreshSession } from "./api";
 

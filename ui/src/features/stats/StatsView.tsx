@@ -1,5 +1,5 @@
-import { describeError } from "../../lib/command";
 import { formatBytes, formatDuration } from "../../lib/format";
+import { errorMessage } from "../../lib/errors";
 import { BarChart } from "./BarChart";
 import { useStats } from "./api";
 
@@ -10,7 +10,7 @@ export function StatsView() {
     <section className="page" data-testid="stats-view" aria-label="Statistics" tabIndex={0}>
       <h1>Statistics</h1>
       {isPending && <p className="muted">Counting…</p>}
-      {error && <p role="alert" className="error-text">{describeError(error)}</p>}
+      {error && <p role="alert" className="error-text">{errorMessage(error)}</p>}
       {data && (
         <>
           <div className="cards">

@@ -2,11 +2,12 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 
 import { commands } from "../../bindings";
 import { unwrap } from "../../lib/command";
+import { statsKey } from "../../lib/queryKeys";
 
+/** Read again when a change moves a total (`LibraryChanged`), on focus and when shown. */
 export const statsQuery = queryOptions({
-  queryKey: ["stats"],
+  queryKey: statsKey,
   queryFn: () => unwrap(commands.recordingStats()),
-  refetchInterval: 30_000,
 });
 
 export function useStats() {

@@ -1,5 +1,5 @@
-import { describeError } from "../../lib/command";
 import { useDownloadNow } from "./api";
+import { errorMessage } from "../../lib/errors";
 
 /** "Download now" for a recording whose audio is not on this computer yet. */
 export function DownloadNow({ id }: { id: string }) {
@@ -19,7 +19,7 @@ export function DownloadNow({ id }: { id: string }) {
       {download.isError && (
         <span role="alert" className="error-text small">
           {" "}
-          {describeError(download.error)}
+          {errorMessage(download.error)}
         </span>
       )}
     </>

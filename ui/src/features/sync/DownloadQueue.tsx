@@ -1,5 +1,5 @@
-import { describeError } from "../../lib/command";
 import { useDownloadQueue, useQueueAction } from "./queue";
+import { errorMessage } from "../../lib/errors";
 
 /**
  * "Downloading n of m" beside the sync status, with Pause/Resume, and "Retry failed" when
@@ -39,7 +39,7 @@ export function DownloadQueue() {
       )}
       {action.isError && (
         <span className="error-text" role="alert">
-          {describeError(action.error)}
+          {errorMessage(action.error)}
         </span>
       )}
     </span>

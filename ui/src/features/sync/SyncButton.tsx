@@ -3,7 +3,8 @@ import "./sync.css";
 import { useEffect, useRef, useState } from "react";
 
 import { events, type SyncProgress, type SyncResult } from "../../bindings";
-import { CommandError, describeError } from "../../lib/command";
+import { CommandError } from "../../lib/command";
+import { errorMessage } from "../../lib/errors";
 import { cancelSync, useSyncNow, useTwilioStatus } from "./api";
 import { DownloadQueue } from "./DownloadQueue";
 import { hasReport, SyncReport } from "./SyncReport";
@@ -140,7 +141,7 @@ export function SyncButton({ onOpenSettings }: { onOpenSettings: () => void }) {
       )}
       {!running && sync.isError && !refusedAsRunning && (
         <span className="sync-result error-text" role="alert">
-          {describeError(sync.error)}
+          {errorMessage(sync.error)}
         </span>
       )}
       <DownloadQueue />

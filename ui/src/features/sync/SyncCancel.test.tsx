@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 
 import type { SyncProgress, TwilioStatus } from "../../bindings";
 import { createQueryClient } from "../../lib/queryClient";
-import { ToastProvider } from "../toast/ToastProvider";
+import { ToastProvider } from "../../components/toast";
 import { SyncButton } from "./SyncButton";
 
 const status = (syncing: boolean): TwilioStatus => ({

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 import type { SyncResult, TwilioStatus } from "../../bindings";
 import { createQueryClient } from "../../lib/queryClient";
-import { ToastProvider } from "../toast/ToastProvider";
+import { ToastProvider } from "../../components/toast";
 import { SyncButton } from "./SyncButton";
 
 const AC = "AC0123456789abcdef0123456789abcdef";

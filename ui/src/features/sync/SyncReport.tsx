@@ -3,7 +3,7 @@ import { useState } from "react";
 import type { SyncResult } from "../../bindings";
 import { Modal } from "../../components/ConfirmDialog";
 import { formatDateTime } from "../../lib/format";
-import { DetailsPanel } from "../details/DetailsPanel";
+import { DetailsPanel } from "../details";
 
 /** Whether a sync's result has anything to show beyond its counts. */
 export function hasReport(r: SyncResult): boolean {

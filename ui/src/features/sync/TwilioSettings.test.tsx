@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 import type { TwilioStatus } from "../../bindings";
 import { createQueryClient } from "../../lib/queryClient";
-import { ToastProvider } from "../toast/ToastProvider";
+import { ToastProvider } from "../../components/toast";
 import { SyncButton } from "./SyncButton";
 import { TwilioSettings } from "./TwilioSettings";
 

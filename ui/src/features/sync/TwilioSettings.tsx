@@ -3,8 +3,8 @@ import "./sync.css";
 import { useState } from "react";
 
 import type { DownloadPolicy, SyncSettings, TwilioStatus } from "../../bindings";
-import { describeError } from "../../lib/command";
 import { formatDateTime } from "../../lib/format";
+import { errorMessage } from "../../lib/errors";
 import { useConnectTwilio, useDisconnectTwilio, useSaveSyncSettings, useTwilioStatus } from "./api";
 import { ConcurrencyField } from "./ConcurrencyField";
 
@@ -17,7 +17,7 @@ export function TwilioSettings() {
     <div className="settings" data-testid="twilio-settings">
       <h2>Twilio</h2>
       <p className="muted">CallDeck reads your call recordings from your own Twilio account.</p>
-      {status.isError && <p role="alert" className="error-text">{describeError(status.error)}</p>}
+      {status.isError && <p role="alert" className="error-text">{errorMessage(status.error)}</p>}
       {status.data && (
         <>
           <Credentials status={status.data} />
@@ -103,7 +103,7 @@ function Credentials({ status }: { status: TwilioStatus }) {
             {connect.isPending ? "Checking with Twilio…" : "Connect"}
           </button>
         </div>
-        {connect.isError && <p role="alert" className="error-text">{describeError(connect.error)}</p>}
+        {connect.isError && <p role="alert" className="error-text">{errorMessage(connect.error)}</p>}
         <p className="note">CallDeck checks the credentials with Twilio before keeping them. {storeNote}</p>
       </form>
     </section>
@@ -173,7 +173,7 @@ function SyncOptions({ status }: { status: TwilioStatus }) {
         value={settings.twilioConcurrency}
         onSave={(n) => update({ twilioConcurrency: n })}
       />
-      {save.isError && <p role="alert" className="error-text">{describeError(save.error)}</p>}
+      {save.isError && <p role="alert" className="error-text">{errorMessage(save.error)}</p>}
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 
 import { commands, type SyncSettings, type TwilioCredentialsInput } from "../../bindings";
 import { unwrap } from "../../lib/command";
-import { invalidateLibrary } from "../library/api";
+import { countedOf, invalidateLibrary } from "../../lib/invalidate";
 
 export const twilioStatusQuery = queryOptions({
   queryKey: ["twilio", "status"],
@@ -42,7 +42,7 @@ export function useSyncNow() {
   return useMutation({
     mutationFn: () => unwrap(commands.syncNow()),
     onSettled: async () => {
-      await invalidateLibrary(client);
+      await invalidateLibrary(client, { kind: "everything" });
       await client.invalidateQueries({ queryKey: twilioStatusQuery.queryKey });
     },
   });
@@ -56,6 +56,6 @@ export function useDownloadNow() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => unwrap(commands.downloadNow(id)),
-    onSuccess: () => invalidateLibrary(client),
+    onSuccess: (_, id) => invalidateLibrary(client, countedOf([id])),
   });
 }

@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
-import { listenWhileMounted } from "../../app/listenWhileMounted";
+import { listenWhileMounted } from "../../lib/listenWhileMounted";
 import { commands, events, type QueueStatus } from "../../bindings";
 import { unwrap } from "../../lib/command";
 

@@ -2,8 +2,7 @@ import { Fragment, memo, useCallback, useEffect, useRef } from "react";
 
 import type { Segment, Speaker } from "../../bindings";
 import { formatPosition } from "../../lib/format";
-import { playFrom } from "../player/actions";
-import { usePlayerSelect, type PlayerSnapshot } from "../player/store";
+import { playFrom, usePlayerSelect, type PlayerSnapshot } from "../player";
 import { highlightPieces } from "./search";
 
 const SPEAKERS: Record<Speaker, string> = { agent: "Agent", customer: "Customer", mixed: "Speaker" };

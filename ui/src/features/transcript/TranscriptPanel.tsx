@@ -1,8 +1,9 @@
 import "./transcript.css";
 
 import type { RecordingDetails } from "../../bindings";
-import { CommandError, describeError } from "../../lib/command";
+import { CommandError } from "../../lib/command";
 import { formatDateTime } from "../../lib/format";
+import { errorMessage } from "../../lib/errors";
 import { useTranscript, useTranscription } from "./api";
 import { TranscriptionStatus } from "./TranscriptionStatus";
 import { TranscriptView } from "./TranscriptView";
@@ -47,7 +48,7 @@ export function TranscriptPanel({ details }: Props) {
       {transcript.isPending && <p className="muted small">Loading…</p>}
       {transcript.isError && (
         <p role="alert" className="error-text small">
-          {describeError(transcript.error)}
+          {errorMessage(transcript.error)}
         </p>
       )}
       {transcript.isSuccess && !data && !job.running && (
@@ -71,7 +72,7 @@ export function TranscriptPanel({ details }: Props) {
       {job.running && <TranscriptionStatus progress={job.progress} cancelling={job.cancelling} onCancel={job.cancel} />}
       {job.error && (
         <p role={cancelled ? "status" : "alert"} className={cancelled ? "muted small" : "error-text small"} data-testid="transcript-error">
-          {describeError(job.error)}
+          {errorMessage(job.error)}
         </p>
       )}
       {data && <TranscriptView recordingId={id} transcript={data} />}

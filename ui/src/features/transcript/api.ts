@@ -2,7 +2,7 @@ import { skipToken, useMutation, useMutationState, useQuery, useQueryClient } fr
 
 import { commands, type TranscribeProgress } from "../../bindings";
 import { unwrap } from "../../lib/command";
-import { invalidateLibrary } from "../library/api";
+import { detailsOf, invalidateLibrary } from "../../lib/invalidate";
 
 export const transcriptKeys = {
   transcript: (id: string) => ["transcripts", id] as const,
@@ -41,7 +41,7 @@ export function useTranscription(id: string) {
     onSuccess: (transcript) => {
       client.setQueryData(transcriptKeys.transcript(id), transcript);
       // The words are searchable now: a word search may list this recording.
-      return invalidateLibrary(client);
+      return invalidateLibrary(client, detailsOf([id]));
     },
   });
   const cancel = useMutation({ mutationFn: () => unwrap(commands.cancelTranscription(id)) });

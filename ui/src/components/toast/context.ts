@@ -8,7 +8,7 @@ export type Toast = { id: number; kind: ToastKind; text: string };
 
 export type ToastApi = {
   show: (text: string, kind?: ToastKind) => void;
-  /** An error toast in words a person understands (see `friendlyError`). */
+  /** An error toast in words a person understands (the core's sentence, see `errorMessage`). */
   error: (error: unknown, overrides?: ErrorOverrides) => void;
   /** Closes every toast: their view has gone. */
   clear: () => void;

@@ -3,7 +3,7 @@ import "./toast.css";
 import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 
-import { friendlyError, type ErrorOverrides } from "../../lib/errors";
+import { errorMessage, type ErrorOverrides } from "../../lib/errors";
 import { ToastContext, type Toast, type ToastApi, type ToastKind } from "./context";
 
 /** How long a confirmation stays; an error (null) stays until it is closed or its view goes. */
@@ -45,7 +45,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const api = useMemo<ToastApi>(
     () => ({
       show,
-      error: (error: unknown, overrides?: ErrorOverrides) => show(friendlyError(error, overrides), "error"),
+      error: (error: unknown, overrides?: ErrorOverrides) => show(errorMessage(error, overrides), "error"),
       clear,
       dock: setDock,
     }),

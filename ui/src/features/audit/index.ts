@@ -1,0 +1,3 @@
+// The audit view.
+export { AuditView } from "./AuditView";
+export { useAuditLog } from "./api";

@@ -1,0 +1,2 @@
+// The clean-up dialog (preview, then act).
+export { CleanupDialog } from "./CleanupDialog";

@@ -1,0 +1,2 @@
+// One recording's details panel.
+export { DetailsPanel } from "./DetailsPanel";
