@@ -41,10 +41,10 @@ pub async fn insert_recordings(
 ) -> Result<u64> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     let mut inserted = 0;
+    let user_id = scope.user_id();
     for r in recordings {
         let tags =
             serde_json::to_string(&r.tags).map_err(|e| crate::Error::Internal(e.to_string()))?;
-        let user_id = scope.user_id();
         let sid = r.sid.as_str();
         let digits = phone_digits(&r.phone_number);
         let duration_secs = i64::from(r.duration_secs);
