@@ -12,7 +12,7 @@ APP_RELEASE := $(TARGET_DIR)/release/calldeck
 TEST_ONLY_SWITCHES := CALLDECK_EXPORT_DIR CALLDECK_BROWSER CALLDECK_TWILIO_BASE_URL
 
 .PHONY: run test bench package bootstrap ui build build-e2e build-release bindings \
-        test-rust test-ui test-e2e test-package fmt clean
+        test-rust test-ui test-e2e test-package fmt clean sqlx-prepare
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -43,6 +43,9 @@ test: test-rust test-ui test-e2e test-package
 	@echo "make test: all suites passed"
 
 test-rust: ui
+	@# .sqlx/ (the query data the SQL macros are checked against) matches the queries and
+	@# the migrations; `make sqlx-prepare` rewrites it when it does not.
+	scripts/sqlx-prepare.sh --check
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	scripts/with-keyring.sh cargo test --workspace --locked
@@ -80,6 +83,10 @@ package: bootstrap
 ## started under Xvfb to its sign-in screen.
 test-package: package
 	scripts/package-test.sh
+
+## Rewrites .sqlx/ after a query or a migration changed (commit it with the change).
+sqlx-prepare: bootstrap
+	scripts/sqlx-prepare.sh
 
 ## Regenerates ui/src/bindings.ts from the Rust commands.
 bindings:

@@ -32,6 +32,14 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --locked
 fi
 
+# The CLI that writes and checks .sqlx/, the query data the SQL macros are checked against
+# (scripts/sqlx-prepare.sh). Its version is the workspace's sqlx (Cargo.lock); SQLite only.
+SQLX_VERSION="$(awk '/^name = "sqlx"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
+if ! sqlx --version 2>/dev/null | grep -qx "sqlx-cli $SQLX_VERSION"; then
+  echo "bootstrap: installing sqlx-cli $SQLX_VERSION"
+  cargo install sqlx-cli --version "=$SQLX_VERSION" --locked --no-default-features --features sqlite
+fi
+
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "bootstrap: installing UI packages"
   (cd ui && npm ci --no-audit --no-fund)

@@ -197,13 +197,23 @@ impl TwilioConnection {
 }
 
 pub async fn load_settings(scope: &UserScope) -> Result<SyncSettings> {
-    let row: Option<(String, Option<i64>, bool, i64)> = sqlx::query_as(
-        "SELECT download_policy, background_minutes, notify_new, twilio_concurrency
-         FROM sync_settings WHERE user_id = ?1",
+    let user_id = scope.user_id();
+    let row = sqlx::query!(
+        r#"SELECT download_policy, background_minutes, notify_new AS "notify_new: bool",
+                  twilio_concurrency
+           FROM sync_settings WHERE user_id = ?1"#,
+        user_id,
     )
-    .bind(scope.user_id())
     .fetch_optional(scope.pool())
-    .await?;
+    .await?
+    .map(|r| {
+        (
+            r.download_policy,
+            r.background_minutes,
+            r.notify_new,
+            r.twilio_concurrency,
+        )
+    });
     Ok(match row {
         None => SyncSettings::default(),
         Some((policy, minutes, notify_new, concurrency)) => SyncSettings {
@@ -236,7 +246,10 @@ pub async fn save_settings(scope: &UserScope, settings: &SyncSettings, now_ms: i
     }
     let policy = serde_json::to_string(&settings.download_policy)
         .map_err(|e| Error::Internal(e.to_string()))?;
-    sqlx::query(
+    let user_id = scope.user_id();
+    let minutes = settings.background_minutes.map(i64::from);
+    let concurrency = i64::from(settings.twilio_concurrency);
+    sqlx::query!(
         "INSERT INTO sync_settings (user_id, download_policy, background_minutes, notify_new,
              twilio_concurrency, updated_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -244,13 +257,13 @@ pub async fn save_settings(scope: &UserScope, settings: &SyncSettings, now_ms: i
              background_minutes = excluded.background_minutes, notify_new = excluded.notify_new,
              twilio_concurrency = excluded.twilio_concurrency,
              updated_at_ms = excluded.updated_at_ms",
+        user_id,
+        policy,
+        minutes,
+        settings.notify_new,
+        concurrency,
+        now_ms,
     )
-    .bind(scope.user_id())
-    .bind(policy)
-    .bind(settings.background_minutes.map(i64::from))
-    .bind(settings.notify_new)
-    .bind(i64::from(settings.twilio_concurrency))
-    .bind(now_ms)
     .execute(scope.pool())
     .await?;
     Ok(())

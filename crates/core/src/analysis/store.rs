@@ -23,51 +23,70 @@ pub struct CallAnalysis {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// metrics JSON, AI JSON, AI model, updated at.
-type AnalysisRow = (Option<String>, Option<String>, Option<String>, i64);
-
 pub async fn get_analysis(scope: &UserScope, sid: &str) -> Result<CallAnalysis> {
     let id = recording_row(scope, sid).await?;
-    let row: Option<AnalysisRow> = sqlx::query_as(
+    let user_id = scope.user_id();
+    let row = sqlx::query!(
         "SELECT metrics, ai, ai_model, updated_at_ms FROM analyses WHERE recording_id = ?1 AND user_id = ?2",
+        id,
+        user_id,
     )
-    .bind(id)
-    .bind(scope.user_id())
     .fetch_optional(scope.pool())
     .await?;
-    let Some((metrics, ai, ai_model, updated)) = row else {
+    let Some(row) = row else {
         return Ok(CallAnalysis::default());
     };
     Ok(CallAnalysis {
-        metrics: metrics.and_then(|m| serde_json::from_str(&m).ok()),
-        ai: ai.and_then(|a| serde_json::from_str(&a).ok()),
-        ai_model,
-        updated_at: Some(from_ms(updated)),
+        metrics: row.metrics.and_then(|m| serde_json::from_str(&m).ok()),
+        ai: row.ai.and_then(|a| serde_json::from_str(&a).ok()),
+        ai_model: row.ai_model,
+        updated_at: Some(from_ms(row.updated_at_ms)),
     })
+}
+
+/// Which of the two results a [`store`] writes; the other is left as it is.
+enum Part {
+    Metrics,
+    Ai,
 }
 
 async fn store(
     scope: &UserScope,
     id: i64,
-    column: &str,
+    part: Part,
     json: String,
     model: Option<&str>,
     now_ms: i64,
 ) -> Result<()> {
-    // `column` is one of two fixed names, never input.
-    let sql = format!(
-        "INSERT INTO analyses (recording_id, user_id, {column}, ai_model, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (recording_id) DO UPDATE SET {column} = excluded.{column},
-           ai_model = coalesce(excluded.ai_model, analyses.ai_model), updated_at_ms = excluded.updated_at_ms"
-    );
-    sqlx::query(&sql)
-        .bind(id)
-        .bind(scope.user_id())
-        .bind(json)
-        .bind(model)
-        .bind(now_ms)
+    let user_id = scope.user_id();
+    // One statement per column (rather than the column's name formatted in), so both are
+    // checked against the schema at compile time.
+    match part {
+        Part::Metrics => sqlx::query!(
+            "INSERT INTO analyses (recording_id, user_id, metrics, ai_model, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (recording_id) DO UPDATE SET metrics = excluded.metrics,
+               ai_model = coalesce(excluded.ai_model, analyses.ai_model), updated_at_ms = excluded.updated_at_ms",
+            id,
+            user_id,
+            json,
+            model,
+            now_ms,
+        )
         .execute(scope.pool())
-        .await?;
+        .await?,
+        Part::Ai => sqlx::query!(
+            "INSERT INTO analyses (recording_id, user_id, ai, ai_model, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (recording_id) DO UPDATE SET ai = excluded.ai,
+               ai_model = coalesce(excluded.ai_model, analyses.ai_model), updated_at_ms = excluded.updated_at_ms",
+            id,
+            user_id,
+            json,
+            model,
+            now_ms,
+        )
+        .execute(scope.pool())
+        .await?,
+    };
     Ok(())
 }
 
@@ -82,7 +101,7 @@ pub async fn analyse_audio(scope: &UserScope, sid: &str, now_ms: i64) -> Result<
             .await
             .map_err(|_| Error::Internal("analysis task failed".into()))??;
         let json = serde_json::to_string(&metrics).map_err(|e| Error::Internal(e.to_string()))?;
-        store(scope, id, "metrics", json, None, now_ms).await?;
+        store(scope, id, Part::Metrics, json, None, now_ms).await?;
         Ok(metrics)
     })
     .await
@@ -143,6 +162,6 @@ async fn ask_ai(
     )?;
     let ai = analyse(&config, &transcript_text(&transcript.segments), cancel).await?;
     let json = serde_json::to_string(&ai).map_err(|e| Error::Internal(e.to_string()))?;
-    store(scope, id, "ai", json, Some(&service.chat_model), now_ms).await?;
+    store(scope, id, Part::Ai, json, Some(&service.chat_model), now_ms).await?;
     Ok(ai)
 }

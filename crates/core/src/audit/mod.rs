@@ -260,15 +260,16 @@ async fn write(
         }
     }
     let ids = serde_json::to_string(&recordings).unwrap_or_else(|_| "[]".into());
-    let written = sqlx::query(
+    let outcome = outcome.as_str();
+    let written = sqlx::query!(
         "INSERT INTO audit_log (user_id, at_ms, operation, recordings, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        user_id,
+        now_ms,
+        operation,
+        ids,
+        outcome,
+        detail,
     )
-    .bind(user_id)
-    .bind(now_ms)
-    .bind(operation)
-    .bind(ids)
-    .bind(outcome.as_str())
-    .bind(detail)
     .execute(scope.pool())
     .await;
     if let Err(error) = written {

@@ -74,6 +74,12 @@ fn push_selection(
     }
 }
 
+/// What a cleanup leaves out: starred (not held) and held recordings in its range.
+struct HeldCounts {
+    starred: i64,
+    held: i64,
+}
+
 #[allow(clippy::cast_precision_loss)]
 pub async fn preview_cleanup(
     scope: &UserScope,
@@ -88,19 +94,34 @@ pub async fn preview_cleanup(
     push_selection(&mut q, scope, policy, cutoff);
     let (recordings, files, bytes, oldest, newest): (i64, i64, i64, Option<i64>, Option<i64>) =
         q.build_query_as().fetch_one(scope.pool()).await?;
-    let file_clause = if policy.remove_records {
-        ""
+    // Two spellings rather than one built with format!, so both are checked at compile time.
+    let held = if policy.remove_records {
+        let user_id = scope.user_id();
+        sqlx::query_as!(
+            HeldCounts,
+            r#"SELECT coalesce(sum(starred = 1 AND legal_hold = 0), 0) AS "starred!: i64",
+                      coalesce(sum(legal_hold = 1), 0) AS "held!: i64"
+               FROM recordings WHERE user_id = ?1 AND recorded_at_ms < ?2"#,
+            user_id,
+            cutoff,
+        )
+        .fetch_one(scope.pool())
+        .await?
     } else {
-        " AND local_file IS NOT NULL"
+        let user_id = scope.user_id();
+        sqlx::query_as!(
+            HeldCounts,
+            r#"SELECT coalesce(sum(starred = 1 AND legal_hold = 0), 0) AS "starred!: i64",
+                      coalesce(sum(legal_hold = 1), 0) AS "held!: i64"
+               FROM recordings WHERE user_id = ?1 AND recorded_at_ms < ?2
+                 AND local_file IS NOT NULL"#,
+            user_id,
+            cutoff,
+        )
+        .fetch_one(scope.pool())
+        .await?
     };
-    let (starred, held): (i64, i64) = sqlx::query_as(&format!(
-        "SELECT coalesce(sum(starred = 1 AND legal_hold = 0), 0), coalesce(sum(legal_hold = 1), 0)
-         FROM recordings WHERE user_id = ?1 AND recorded_at_ms < ?2{file_clause}"
-    ))
-    .bind(scope.user_id())
-    .bind(cutoff)
-    .fetch_one(scope.pool())
-    .await?;
+    let HeldCounts { starred, held } = held;
     let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
     Ok(CleanupPreview {
         recordings: count(recordings),

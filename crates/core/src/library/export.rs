@@ -13,7 +13,6 @@ use crate::library::{from_ms, Direction};
 use crate::session::UserScope;
 use crate::storage::copy_atomic;
 
-#[derive(sqlx::FromRow)]
 struct ExportRow {
     sid: String,
     phone_number: String,
@@ -65,11 +64,15 @@ fn extension_of(file: &str) -> &str {
 
 async fn load(scope: &UserScope, id: &str) -> Result<ExportRow> {
     let sid = RecordingSid::parse(id)?;
-    sqlx::query_as(
-        "SELECT sid, phone_number, direction, recorded_at_ms, local_file FROM recordings WHERE user_id = ?1 AND sid = ?2",
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    sqlx::query_as!(
+        ExportRow,
+        r#"SELECT sid, phone_number, direction AS "direction: _", recorded_at_ms, local_file
+           FROM recordings WHERE user_id = ?1 AND sid = ?2"#,
+        user_id,
+        sid_str,
     )
-    .bind(scope.user_id())
-    .bind(sid.as_str())
     .fetch_optional(scope.pool())
     .await?
     .ok_or(Error::NotFound)
@@ -95,13 +98,14 @@ async fn copy_out(
             }
             other => other,
         })?;
-    sqlx::query(
+    let user_id = scope.user_id();
+    sqlx::query!(
         "UPDATE recordings SET download_count = download_count + 1, last_downloaded_at_ms = ?1
          WHERE user_id = ?2 AND sid = ?3",
+        now_ms,
+        user_id,
+        row.sid,
     )
-    .bind(now_ms)
-    .bind(scope.user_id())
-    .bind(&row.sid)
     .execute(scope.pool())
     .await?;
     Ok(())

@@ -20,7 +20,6 @@ pub struct TimestampedNote {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(sqlx::FromRow)]
 struct NoteRow {
     id: i64,
     position_ms: i64,
@@ -57,12 +56,17 @@ fn checked_body(body: &str) -> Result<String> {
 /// The recording's row id and duration, if it is the user's.
 async fn recording_of(scope: &UserScope, id: &str) -> Result<(i64, i64)> {
     let sid = RecordingSid::parse(id)?;
-    sqlx::query_as("SELECT id, duration_secs FROM recordings WHERE user_id = ?1 AND sid = ?2")
-        .bind(scope.user_id())
-        .bind(sid.as_str())
-        .fetch_optional(scope.pool())
-        .await?
-        .ok_or(Error::NotFound)
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!", duration_secs FROM recordings WHERE user_id = ?1 AND sid = ?2"#,
+        user_id,
+        sid_str,
+    )
+    .fetch_optional(scope.pool())
+    .await?
+    .ok_or(Error::NotFound)?;
+    Ok((row.id, row.duration_secs))
 }
 
 fn check_position(position_ms: u32, duration_secs: i64) -> Result<()> {
@@ -74,12 +78,14 @@ fn check_position(position_ms: u32, duration_secs: i64) -> Result<()> {
 
 pub async fn list_notes(scope: &UserScope, recording: &str) -> Result<Vec<TimestampedNote>> {
     let (row_id, _) = recording_of(scope, recording).await?;
-    let rows: Vec<NoteRow> = sqlx::query_as(
-        "SELECT id, position_ms, body, created_at_ms, updated_at_ms FROM recording_notes
-         WHERE user_id = ?1 AND recording_id = ?2 ORDER BY position_ms, id",
+    let user_id = scope.user_id();
+    let rows = sqlx::query_as!(
+        NoteRow,
+        r#"SELECT id AS "id!", position_ms, body, created_at_ms, updated_at_ms FROM recording_notes
+           WHERE user_id = ?1 AND recording_id = ?2 ORDER BY position_ms, id"#,
+        user_id,
+        row_id,
     )
-    .bind(scope.user_id())
-    .bind(row_id)
     .fetch_all(scope.pool())
     .await?;
     Ok(rows.into_iter().map(TimestampedNote::from).collect())
@@ -97,16 +103,19 @@ pub async fn add_note(
         let (row_id, duration) = recording_of(scope, recording).await?;
         check_position(position_ms, duration)?;
         let body = checked_body(body)?;
-        let row: NoteRow = sqlx::query_as(
-            "INSERT INTO recording_notes (user_id, recording_id, position_ms, body, created_at_ms, updated_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-             RETURNING id, position_ms, body, created_at_ms, updated_at_ms",
+        let user_id = scope.user_id();
+        let position = i64::from(position_ms);
+        let row = sqlx::query_as!(
+            NoteRow,
+            r#"INSERT INTO recording_notes (user_id, recording_id, position_ms, body, created_at_ms, updated_at_ms)
+               VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+               RETURNING id AS "id!", position_ms, body, created_at_ms, updated_at_ms"#,
+            user_id,
+            row_id,
+            position,
+            body,
+            now_ms,
         )
-        .bind(scope.user_id())
-        .bind(row_id)
-        .bind(i64::from(position_ms))
-        .bind(body)
-        .bind(now_ms)
         .fetch_one(scope.pool())
         .await?;
         Ok(row.into())
@@ -123,26 +132,32 @@ pub async fn edit_note(
 ) -> Result<TimestampedNote> {
     audited(scope, Operation::EditNote, &[], now_ms, async {
         let body = checked_body(body)?;
-        let duration: i64 = sqlx::query_scalar(
+        let user_id = scope.user_id();
+        let note = i64::from(note_id);
+        let duration = sqlx::query_scalar!(
             "SELECT r.duration_secs FROM recording_notes n JOIN recordings r ON r.id = n.recording_id
              WHERE n.user_id = ?1 AND r.user_id = ?1 AND n.id = ?2",
+            user_id,
+            note,
         )
-        .bind(scope.user_id())
-        .bind(i64::from(note_id))
         .fetch_optional(scope.pool())
         .await?
         .ok_or(Error::NotFound)?;
         check_position(position_ms, duration)?;
-        let row: NoteRow = sqlx::query_as(
-            "UPDATE recording_notes SET position_ms = ?1, body = ?2, updated_at_ms = ?3
-             WHERE user_id = ?4 AND id = ?5
-             RETURNING id, position_ms, body, created_at_ms, updated_at_ms",
+        let position = i64::from(position_ms);
+        let user_id = scope.user_id();
+        let note = i64::from(note_id);
+        let row = sqlx::query_as!(
+            NoteRow,
+            r#"UPDATE recording_notes SET position_ms = ?1, body = ?2, updated_at_ms = ?3
+               WHERE user_id = ?4 AND id = ?5
+               RETURNING id AS "id!", position_ms, body, created_at_ms, updated_at_ms"#,
+            position,
+            body,
+            now_ms,
+            user_id,
+            note,
         )
-        .bind(i64::from(position_ms))
-        .bind(body)
-        .bind(now_ms)
-        .bind(scope.user_id())
-        .bind(i64::from(note_id))
         .fetch_optional(scope.pool())
         .await?
         .ok_or(Error::NotFound)?;
@@ -153,12 +168,16 @@ pub async fn edit_note(
 
 pub async fn delete_note(scope: &UserScope, note_id: u32, now_ms: i64) -> Result<()> {
     audited(scope, Operation::DeleteNote, &[], now_ms, async {
-        let gone = sqlx::query("DELETE FROM recording_notes WHERE user_id = ?1 AND id = ?2")
-            .bind(scope.user_id())
-            .bind(i64::from(note_id))
-            .execute(scope.pool())
-            .await?
-            .rows_affected();
+        let user_id = scope.user_id();
+        let note = i64::from(note_id);
+        let gone = sqlx::query!(
+            "DELETE FROM recording_notes WHERE user_id = ?1 AND id = ?2",
+            user_id,
+            note,
+        )
+        .execute(scope.pool())
+        .await?
+        .rows_affected();
         if gone == 0 {
             return Err(Error::NotFound);
         }

@@ -177,12 +177,16 @@ pub async fn set_legal_hold(scope: &UserScope, id: &str, held: bool, now_ms: i64
     let sids = vec![id.to_owned()];
     audited(scope, Operation::LegalHold, &sids, now_ms, async {
         let sid = RecordingSid::parse(id)?;
-        let changed = sqlx::query("UPDATE recordings SET legal_hold = ?1, updated_at_ms = ?2 WHERE user_id = ?3 AND sid = ?4")
-            .bind(held)
-            .bind(now_ms)
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .execute(scope.pool())
+        let user_id = scope.user_id();
+        let sid_str = sid.as_str();
+        let changed = sqlx::query!(
+            "UPDATE recordings SET legal_hold = ?1, updated_at_ms = ?2 WHERE user_id = ?3 AND sid = ?4",
+            held,
+            now_ms,
+            user_id,
+            sid_str,
+        )
+        .execute(scope.pool())
             .await?
             .rows_affected();
         if changed == 0 {
@@ -285,12 +289,15 @@ pub async fn delete_recording(scope: &UserScope, id: &str, now_ms: i64) -> Resul
 /// Deleting at Twilio asks this first, so nothing leaves Twilio that could not go here.
 pub async fn check_deletable(scope: &UserScope, id: &str) -> Result<RecordingSid> {
     let sid = RecordingSid::parse(id)?;
-    let held: Option<bool> =
-        sqlx::query_scalar("SELECT legal_hold FROM recordings WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .fetch_optional(scope.pool())
-            .await?;
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    let held = sqlx::query_scalar!(
+        r#"SELECT legal_hold AS "legal_hold: bool" FROM recordings WHERE user_id = ?1 AND sid = ?2"#,
+        user_id,
+        sid_str,
+    )
+    .fetch_optional(scope.pool())
+    .await?;
     match held {
         None => Err(Error::NotFound),
         Some(true) => Err(Error::OnLegalHold { count: 1, asked: 1 }),
@@ -418,22 +425,28 @@ async fn forget_waveforms(scope: &UserScope, sids: &[RecordingSid]) {
 
 /// `Ok` if the recording is the user's, `not_found` otherwise.
 pub(crate) async fn exists(scope: &UserScope, sid: &RecordingSid) -> Result<()> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM recordings WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .fetch_optional(scope.pool())
-            .await?;
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    let found = sqlx::query_scalar!(
+        "SELECT id FROM recordings WHERE user_id = ?1 AND sid = ?2",
+        user_id,
+        sid_str,
+    )
+    .fetch_optional(scope.pool())
+    .await?;
     found.map(|_| ()).ok_or(Error::NotFound)
 }
 
 /// Whether a SID was deleted by the user (a sync must skip it).
 pub async fn is_tombstoned(scope: &UserScope, sid: &RecordingSid) -> Result<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM tombstones WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .fetch_optional(scope.pool())
-            .await?;
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    let found = sqlx::query_scalar!(
+        r#"SELECT 1 AS "found!: i64" FROM tombstones WHERE user_id = ?1 AND sid = ?2"#,
+        user_id,
+        sid_str,
+    )
+    .fetch_optional(scope.pool())
+    .await?;
     Ok(found.is_some())
 }

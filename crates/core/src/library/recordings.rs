@@ -29,9 +29,7 @@ pub(crate) struct SummaryRow {
     available_offline: bool,
 }
 
-#[derive(sqlx::FromRow)]
 struct DetailRow {
-    #[sqlx(flatten)]
     summary: SummaryRow,
     call_sid: Option<String>,
     channels: i64,
@@ -48,18 +46,54 @@ struct DetailRow {
 
 pub async fn get_recording(scope: &UserScope, id: &str) -> Result<RecordingDetails> {
     let sid = RecordingSid::parse(id)?;
-    let row: Option<DetailRow> = sqlx::query_as(&format!(
-        "SELECT {SUMMARY_COLUMNS}, r.call_sid, r.channels, r.tags, r.priority, r.legal_hold, r.notes,
-                r.local_file_bytes, r.play_count, r.download_count, r.last_played_at_ms,
-                r.last_downloaded_at_ms
-         FROM recordings r WHERE r.user_id = ?1 AND r.sid = ?2"
-    ))
-    .bind(scope.user_id())
-    .bind(sid.as_str())
+    // The summary's columns are SUMMARY_COLUMNS spelled out: a checked query is one literal.
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    let row = sqlx::query!(
+        r#"SELECT r.id AS "id!", r.sid, r.phone_number, r.phone_digits, r.contact_name,
+                r.direction AS "direction: Direction", r.status AS "status: RecordingStatus",
+                r.duration_secs, r.recorded_at_ms, r.category, r.starred AS "starred: bool",
+                r.archived AS "archived: bool",
+                r.local_file IS NOT NULL AS "available_offline!: bool",
+                r.call_sid, r.channels, r.tags, r.priority AS "priority: Priority",
+                r.legal_hold AS "legal_hold: bool", r.notes, r.local_file_bytes, r.play_count,
+                r.download_count, r.last_played_at_ms, r.last_downloaded_at_ms
+         FROM recordings r WHERE r.user_id = ?1 AND r.sid = ?2"#,
+        user_id,
+        sid_str,
+    )
     .fetch_optional(scope.pool())
     .await?;
     let row = row.ok_or(Error::NotFound)?;
     tracing::info!(user_id = scope.user_id(), recording = %sid, "fetched recording details");
+    let row = DetailRow {
+        summary: SummaryRow {
+            id: row.id,
+            sid: row.sid,
+            phone_number: row.phone_number,
+            phone_digits: row.phone_digits,
+            contact_name: row.contact_name,
+            direction: row.direction,
+            status: row.status,
+            duration_secs: row.duration_secs,
+            recorded_at_ms: row.recorded_at_ms,
+            category: row.category,
+            starred: row.starred,
+            archived: row.archived,
+            available_offline: row.available_offline,
+        },
+        call_sid: row.call_sid,
+        channels: row.channels,
+        tags: row.tags,
+        priority: row.priority,
+        legal_hold: row.legal_hold,
+        notes: row.notes,
+        local_file_bytes: row.local_file_bytes,
+        play_count: row.play_count,
+        download_count: row.download_count,
+        last_played_at_ms: row.last_played_at_ms,
+        last_downloaded_at_ms: row.last_downloaded_at_ms,
+    };
     Ok(row.into_details())
 }
 

@@ -41,35 +41,41 @@ pub async fn insert_recordings(
 ) -> Result<u64> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     let mut inserted = 0;
+    let user_id = scope.user_id();
     for r in recordings {
         let tags =
             serde_json::to_string(&r.tags).map_err(|e| crate::Error::Internal(e.to_string()))?;
-        inserted += sqlx::query(
+        let sid = r.sid.as_str();
+        let digits = phone_digits(&r.phone_number);
+        let duration_secs = i64::from(r.duration_secs);
+        let channels = i64::from(r.channels);
+        let local_file_bytes = r.local_file_bytes.and_then(|b| i64::try_from(b).ok());
+        inserted += sqlx::query!(
             "INSERT INTO recordings (user_id, sid, call_sid, phone_number, phone_digits, contact_name,
                 direction, status, duration_secs, channels, category, tags, priority, starred, archived,
                 local_file, local_file_bytes, recorded_at_ms, updated_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
              ON CONFLICT (user_id, sid) DO NOTHING",
+            user_id,
+            sid,
+            r.call_sid,
+            r.phone_number,
+            digits,
+            r.contact_name,
+            r.direction,
+            r.status,
+            duration_secs,
+            channels,
+            r.category,
+            tags,
+            r.priority,
+            r.starred,
+            r.archived,
+            r.local_file,
+            local_file_bytes,
+            r.recorded_at_ms,
+            now_ms,
         )
-        .bind(scope.user_id())
-        .bind(r.sid.as_str())
-        .bind(&r.call_sid)
-        .bind(&r.phone_number)
-        .bind(phone_digits(&r.phone_number))
-        .bind(&r.contact_name)
-        .bind(r.direction)
-        .bind(r.status)
-        .bind(i64::from(r.duration_secs))
-        .bind(i64::from(r.channels))
-        .bind(&r.category)
-        .bind(tags)
-        .bind(r.priority)
-        .bind(r.starred)
-        .bind(r.archived)
-        .bind(&r.local_file)
-        .bind(r.local_file_bytes.and_then(|b| i64::try_from(b).ok()))
-        .bind(r.recorded_at_ms)
-        .bind(now_ms)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -43,14 +43,17 @@ impl PlayerHandle {
     /// Plays one of the user's recordings from its downloaded file. Counts a play start.
     pub async fn play(&self, scope: &UserScope, recording_id: &str) -> Result<()> {
         let sid = RecordingSid::parse(recording_id)?;
-        let (local_file, duration_secs): (Option<String>, i64) = sqlx::query_as(
+        let user_id = scope.user_id();
+        let sid_str = sid.as_str();
+        let row = sqlx::query!(
             "SELECT local_file, duration_secs FROM recordings WHERE user_id = ?1 AND sid = ?2",
+            user_id,
+            sid_str,
         )
-        .bind(scope.user_id())
-        .bind(sid.as_str())
         .fetch_optional(scope.pool())
         .await?
         .ok_or(Error::NotFound)?;
+        let (local_file, duration_secs) = (row.local_file, row.duration_secs);
         // Streaming from Twilio plugs in here (see `play_streamed`); until then a recording
         // that is not on disk cannot be played.
         let name = local_file.ok_or(Error::NotAvailableOffline)?;
@@ -72,13 +75,16 @@ impl PlayerHandle {
         stream: Stream,
     ) -> Result<()> {
         let sid = RecordingSid::parse(recording_id)?;
-        let (duration_secs,): (i64,) =
-            sqlx::query_as("SELECT duration_secs FROM recordings WHERE user_id = ?1 AND sid = ?2")
-                .bind(scope.user_id())
-                .bind(sid.as_str())
-                .fetch_optional(scope.pool())
-                .await?
-                .ok_or(Error::NotFound)?;
+        let user_id = scope.user_id();
+        let sid_str = sid.as_str();
+        let duration_secs = sqlx::query_scalar!(
+            "SELECT duration_secs FROM recordings WHERE user_id = ?1 AND sid = ?2",
+            user_id,
+            sid_str,
+        )
+        .fetch_optional(scope.pool())
+        .await?
+        .ok_or(Error::NotFound)?;
         self.load(scope, &sid, path, Some(stream), duration_secs)
             .await
     }
@@ -110,13 +116,16 @@ impl PlayerHandle {
             answer
                 .await
                 .map_err(|_| Error::Internal("player thread gone".into()))??;
-            sqlx::query(
+            let played_at_ms = crate::now_ms();
+            let user_id = scope.user_id();
+            let sid_str = sid.as_str();
+            sqlx::query!(
                 "UPDATE recordings SET play_count = play_count + 1, last_played_at_ms = ?1
                  WHERE user_id = ?2 AND sid = ?3",
+                played_at_ms,
+                user_id,
+                sid_str,
             )
-            .bind(crate::now_ms())
-            .bind(scope.user_id())
-            .bind(sid.as_str())
             .execute(scope.pool())
             .await?;
             Ok::<(), Error>(())

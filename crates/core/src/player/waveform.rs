@@ -40,13 +40,16 @@ struct Cached {
 pub async fn waveform(scope: &UserScope, recording_id: &str, buckets: u32) -> Result<Waveform> {
     let sid = RecordingSid::parse(recording_id)?;
     let buckets = buckets.clamp(MIN_BUCKETS, MAX_BUCKETS);
-    let (local_file,): (Option<String>,) =
-        sqlx::query_as("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .fetch_optional(scope.pool())
-            .await?
-            .ok_or(Error::NotFound)?;
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    let local_file = sqlx::query_scalar!(
+        "SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2",
+        user_id,
+        sid_str,
+    )
+    .fetch_optional(scope.pool())
+    .await?
+    .ok_or(Error::NotFound)?;
     let name = local_file.ok_or(Error::NotAvailableOffline)?;
     let media = scope.paths().media_file(&name)?;
     let source_bytes = match tokio::fs::metadata(&media).await {
@@ -76,12 +79,15 @@ pub async fn waveform(scope: &UserScope, recording_id: &str, buckets: u32) -> Re
     crate::storage::write_atomic(&cache, &json).await?;
     // Deleted (or its audio removed) while the peaks were computed: its delete has already
     // cleared the cache, so this one must not stay behind it.
-    let still: Option<Option<String>> =
-        sqlx::query_scalar("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid.as_str())
-            .fetch_optional(scope.pool())
-            .await?;
+    let user_id = scope.user_id();
+    let sid_str = sid.as_str();
+    let still = sqlx::query_scalar!(
+        "SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2",
+        user_id,
+        sid_str,
+    )
+    .fetch_optional(scope.pool())
+    .await?;
     if still.flatten().as_deref() != Some(name.as_str()) {
         let _ = tokio::fs::remove_file(&cache).await;
     }

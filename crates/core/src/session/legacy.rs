@@ -137,9 +137,7 @@ async fn rekey_database(database: &Path, old_id: &str, new_id: &str) -> Result<(
     .fetch_all(&mut conn)
     .await?;
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-    let moved = sqlx::query("UPDATE users SET id = ?1 WHERE id = ?2")
-        .bind(new_id)
-        .bind(old_id)
+    let moved = sqlx::query!("UPDATE users SET id = ?1 WHERE id = ?2", new_id, old_id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -154,15 +152,15 @@ async fn rekey_database(database: &Path, old_id: &str, new_id: &str) -> Result<(
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("DELETE FROM recording_totals")
+        sqlx::query!("DELETE FROM recording_totals")
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO recording_totals
              SELECT user_id, status, direction, coalesce(category, ''), starred, archived, legal_hold,
                     count(*), sum(duration_secs), sum(local_file IS NOT NULL),
                     sum(coalesce(local_file_bytes, 0))
-             FROM recordings GROUP BY 1, 2, 3, 4, 5, 6, 7",
+             FROM recordings GROUP BY 1, 2, 3, 4, 5, 6, 7"
         )
         .execute(&mut *tx)
         .await?;

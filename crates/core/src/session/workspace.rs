@@ -52,13 +52,13 @@ impl Workspace {
         let paths = UserPaths::for_key(&self.data_dir, &key);
         paths.ensure().await?;
         let pool = db::open(&paths.database()).await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO users (id, display_name, created_at_ms) VALUES (?1, ?2, ?3)
              ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name",
+            key,
+            identity.display_name,
+            now_ms,
         )
-        .bind(&key)
-        .bind(&identity.display_name)
-        .bind(now_ms)
         .execute(&pool)
         .await?;
         super::card::write(

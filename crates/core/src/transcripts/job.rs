@@ -40,12 +40,14 @@ enum Ready {
 
 /// The path of a recording's downloaded audio; `no_local_audio` if it is not downloaded.
 pub(crate) async fn local_audio(scope: &UserScope, sid: &str) -> Result<std::path::PathBuf> {
-    let file: Option<Option<String>> =
-        sqlx::query_scalar("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
-            .bind(scope.user_id())
-            .bind(sid)
-            .fetch_optional(scope.pool())
-            .await?;
+    let user_id = scope.user_id();
+    let file = sqlx::query_scalar!(
+        "SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2",
+        user_id,
+        sid,
+    )
+    .fetch_optional(scope.pool())
+    .await?;
     let name = file.ok_or(Error::NotFound)?.ok_or(Error::NoLocalAudio)?;
     scope.paths().media_file(&name)
 }

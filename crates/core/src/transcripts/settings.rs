@@ -60,12 +60,15 @@ pub struct RemoteService {
 type Row = (Engine, Option<String>, String, String);
 
 async fn row(scope: &UserScope) -> Result<Row> {
-    let found: Option<Row> = sqlx::query_as(
-        "SELECT engine, base_url, transcription_model, chat_model FROM ai_settings WHERE user_id = ?1",
+    let user_id = scope.user_id();
+    let found = sqlx::query!(
+        r#"SELECT engine AS "engine: Engine", base_url, transcription_model, chat_model
+           FROM ai_settings WHERE user_id = ?1"#,
+        user_id,
     )
-    .bind(scope.user_id())
     .fetch_optional(scope.pool())
-    .await?;
+    .await?
+    .map(|r| (r.engine, r.base_url, r.transcription_model, r.chat_model));
     Ok(found.unwrap_or((
         Engine::Local,
         None,
@@ -175,19 +178,21 @@ pub async fn save_ai_settings(
             slot.delete().await?;
         }
     }
-    sqlx::query(
+    let user_id = scope.user_id();
+    let base_url = base_url.map(String::from);
+    sqlx::query!(
         "INSERT INTO ai_settings (user_id, engine, base_url, transcription_model, chat_model, updated_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (user_id) DO UPDATE SET engine = excluded.engine, base_url = excluded.base_url,
            transcription_model = excluded.transcription_model, chat_model = excluded.chat_model,
            updated_at_ms = excluded.updated_at_ms",
+        user_id,
+        input.engine,
+        base_url,
+        transcription_model,
+        chat_model,
+        now_ms,
     )
-    .bind(scope.user_id())
-    .bind(input.engine)
-    .bind(base_url.map(String::from))
-    .bind(transcription_model)
-    .bind(chat_model)
-    .bind(now_ms)
     .execute(scope.pool())
     .await?;
     load_ai_settings(scope).await

@@ -45,12 +45,15 @@ fn speaker_of(s: &str) -> Speaker {
 
 /// The library's row id of one of the user's recordings; another user's is `not_found`.
 pub(crate) async fn recording_row(scope: &UserScope, sid: &str) -> Result<i64> {
-    sqlx::query_scalar("SELECT id FROM recordings WHERE user_id = ?1 AND sid = ?2")
-        .bind(scope.user_id())
-        .bind(sid)
-        .fetch_optional(scope.pool())
-        .await?
-        .ok_or(Error::NotFound)
+    let user_id = scope.user_id();
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id!" FROM recordings WHERE user_id = ?1 AND sid = ?2"#,
+        user_id,
+        sid,
+    )
+    .fetch_optional(scope.pool())
+    .await?
+    .ok_or(Error::NotFound)
 }
 
 pub async fn save_transcript(
@@ -62,40 +65,49 @@ pub async fn save_transcript(
 ) -> Result<()> {
     let id = recording_row(scope, sid).await?;
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
-    sqlx::query("DELETE FROM transcripts WHERE recording_id = ?1 AND user_id = ?2")
-        .bind(id)
-        .bind(scope.user_id())
-        .execute(&mut *tx)
-        .await?;
+    let user_id = scope.user_id();
+    sqlx::query!(
+        "DELETE FROM transcripts WHERE recording_id = ?1 AND user_id = ?2",
+        id,
+        user_id,
+    )
+    .execute(&mut *tx)
+    .await?;
     let text = segments
         .iter()
         .map(|s| s.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    sqlx::query(
+    let user_id = scope.user_id();
+    sqlx::query!(
         "INSERT INTO transcripts (recording_id, user_id, engine, text, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        id,
+        user_id,
+        engine,
+        text,
+        now_ms,
     )
-    .bind(id)
-    .bind(scope.user_id())
-    .bind(engine)
-    .bind(text)
-    .bind(now_ms)
     .execute(&mut *tx)
     .await?;
     for s in segments {
         let words = serde_json::to_string(&s.words).map_err(|e| Error::Internal(e.to_string()))?;
-        sqlx::query(
+        let user_id = scope.user_id();
+        let start_ms = i64::from(s.start_ms);
+        let end_ms = i64::from(s.end_ms.max(s.start_ms));
+        let channel = i64::from(s.channel.min(7));
+        let speaker = speaker_str(s.speaker);
+        sqlx::query!(
             "INSERT INTO transcript_segments (recording_id, user_id, start_ms, end_ms, channel, speaker, text, words)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            id,
+            user_id,
+            start_ms,
+            end_ms,
+            channel,
+            speaker,
+            s.text,
+            words,
         )
-        .bind(id)
-        .bind(scope.user_id())
-        .bind(i64::from(s.start_ms))
-        .bind(i64::from(s.end_ms.max(s.start_ms)))
-        .bind(i64::from(s.channel.min(7)))
-        .bind(speaker_str(s.speaker))
-        .bind(&s.text)
-        .bind(words)
         .execute(&mut *tx)
         .await?;
     }
@@ -103,7 +115,6 @@ pub async fn save_transcript(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
 struct SegmentRow {
     start_ms: i64,
     end_ms: i64,
@@ -115,22 +126,27 @@ struct SegmentRow {
 
 pub async fn get_transcript(scope: &UserScope, sid: &str) -> Result<Option<Transcript>> {
     let id = recording_row(scope, sid).await?;
-    let head: Option<(Engine, i64)> = sqlx::query_as(
-        "SELECT engine, created_at_ms FROM transcripts WHERE recording_id = ?1 AND user_id = ?2",
+    let user_id = scope.user_id();
+    let head = sqlx::query!(
+        r#"SELECT engine AS "engine: Engine", created_at_ms FROM transcripts
+           WHERE recording_id = ?1 AND user_id = ?2"#,
+        id,
+        user_id,
     )
-    .bind(id)
-    .bind(scope.user_id())
     .fetch_optional(scope.pool())
-    .await?;
+    .await?
+    .map(|row| (row.engine, row.created_at_ms));
     let Some((engine, created)) = head else {
         return Ok(None);
     };
-    let rows: Vec<SegmentRow> = sqlx::query_as(
+    let user_id = scope.user_id();
+    let rows = sqlx::query_as!(
+        SegmentRow,
         "SELECT start_ms, end_ms, channel, speaker, text, words FROM transcript_segments
          WHERE recording_id = ?1 AND user_id = ?2 ORDER BY start_ms, channel, id",
+        id,
+        user_id,
     )
-    .bind(id)
-    .bind(scope.user_id())
     .fetch_all(scope.pool())
     .await?;
     let clamp = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
