@@ -85,15 +85,17 @@ pub async fn recover_media(scope: &UserScope) -> Result<(u64, u64)> {
         let Some((sid, _)) = is_download_name(&name) else {
             continue;
         };
-        let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
-                .bind(scope.user_id())
-                .bind(sid.as_str())
-                .fetch_optional(scope.pool())
-                .await?;
+        let (user_id, sid_str) = (scope.user_id(), sid.as_str());
+        let row = sqlx::query_scalar!(
+            "SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2",
+            user_id,
+            sid_str,
+        )
+        .fetch_optional(scope.pool())
+        .await?;
         match row {
-            Some((Some(current),)) if current == name => {}
-            Some((None,)) => {
+            Some(Some(current)) if current == name => {}
+            Some(None) => {
                 let bytes = entry.metadata().await?.len();
                 if bytes > 0 {
                     adopted += mark_downloaded(scope, &sid, &name, bytes).await?;
@@ -123,22 +125,26 @@ pub(crate) async fn mark_downloaded(
     name: &str,
     bytes: u64,
 ) -> Result<u64> {
-    let marked = sqlx::query(
+    let (user_id, sid) = (scope.user_id(), sid.as_str());
+    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
+    let marked = sqlx::query!(
         "UPDATE recordings SET local_file = ?3, local_file_bytes = ?4
          WHERE user_id = ?1 AND sid = ?2 AND local_file IS NULL",
+        user_id,
+        sid,
+        name,
+        bytes,
     )
-    .bind(scope.user_id())
-    .bind(sid.as_str())
-    .bind(name)
-    .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
     .execute(scope.pool())
     .await?
     .rows_affected();
-    sqlx::query("DELETE FROM download_queue WHERE user_id = ?1 AND sid = ?2")
-        .bind(scope.user_id())
-        .bind(sid.as_str())
-        .execute(scope.pool())
-        .await?;
+    sqlx::query!(
+        "DELETE FROM download_queue WHERE user_id = ?1 AND sid = ?2",
+        user_id,
+        sid,
+    )
+    .execute(scope.pool())
+    .await?;
     Ok(marked)
 }
 
@@ -192,13 +198,15 @@ pub async fn download_one(
     }
     if mark_downloaded(scope, sid, &name, bytes).await? == 0 {
         // Deleted meanwhile (or another file is already its audio): keep nothing stray.
-        let still_ours: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2")
-                .bind(scope.user_id())
-                .bind(sid.as_str())
-                .fetch_optional(scope.pool())
-                .await?;
-        if !matches!(still_ours, Some((Some(ref n),)) if *n == name) {
+        let (user_id, sid_str) = (scope.user_id(), sid.as_str());
+        let still_ours = sqlx::query_scalar!(
+            "SELECT local_file FROM recordings WHERE user_id = ?1 AND sid = ?2",
+            user_id,
+            sid_str,
+        )
+        .fetch_optional(scope.pool())
+        .await?;
+        if !matches!(still_ours, Some(Some(ref n)) if *n == name) {
             let _ = tokio::fs::remove_file(&target).await;
         }
     }
@@ -239,13 +247,14 @@ pub async fn download_recording(scope: &UserScope, client: &TwilioClient, id: &s
 /// A recording's date (for its file name) and its channel count (for the media request),
 /// `not_found` when it is not the user's.
 pub(crate) async fn date_and_channels(scope: &UserScope, sid: &RecordingSid) -> Result<(i64, u32)> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
+    let (user_id, sid) = (scope.user_id(), sid.as_str());
+    let row = sqlx::query!(
         "SELECT recorded_at_ms, channels FROM recordings WHERE user_id = ?1 AND sid = ?2",
+        user_id,
+        sid,
     )
-    .bind(scope.user_id())
-    .bind(sid.as_str())
     .fetch_optional(scope.pool())
-    .await?;
-    let (at, channels) = row.ok_or(Error::NotFound)?;
-    Ok((at, u32::try_from(channels).unwrap_or(1)))
+    .await?
+    .ok_or(Error::NotFound)?;
+    Ok((row.recorded_at_ms, u32::try_from(row.channels).unwrap_or(1)))
 }

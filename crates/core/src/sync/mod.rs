@@ -25,6 +25,7 @@ mod pages;
 mod pending;
 mod problems;
 pub mod queue;
+mod recordings_upsert;
 mod remote_delete;
 mod runner;
 mod schedule;

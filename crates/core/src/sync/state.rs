@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::session::UserScope;
 use crate::twilio::Listing;
 
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, Default)]
 pub struct SyncState {
     pub watermark_ms: Option<i64>,
     pub last_completed_at_ms: Option<i64>,
@@ -47,12 +47,14 @@ impl SyncState {
 }
 
 pub async fn load(scope: &UserScope) -> Result<SyncState> {
-    Ok(sqlx::query_as(
+    let user_id = scope.user_id();
+    Ok(sqlx::query_as!(
+        SyncState,
         "SELECT watermark_ms, last_completed_at_ms, run_from_day, run_cursor, run_high_ms, run_pages,
             run_range_from
          FROM sync_state WHERE user_id = ?1",
+        user_id,
     )
-    .bind(scope.user_id())
     .fetch_optional(scope.pool())
     .await?
     .unwrap_or_default())
@@ -70,17 +72,20 @@ async fn insert_windows(
     tx: &mut Transaction<'_, Sqlite>,
     windows: &[Window],
 ) -> Result<()> {
+    let user_id = scope.user_id();
     for w in windows {
-        sqlx::query(
+        let (listing, from, to) = (listing_name(w.listing), ymd(w.from), w.to.map(ymd));
+        let link = w.link.as_deref();
+        sqlx::query!(
             "INSERT INTO sync_windows (user_id, id, listing, from_day, to_day, next_link, done)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+            user_id,
+            w.id,
+            listing,
+            from,
+            to,
+            link,
         )
-        .bind(scope.user_id())
-        .bind(w.id)
-        .bind(listing_name(w.listing))
-        .bind(ymd(w.from))
-        .bind(w.to.map(ymd))
-        .bind(w.link.as_deref())
         .execute(&mut **tx)
         .await?;
     }
@@ -97,12 +102,13 @@ pub(super) async fn begin_run(
 ) -> Result<()> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     clear_run(scope, &mut tx, now_ms).await?;
-    sqlx::query(
+    let (user_id, range_from) = (scope.user_id(), ymd(range_from));
+    sqlx::query!(
         "INSERT INTO sync_state (user_id, run_range_from, run_pages) VALUES (?1, ?2, 0)
          ON CONFLICT (user_id) DO UPDATE SET run_range_from = excluded.run_range_from",
+        user_id,
+        range_from,
     )
-    .bind(scope.user_id())
-    .bind(ymd(range_from))
     .execute(&mut *tx)
     .await?;
     insert_windows(scope, &mut tx, windows).await?;
@@ -110,34 +116,34 @@ pub(super) async fn begin_run(
     Ok(())
 }
 
-type WindowRow = (i64, String, String, Option<String>, Option<String>);
-
 /// The windows of the run in progress that are not done, and the next free window id.
 pub(super) async fn unfinished_windows(scope: &UserScope) -> Result<(Vec<Window>, i64)> {
-    let rows: Vec<WindowRow> = sqlx::query_as(
+    let user_id = scope.user_id();
+    let rows = sqlx::query!(
         "SELECT id, listing, from_day, to_day, next_link FROM sync_windows
          WHERE user_id = ?1 AND done = 0 ORDER BY from_day DESC",
+        user_id,
     )
-    .bind(scope.user_id())
     .fetch_all(scope.pool())
     .await?;
-    let next_id: i64 =
-        sqlx::query_scalar("SELECT coalesce(max(id), 0) + 1 FROM sync_windows WHERE user_id = ?1")
-            .bind(scope.user_id())
-            .fetch_one(scope.pool())
-            .await?;
+    let next_id = sqlx::query_scalar!(
+        r#"SELECT coalesce(max(id), 0) + 1 AS "next!: i64" FROM sync_windows WHERE user_id = ?1"#,
+        user_id,
+    )
+    .fetch_one(scope.pool())
+    .await?;
     let windows = rows
         .into_iter()
-        .filter_map(|(id, listing, from, to, link)| {
+        .filter_map(|row| {
             Some(Window {
-                id,
-                listing: match listing.as_str() {
+                id: row.id,
+                listing: match row.listing.as_str() {
                     "calls" => Listing::Calls,
                     _ => Listing::Recordings,
                 },
-                from: parse_day(Some(&from))?,
-                to: parse_day(to.as_deref()),
-                link,
+                from: parse_day(Some(&row.from_day))?,
+                to: parse_day(row.to_day.as_deref()),
+                link: row.next_link,
             })
         })
         .collect();
@@ -163,26 +169,27 @@ impl WindowUpdate<'_> {
         scope: &UserScope,
         tx: &mut Transaction<'_, Sqlite>,
     ) -> Result<()> {
-        sqlx::query(
+        let (user_id, from) = (scope.user_id(), ymd(self.from));
+        sqlx::query!(
             "UPDATE sync_windows SET from_day = ?3, next_link = ?4, done = ?5
              WHERE user_id = ?1 AND id = ?2",
+            user_id,
+            self.id,
+            from,
+            self.link,
+            self.done,
         )
-        .bind(scope.user_id())
-        .bind(self.id)
-        .bind(ymd(self.from))
-        .bind(self.link)
-        .bind(self.done)
         .execute(&mut **tx)
         .await?;
         insert_windows(scope, tx, self.spawned).await?;
         if self.recordings_page {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE sync_state SET run_high_ms = max(coalesce(run_high_ms, ?2), coalesce(?2, run_high_ms)),
                     run_pages = run_pages + 1
                  WHERE user_id = ?1",
+                user_id,
+                self.high_ms,
             )
-            .bind(scope.user_id())
-            .bind(self.high_ms)
             .execute(&mut **tx)
             .await?;
         }
@@ -192,20 +199,21 @@ impl WindowUpdate<'_> {
 
 async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>, now_ms: i64) -> Result<()> {
     super::pending::flush(scope, tx, now_ms).await?;
-    sqlx::query(
+    let user_id = scope.user_id();
+    sqlx::query!(
         "UPDATE sync_state SET run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL,
             run_pages = 0, run_range_from = NULL
          WHERE user_id = ?1",
+        user_id,
     )
-    .bind(scope.user_id())
     .execute(&mut **tx)
     .await?;
-    for table in ["sync_windows", "sync_calls"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?1"))
-            .bind(scope.user_id())
-            .execute(&mut **tx)
-            .await?;
-    }
+    sqlx::query!("DELETE FROM sync_windows WHERE user_id = ?1", user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query!("DELETE FROM sync_calls WHERE user_id = ?1", user_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -239,31 +247,42 @@ pub(super) async fn finish_run(
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
     // What still waits for a call is counted below as any recording without one.
     super::pending::flush(scope, &mut tx, now_ms).await?;
-    let waiting = "FROM recordings r WHERE r.user_id = ?1 AND r.phone_number = ''
-            AND r.recorded_at_ms >= ?2
-            AND NOT EXISTS (SELECT 1 FROM sync_calls c WHERE c.user_id = ?1 AND c.call_sid = r.call_sid)";
-    let count: i64 = sqlx::query_scalar(&format!("SELECT count(*) {waiting}"))
-        .bind(scope.user_id())
-        .bind(from_ms)
-        .fetch_one(&mut *tx)
-        .await?;
-    let first: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT r.sid, r.recorded_at_ms {waiting} ORDER BY r.recorded_at_ms DESC LIMIT ?3"
-    ))
-    .bind(scope.user_id())
-    .bind(from_ms)
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(&mut *tx)
+    let user_id = scope.user_id();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let count = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!: i64" FROM recordings r
+           WHERE r.user_id = ?1 AND r.phone_number = '' AND r.recorded_at_ms >= ?2
+             AND NOT EXISTS (SELECT 1 FROM sync_calls c
+                             WHERE c.user_id = ?1 AND c.call_sid = r.call_sid)"#,
+        user_id,
+        from_ms,
+    )
+    .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
+    let first = sqlx::query!(
+        "SELECT r.sid, r.recorded_at_ms FROM recordings r
+         WHERE r.user_id = ?1 AND r.phone_number = '' AND r.recorded_at_ms >= ?2
+           AND NOT EXISTS (SELECT 1 FROM sync_calls c
+                           WHERE c.user_id = ?1 AND c.call_sid = r.call_sid)
+         ORDER BY r.recorded_at_ms DESC LIMIT ?3",
+        user_id,
+        from_ms,
+        limit,
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|row| (row.sid, row.recorded_at_ms))
+    .collect();
+    sqlx::query!(
         "INSERT INTO sync_state (user_id, watermark_ms, last_completed_at_ms)
          VALUES (?1, NULL, ?2)
          ON CONFLICT (user_id) DO UPDATE SET
             watermark_ms = nullif(min(max(coalesce(watermark_ms, 0), coalesce(run_high_ms, 0)), ?2), 0),
             last_completed_at_ms = ?2",
+        user_id,
+        now_ms,
     )
-    .bind(scope.user_id())
-    .bind(now_ms)
     .execute(&mut *tx)
     .await?;
     clear_run(scope, &mut tx, now_ms).await?;
