@@ -3,41 +3,13 @@
 //! show that the `app-commands` set build.rs writes from the command list is what lets the
 //! main window call the app's commands, and that nothing else gets them.
 
-use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+mod common;
 
-fn window(label: &str, data_dir: &std::path::Path) -> tauri::WebviewWindow<MockRuntime> {
-    let app = calldeck_shell::configure(mock_builder(), Some(data_dir.to_path_buf()))
-        .build(tauri::generate_context!())
-        .expect("build app");
-    // The mock runtime does not run the setup hook; do what it does.
-    calldeck_shell::bindings::builder::<MockRuntime>().mount_events(app.handle());
-    calldeck_shell::open_workspace(app.handle(), data_dir.to_path_buf());
-    WebviewWindowBuilder::new(&app, label, Default::default())
-        .build()
-        .expect("window")
-}
+use common::{invoke, Window};
+use serde_json::json;
 
-fn invoke(
-    window: &tauri::WebviewWindow<MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|r| r.deserialize::<Value>().expect("json"))
+fn window(label: &str, data_dir: &std::path::Path) -> Window {
+    common::window(tauri::generate_context!(), label, data_dir)
 }
 
 #[test]

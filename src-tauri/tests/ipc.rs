@@ -1,41 +1,14 @@
 //! The command surface through Tauri's real IPC layer (on the mock runtime): what the UI
 //! sends and what it gets back, errors included.
 
+mod common;
+
+use common::{invoke, Window};
 use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+use tauri::test::{mock_context, noop_assets};
 
-fn app(data_dir: &std::path::Path) -> tauri::WebviewWindow<MockRuntime> {
-    let app = calldeck_shell::configure(mock_builder(), Some(data_dir.to_path_buf()))
-        .build(mock_context(noop_assets()))
-        .expect("build app");
-    // The mock runtime does not run the setup hook; do what it does.
-    calldeck_shell::bindings::builder::<MockRuntime>().mount_events(app.handle());
-    calldeck_shell::open_workspace(app.handle(), data_dir.to_path_buf());
-    WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window")
-}
-
-fn invoke(
-    window: &tauri::WebviewWindow<MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: tauri::test::INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|r| r.deserialize::<Value>().expect("json"))
+fn app(data_dir: &std::path::Path) -> Window {
+    common::window(mock_context(noop_assets()), "main", data_dir)
 }
 
 #[test]

@@ -3,24 +3,17 @@
 
 use std::sync::{Arc, Mutex};
 
-use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::{Listener, WebviewWindowBuilder};
+mod common;
 
-type Window = tauri::WebviewWindow<MockRuntime>;
+use common::{invoke, Window};
+use serde_json::{json, Value};
+use tauri::test::{mock_context, noop_assets};
+use tauri::Listener;
 
 /// The app on the mock runtime with the demo library open, and every `library-changed`
 /// payload it sends.
 fn demo(data_dir: &std::path::Path) -> (Window, Arc<Mutex<Vec<Value>>>) {
-    let app = calldeck_shell::configure(mock_builder(), Some(data_dir.to_path_buf()))
-        .build(mock_context(noop_assets()))
-        .expect("build app");
-    calldeck_shell::bindings::builder::<MockRuntime>().mount_events(app.handle());
-    calldeck_shell::open_workspace(app.handle(), data_dir.to_path_buf());
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("window");
+    let window = common::window(mock_context(noop_assets()), "main", data_dir);
     let sent = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&sent);
     window.listen_any("library-changed", move |event| {
@@ -29,22 +22,6 @@ fn demo(data_dir: &std::path::Path) -> (Window, Arc<Mutex<Vec<Value>>>) {
     });
     invoke(&window, "open_demo_workspace", json!({})).expect("open demo");
     (window, sent)
-}
-
-fn invoke(window: &Window, cmd: &str, body: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: tauri::test::INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|r| r.deserialize::<Value>().expect("json"))
 }
 
 /// What was sent since the last look (the command has returned, so its event is out).
