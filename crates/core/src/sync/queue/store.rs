@@ -47,62 +47,37 @@ pub(crate) async fn enqueue_by_policy(
         tx.commit().await?;
         return Ok(0);
     };
-    // The recordings wanted are spelled twice below (all, or only the starred ones), so
-    // both spellings are checked at compile time.
-    if starred_only {
-        sqlx::query!(
-            "DELETE FROM download_queue WHERE user_id = ?1 AND NOT EXISTS (
-                 SELECT 1 FROM recordings r WHERE r.user_id = ?1 AND r.local_file IS NULL
-                 AND r.status = 'ready' AND r.recorded_at_ms >= ?2 AND r.starred = 1
-                 AND r.sid = download_queue.sid)",
-            user,
-            since,
-        )
-        .execute(&mut *tx)
-        .await?;
-    } else {
-        sqlx::query!(
-            "DELETE FROM download_queue WHERE user_id = ?1 AND NOT EXISTS (
-                 SELECT 1 FROM recordings r WHERE r.user_id = ?1 AND r.local_file IS NULL
-                 AND r.status = 'ready' AND r.recorded_at_ms >= ?2
-                 AND r.sid = download_queue.sid)",
-            user,
-            since,
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+    // "Only the starred" is a bound flag (`?3 = 0 OR starred`), so one statement, checked
+    // at compile time, serves both policies.
+    let starred_only = i64::from(starred_only);
+    sqlx::query!(
+        "DELETE FROM download_queue WHERE user_id = ?1 AND NOT EXISTS (
+             SELECT 1 FROM recordings r WHERE r.user_id = ?1 AND r.local_file IS NULL
+             AND r.status = 'ready' AND r.recorded_at_ms >= ?2 AND (?3 = 0 OR r.starred = 1)
+             AND r.sid = download_queue.sid)",
+        user,
+        since,
+        starred_only,
+    )
+    .execute(&mut *tx)
+    .await?;
     // A new batch starts when nothing was waiting: "n of m" counts from there.
     if waiting(&mut tx, user).await? == 0 {
         reset_done(&mut tx, user).await?;
     }
-    let added = if starred_only {
-        sqlx::query!(
-            "INSERT INTO download_queue (user_id, sid, recorded_at_ms, queued_at_ms)
-             SELECT r.user_id, r.sid, r.recorded_at_ms, ?3 FROM recordings r
-             WHERE r.user_id = ?1 AND r.local_file IS NULL AND r.status = 'ready'
-             AND r.recorded_at_ms >= ?2 AND r.starred = 1
-             ON CONFLICT (user_id, sid) DO NOTHING",
-            user,
-            since,
-            queued_at_ms,
-        )
-        .execute(&mut *tx)
-        .await?
-    } else {
-        sqlx::query!(
-            "INSERT INTO download_queue (user_id, sid, recorded_at_ms, queued_at_ms)
-             SELECT r.user_id, r.sid, r.recorded_at_ms, ?3 FROM recordings r
-             WHERE r.user_id = ?1 AND r.local_file IS NULL AND r.status = 'ready'
-             AND r.recorded_at_ms >= ?2
-             ON CONFLICT (user_id, sid) DO NOTHING",
-            user,
-            since,
-            queued_at_ms,
-        )
-        .execute(&mut *tx)
-        .await?
-    }
+    let added = sqlx::query!(
+        "INSERT INTO download_queue (user_id, sid, recorded_at_ms, queued_at_ms)
+         SELECT r.user_id, r.sid, r.recorded_at_ms, ?3 FROM recordings r
+         WHERE r.user_id = ?1 AND r.local_file IS NULL AND r.status = 'ready'
+         AND r.recorded_at_ms >= ?2 AND (?4 = 0 OR r.starred = 1)
+         ON CONFLICT (user_id, sid) DO NOTHING",
+        user,
+        since,
+        queued_at_ms,
+        starred_only,
+    )
+    .execute(&mut *tx)
+    .await?
     .rows_affected();
     tx.commit().await?;
     Ok(added)
