@@ -326,9 +326,11 @@ async fn the_listing_runs_only_a_few_pages_ahead_of_what_is_stored() {
         most > 1,
         "pages are listed while earlier ones are stored: {ahead:?}"
     );
+    // Progress is reported once a batch is stored: what is listed and not stored then is at
+    // most a page in each of the eight listing tasks and the eight the channel holds.
     assert!(
-        most <= 13,
-        "at most one page in each of the eight listing tasks, four waiting and the one being \
-         stored: {most} ahead ({ahead:?})"
+        most <= 16,
+        "at most one page in each of the eight listing tasks and eight waiting: {most} ahead \
+         ({ahead:?})"
     );
 }
