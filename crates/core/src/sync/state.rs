@@ -101,7 +101,8 @@ pub(super) async fn begin_run(
     now_ms: i64,
 ) -> Result<()> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
-    clear_run(scope, &mut tx, now_ms).await?;
+    super::pending::flush(scope, &mut tx, now_ms).await?;
+    clear_run(scope, &mut tx).await?;
     let (user_id, range_from) = (scope.user_id(), ymd(range_from));
     sqlx::query!(
         "INSERT INTO sync_state (user_id, run_range_from, run_pages) VALUES (?1, ?2, 0)
@@ -197,8 +198,8 @@ impl WindowUpdate<'_> {
     }
 }
 
-async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>, now_ms: i64) -> Result<()> {
-    super::pending::flush(scope, tx, now_ms).await?;
+/// Forgets the run's windows and calls; what waits for a call must have been flushed.
+async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>) -> Result<()> {
     let user_id = scope.user_id();
     sqlx::query!(
         "UPDATE sync_state SET run_from_day = NULL, run_cursor = NULL, run_high_ms = NULL,
@@ -221,7 +222,8 @@ async fn clear_run(scope: &UserScope, tx: &mut Transaction<'_, Sqlite>, now_ms: 
 /// version), so the next run lists its days afresh from the watermark.
 pub(crate) async fn abandon_run(scope: &UserScope, now_ms: i64) -> Result<()> {
     let mut tx = crate::library::db::begin_write(scope.pool()).await?;
-    clear_run(scope, &mut tx, now_ms).await?;
+    super::pending::flush(scope, &mut tx, now_ms).await?;
+    clear_run(scope, &mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -285,7 +287,7 @@ pub(super) async fn finish_run(
     )
     .execute(&mut *tx)
     .await?;
-    clear_run(scope, &mut tx, now_ms).await?;
+    clear_run(scope, &mut tx).await?;
     tx.commit().await?;
     Ok(WithoutCall {
         count: u64::try_from(count).unwrap_or(0),

@@ -1,6 +1,6 @@
 //! One page of Twilio recordings, or of calls, into the library, in the transaction that
-//! also moves its window's resume point. Recordings and calls are listed by different windows in any
-//! order, so neither waits for the other: calls are kept in `sync_calls` for the run, a
+//! also moves its window's resume point. Recordings and calls are listed by different
+//! windows in any order, so neither waits for the other: calls are kept in `sync_calls` for the run, a
 //! recordings page takes its calls from there, and a new recording whose call is not there
 //! yet waits for it in `sync_pending` (`pending.rs`), which a calls page stores. Whichever of
 //! the two comes second completes the join.
