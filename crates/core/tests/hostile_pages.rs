@@ -13,7 +13,7 @@ use calldeck_core::sync::{self, SyncOptions, SyncResult};
 use calldeck_core::{Error, UserScope};
 use tokio_util::sync::CancellationToken;
 
-use common::{signed_in, NOW_MS};
+use common::{rows_in, signed_in, NOW_MS};
 use support::client;
 use support::twilio_fake::{generate, recording_sid, FakeRecording, FakeTwilio, ACCOUNT_SID};
 
@@ -94,12 +94,9 @@ async fn a_page_naming_itself_as_the_next_ends_the_listing_with_a_clear_error() 
 
         // What the stopped run listed is in the library, not held back for calls that
         // this run will not bring.
-        let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_pending")
-            .fetch_one(scope.pool_for_tests())
-            .await
-            .expect("waiting");
         assert_eq!(
-            waiting, 0,
+            rows_in(&scope, "sync_pending").await,
+            0,
             "{resource}: recordings left waiting for their call"
         );
 

@@ -15,7 +15,7 @@ use calldeck_core::sync::{self, SyncOptions, SyncProgress, SyncResult};
 use calldeck_core::UserScope;
 use tokio_util::sync::CancellationToken;
 
-use common::{signed_in, NOW_MS};
+use common::{rows_in, signed_in, NOW_MS};
 
 #[path = "sync_windows/account.rs"]
 mod account;
@@ -204,17 +204,14 @@ async fn a_first_sync_stores_every_recording_once_with_windows_of_every_size_und
             let state = sync::state::load(&scope).await.expect("state");
             assert!(!state.run_in_progress(), "{context}: {state:?}");
             assert_eq!(windows_left(&scope).await, (0, 0), "{context}");
-            let staged: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_calls")
-                .fetch_one(scope.pool_for_tests())
-                .await
-                .expect("staged");
-            assert_eq!(staged, 0, "{context}: the run's calls are let go");
-            let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM sync_pending")
-                .fetch_one(scope.pool_for_tests())
-                .await
-                .expect("waiting");
             assert_eq!(
-                waiting, 0,
+                rows_in(&scope, "sync_calls").await,
+                0,
+                "{context}: the run's calls are let go"
+            );
+            assert_eq!(
+                rows_in(&scope, "sync_pending").await,
+                0,
                 "{context}: no recording is left waiting for its call"
             );
         }

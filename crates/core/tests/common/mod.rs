@@ -29,3 +29,11 @@ pub async fn free_ports(n: usize) -> Vec<u16> {
         .map(|l| l.local_addr().expect("addr").port())
         .collect()
 }
+
+/// How many rows `table` holds in `scope`'s database (a table name the test writes itself).
+pub async fn rows_in(scope: &UserScope, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(scope.pool_for_tests())
+        .await
+        .unwrap_or_else(|e| panic!("count {table}: {e}"))
+}
