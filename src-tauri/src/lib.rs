@@ -10,6 +10,7 @@ mod instance;
 mod jobs;
 pub mod logging;
 mod prefs;
+mod startup;
 mod state;
 mod sync;
 pub mod test_hooks;
@@ -34,7 +35,7 @@ const DATA_DIR_ENV: &str = "CALLDECK_DATA_DIR";
 const WEBKIT_DISABLE_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 pub fn run() {
-    let _ = commands::diagnostics::STARTED.set(std::time::Instant::now());
+    startup::begin();
     // The window is a table, a sidebar and a player bar: nothing WebKit's GPU compositor
     // speeds up, while starting it (an EGL context, and with no GPU, Mesa's llvmpipe
     // compiling shaders) costs ~0.4 s before the first paint and ~90 MB in the web process.
@@ -47,6 +48,7 @@ pub fn run() {
         std::env::set_var(WEBKIT_DISABLE_COMPOSITING, "1");
     }
     logging::init();
+    startup::mark("logger");
     let data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
     let context = tauri::generate_context!();
     // First of all: whether another CallDeck already runs with this data folder.
@@ -57,6 +59,7 @@ pub fn run() {
     );
     let (restore_window, save_window) = window_state::plugins(data_dir.as_deref());
     let builder = builder.plugin(restore_window).plugin(save_window);
+    startup::mark("builder");
     if let Err(error) = configure(builder, data_dir).run(context) {
         tracing::error!(%error, "CallDeck could not start");
         std::process::exit(1);
@@ -77,10 +80,18 @@ pub fn configure<R: tauri::Runtime>(
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_store::Builder::default().build())
         .invoke_handler(commands.invoke_handler())
+        .on_page_load(|_, payload| {
+            startup::mark(match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page_load_started",
+                tauri::webview::PageLoadEvent::Finished => "page_load_finished",
+            });
+        })
         .setup(move |app| {
+            startup::mark("setup");
             commands.mount_events(app);
             let data_dir = instance::data_dir(app.handle(), data_dir.as_deref())?;
             open_workspace(app.handle(), data_dir);
+            startup::mark("setup_done");
             Ok(())
         })
 }
@@ -145,6 +156,7 @@ pub fn open_workspace<R: tauri::Runtime>(app: &tauri::AppHandle<R>, data_dir: Pa
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         restore_last_session(&state).await;
+        startup::mark("session_restored");
         let _ = restored.send(true);
         // Downloads left queued when the app closed go on.
         state.signed_in();

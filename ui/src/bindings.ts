@@ -85,10 +85,10 @@ export const commands = {
 	pauseDownloads: (paused: boolean) => typedError<QueueStatus, ApiError>(__TAURI_INVOKE("pause_downloads", { paused })),
 	retryFailedDownloads: () => typedError<QueueStatus, ApiError>(__TAURI_INVOKE("retry_failed_downloads")),
 	/**
-	 *  The UI says a view is on screen for the first time. The log line is what
-	 *  `make bench` reads for `startup_to_first_paint_ms`.
+	 *  The UI says a view is on screen for the first time, with its marks of the start. The log
+	 *  line is what `make bench` reads for `startup_to_first_paint_ms`, and its trace.
 	 */
-	reportFirstPaint: (view: PaintedView) => typedError<null, ApiError>(__TAURI_INVOKE("report_first_paint", { view })),
+	reportFirstPaint: (view: PaintedView, marks: StartupMark[]) => typedError<null, ApiError>(__TAURI_INVOKE("report_first_paint", { view, marks })),
 	/**
 	 *  Settings → About: versions, OS, the signed-in person's data sizes and the log's last
 	 *  problems, gathered by the core; the shell adds what only it knows (Tauri, the webview).
@@ -740,6 +740,12 @@ export type SortOrder = "asc" | "desc";
  *  the customer on the other; a mono recording is one mixed channel.
  */
 export type Speaker = "agent" | "customer" | "mixed";
+
+/**  A moment of the page's start, as its clock saw it (ms since the epoch). */
+export type StartupMark = {
+	name: string,
+	epochMs: number | null,
+};
 
 /**  Which kind of store holds the credentials: the settings page shows it. */
 export type StoreKind = 

@@ -8,6 +8,9 @@ import "./styles.css";
 import { App } from "./app/App";
 import { loadPrefs } from "./lib/prefs";
 import { createQueryClient } from "./lib/queryClient";
+import { markStartup } from "./lib/startupTrace";
+
+markStartup("script_start");
 
 // Read beside the session status the first screen asks for, not after it.
 void loadPrefs();

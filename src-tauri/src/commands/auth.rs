@@ -11,6 +11,7 @@ use crate::state::{AppState, SessionStatus};
 #[tauri::command]
 #[specta::specta]
 pub async fn session_status(state: State<'_, AppState>) -> Result<SessionStatus, ApiError> {
+    crate::startup::mark("session_status_asked");
     state.after_restore().await;
     Ok(state.session_status().await)
 }

@@ -1,16 +1,11 @@
-use std::sync::OnceLock;
-use std::time::Instant;
-
 use calldeck_core::diagnostics::{Diagnostics, ShellVersions};
 use calldeck_core::ApiError;
 use serde::Deserialize;
 use tauri::State;
 
 use crate::logging::LogFolder;
+use crate::startup::StartupMark;
 use crate::state::AppState;
-
-/// Set at the top of `run()`; start-up figures count from here.
-pub static STARTED: OnceLock<Instant> = OnceLock::new();
 
 #[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
@@ -19,13 +14,14 @@ pub enum PaintedView {
     Library,
 }
 
-/// The UI says a view is on screen for the first time. The log line is what
-/// `make bench` reads for `startup_to_first_paint_ms`.
+/// The UI says a view is on screen for the first time, with its marks of the start. The log
+/// line is what `make bench` reads for `startup_to_first_paint_ms`, and its trace.
 #[tauri::command]
 #[specta::specta]
-pub fn report_first_paint(view: PaintedView) -> Result<(), ApiError> {
-    let since_start = STARTED.get().map(|t| t.elapsed().as_millis());
-    tracing::info!(?view, ?since_start, "first_paint");
+pub fn report_first_paint(view: PaintedView, marks: Vec<StartupMark>) -> Result<(), ApiError> {
+    let since_start = crate::startup::since_start_ms();
+    let trace = crate::startup::trace(&marks);
+    tracing::info!(?view, ?since_start, %trace, "first_paint");
     Ok(())
 }
 

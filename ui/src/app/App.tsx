@@ -13,6 +13,7 @@ import { StatsView } from "../features/stats";
 import { SyncButton } from "../features/sync";
 import { useTranscriptionEvents } from "../features/transcript";
 import { errorMessage } from "../lib/errors";
+import { markStartup, startupMarks } from "../lib/startupTrace";
 import { applyTheme, ensurePrefsFor, flushPrefs, forgetUserPrefs, takePrefsNotices, usePrefsSnapshot } from "../lib/prefs";
 import { SearchBox } from "./SearchBox";
 import { SettingsView } from "./SettingsView";
@@ -27,7 +28,13 @@ function useReportPaint(view: PaintedView) {
     if (reported.current) return;
     reported.current = true;
     // Best effort: a lost report only costs the benchmark a figure.
-    requestAnimationFrame(() => requestAnimationFrame(() => void commands.reportFirstPaint(view).catch(() => undefined)));
+    markStartup("rows_committed");
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        markStartup("painted");
+        void commands.reportFirstPaint(view, startupMarks()).catch(() => undefined);
+      }),
+    );
   }, [view]);
 }
 
@@ -62,6 +69,8 @@ function Shell() {
     for (const notice of takePrefsNotices()) toast.show(notice, "error");
   }, [prefs.notices, toast]);
 
+  if (session.isSuccess) markStartup("session_ready");
+  if (prefsReady) markStartup("prefs_ready");
   if (session.isPending || (user && !prefsReady)) return <div className="splash" aria-busy="true" />;
   if (session.isError) {
     return (

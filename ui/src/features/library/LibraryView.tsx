@@ -6,6 +6,7 @@ import { DETAILS_WIDTH_RANGE, type RecordingSummary, type SortBy } from "../../b
 import { Resizer } from "../../components/Resizer";
 import { getPrefs, setPref, usePref } from "../../lib/prefs";
 import { errorMessage } from "../../lib/errors";
+import { markStartup } from "../../lib/startupTrace";
 import { DetailsPanel } from "../details";
 import { useToast } from "../../components/toast";
 import { useTwilioStatus } from "../sync";
@@ -30,6 +31,7 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
   const { data, error, isPending, isFetching, hasNextPage, isFetchingNextPage, fetchNextPage } = slices;
   const recordings = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
   const total = data?.pages[0]?.total ?? recordings.length;
+  if (data) markStartup("list_data");
 
   const [activeId, setActiveId] = useState<string | null>(null);
   const [detailsId, setDetailsId] = useState<string | null>(null);
