@@ -6,22 +6,22 @@ import { createRoot } from "react-dom/client";
 import "./theme.css";
 import "./styles.css";
 import { App } from "./app/App";
-import { loadPrefs } from "./lib/prefs";
+import { firstScreenReady } from "./app/firstScreen";
 import { createQueryClient } from "./lib/queryClient";
 import { markStartup } from "./lib/startupTrace";
 
 markStartup("script_start");
 
-// Read beside the session status the first screen asks for, not after it.
-void loadPrefs();
-
 const root = document.getElementById("root");
-if (root) {
+const client = createQueryClient();
+// The first render waits (briefly) for the first screen's data, so that it has its rows.
+void firstScreenReady(client).then(() => {
+  if (!root) return;
   createRoot(root).render(
     <StrictMode>
-      <QueryClientProvider client={createQueryClient()}>
+      <QueryClientProvider client={client}>
         <App />
       </QueryClientProvider>
     </StrictMode>,
   );
-}
+});

@@ -6,7 +6,7 @@ import { commands, type PaintedView, type SignedInUser, type SortBy } from "../b
 import { ToastProvider, useToast, useToastsOf } from "../components/toast";
 import { AuditView } from "../features/audit";
 import { CleanupDialog } from "../features/cleanup";
-import { hasFilters, initialQuery, LibraryView, nextSort, toFilter, type LibraryQuery } from "../features/library";
+import { hasFilters, initialQuery, LibraryView, listParamsOf, nextSort, type LibraryQuery } from "../features/library";
 import { PlayerBar } from "../features/player";
 import { AccountMenu, SignInScreen, useSession, useSessionEvents } from "../features/session";
 import { StatsView } from "../features/stats";
@@ -105,7 +105,7 @@ function Workspace({ user, offline, onFirstPaint }: WorkspaceProps) {
     [setQuery],
   );
 
-  const params = { filter: toFilter(query), sortBy: query.sortBy, sortOrder: query.sortOrder };
+  const params = listParamsOf(query);
 
   return (
     <div className="app">

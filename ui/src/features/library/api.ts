@@ -1,4 +1,5 @@
 import {
+  infiniteQueryOptions,
   keepPreviousData,
   queryOptions,
   useInfiniteQuery,
@@ -37,13 +38,20 @@ export function listPollMs(twilio: TwilioStatus | undefined): number | false {
   return twilio?.settings.backgroundMinutes ? false : SLOW_POLL_MS;
 }
 
-export function useRecordingSlices(params: ListParams, pollMs: number | false = false) {
-  return useInfiniteQuery({
+/** The list's slices under `params`: what the library reads, and what start-up prefetches. */
+export function recordingSlicesQuery(params: ListParams) {
+  return infiniteQueryOptions({
     queryKey: recordingKeys.slices(params),
     queryFn: ({ pageParam }) =>
       unwrap(commands.listRecordingsAfter({ ...params, after: pageParam, limit: SLICE_SIZE })),
     initialPageParam: null as string | null,
     getNextPageParam: (last: RecordingSlice) => last.nextCursor,
+  });
+}
+
+export function useRecordingSlices(params: ListParams, pollMs: number | false = false) {
+  return useInfiniteQuery({
+    ...recordingSlicesQuery(params),
     refetchInterval: pollMs,
     placeholderData: keepPreviousData,
   });

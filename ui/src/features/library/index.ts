@@ -4,6 +4,7 @@ export { LibraryView } from "./LibraryView";
 export {
   hasFilters,
   initialQuery,
+  listParamsOf,
   nextSort,
   prefsFromQuery,
   queryFromPrefs,
@@ -15,6 +16,7 @@ export {
   type ListParams,
   useDeleteRecording,
   useExportRecordings,
+  recordingSlicesQuery,
   useRecording,
   useRecordingSlices,
   useSetLegalHold,

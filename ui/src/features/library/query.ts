@@ -1,5 +1,6 @@
 import type { Direction, RecordingFilter, RecordingStatus, Scope, SortBy, SortOrder, UserPrefs } from "../../bindings";
 import { dayStartIso } from "../../lib/format";
+import type { ListParams } from "../../lib/queryKeys";
 
 /** Which part of the library the sidebar shows. */
 export type { Scope };
@@ -53,6 +54,11 @@ export const FIRST_ORDER: Record<SortBy, SortOrder> = { createdAt: "desc", durat
 export function nextSort(q: LibraryQuery, by: SortBy): Pick<LibraryQuery, "sortBy" | "sortOrder"> {
   if (q.sortBy !== by) return { sortBy: by, sortOrder: FIRST_ORDER[by] };
   return { sortBy: by, sortOrder: q.sortOrder === "asc" ? "desc" : "asc" };
+}
+
+/** What the list is read with: the filter, and the order. */
+export function listParamsOf(q: LibraryQuery): ListParams {
+  return { filter: toFilter(q), sortBy: q.sortBy, sortOrder: q.sortOrder };
 }
 
 export function hasFilters(q: LibraryQuery): boolean {

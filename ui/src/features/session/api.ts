@@ -17,7 +17,7 @@ function forgetOtherAccount(client: QueryClient, next: SignedInUser | null) {
   client.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
 }
 
-const sessionQuery = queryOptions({
+export const sessionQuery = queryOptions({
   queryKey: SESSION_KEY,
   // Every way the status arrives (start-up, a sessionChanged event, a refetch) passes here.
   queryFn: async ({ client }) => {

@@ -1,5 +1,5 @@
 // Sign-in, the account menu, and who is signed in.
 export { AccountMenu } from "./AccountMenu";
 export { SignInScreen } from "./SignInScreen";
-export { useSession } from "./api";
+export { sessionQuery, useSession } from "./api";
 export { useSessionEvents } from "./useSessionEvents";

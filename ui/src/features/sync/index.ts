@@ -2,4 +2,4 @@
 export { SyncButton } from "./SyncButton";
 export { TwilioSettings } from "./TwilioSettings";
 export { DownloadNow } from "./DownloadNow";
-export { useTwilioStatus } from "./api";
+export { twilioStatusQuery, useTwilioStatus } from "./api";
