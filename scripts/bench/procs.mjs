@@ -187,20 +187,30 @@ export async function freePortPair() {
   throw new Error('no free pair of ports on 127.0.0.1');
 }
 
-/** kB figures from /proc for one PID: `{ name, rssKb, pssKb }`, or null if it is gone. */
+/**
+ * kB figures from /proc for one PID, or null if it is gone: `{ name, rssKb, pssKb, anonKb,
+ * privateKb }`. Anonymous memory (heaps, the JS heap, stacks) is what the process itself
+ * allocated; the rest of its PSS is its share of mapped files, mostly shared libraries, whose
+ * share depends on how many other processes on the machine map them.
+ */
 export function memoryOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const name = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '?';
     const rssKb = Number(/^VmRSS:\s*(\d+) kB$/m.exec(status)?.[1] ?? 0);
     let pssKb = null;
+    let anonKb = null;
+    let privateKb = null;
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pssKb = Number(/^Pss:\s*(\d+) kB$/m.exec(rollup)?.[1] ?? 0);
+      const kb = (field) => Number(new RegExp(`^${field}:\\s*(\\d+) kB$`, 'm').exec(rollup)?.[1] ?? 0);
+      pssKb = kb('Pss');
+      anonKb = kb('Anonymous');
+      privateKb = kb('Private_Clean') + kb('Private_Dirty');
     } catch {
       // Kernels without smaps_rollup: PSS unknown.
     }
-    return { pid, name, rssKb, pssKb };
+    return { pid, name, rssKb, pssKb, anonKb, privateKb };
   } catch {
     return null;
   }
