@@ -288,7 +288,8 @@ pub async fn list_recordings_after(
     })
 }
 
-/// The SQL of a count: from the per-user totals when the filter allows, else over the rows.
+/// The SQL of a count: from the per-user totals when the filter allows, from the weekly
+/// totals for a date range without a search, else over the rows.
 fn count_query<'a>(
     scope: &UserScope,
     filter: &RecordingFilter,
@@ -299,8 +300,10 @@ fn count_query<'a>(
             "{prefix}SELECT coalesce(sum(t.recordings), 0) FROM recording_totals t WHERE t.user_id = "
         ));
         q.push_bind(scope.user_id().to_owned());
-        filter.push_total_conditions(&mut q);
+        filter.push_total_conditions(&mut q, "t");
         q
+    } else if filter.is_dated_without_search() {
+        super::weeks::count_query(scope, filter, prefix)
     } else {
         let from = from_recordings(filter);
         let mut q = QueryBuilder::new(format!(
@@ -313,7 +316,8 @@ fn count_query<'a>(
 }
 
 /// How many of the user's recordings match. Filters over grouped columns only are answered
-/// from the per-user totals, without touching the recordings.
+/// from the per-user totals, without touching the recordings; with a date range too, from
+/// the weekly totals and the rows of the partial weeks at its ends.
 pub async fn count_recordings(scope: &UserScope, filter: &RecordingFilter) -> Result<u32> {
     let total: i64 = count_query(scope, filter, "")
         .build_query_scalar()

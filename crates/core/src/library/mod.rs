@@ -11,6 +11,7 @@ mod notes;
 mod organise;
 mod recordings;
 pub(crate) mod stats;
+mod weeks;
 pub(crate) mod writes;
 
 pub use cleanup::{preview_cleanup, run_cleanup, CleanupPolicy, CleanupPreview, CleanupResult};
