@@ -331,7 +331,7 @@ async fn searches_go_through_the_trigram_index_and_read_only_the_matches() {
             (HotQuery::Count(filter.clone()), "the count"),
         ] {
             let why = format!("{what} of a search for {text_typed:?}");
-            let (text, steps) = plan(&scope, query).await;
+            let (text, steps) = plan(&scope, query.clone()).await;
             assert_step(&text, &steps, "SCAN recordings_search VIRTUAL TABLE", &why);
             assert_step(
                 &text,
@@ -339,6 +339,14 @@ async fn searches_go_through_the_trigram_index_and_read_only_the_matches() {
                 "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)",
                 &format!("{why} reads the matching rows by id"),
             );
+            if matches!(query, HotQuery::Page(_)) {
+                assert_step(
+                    &text,
+                    &steps,
+                    "SCAN hits",
+                    &format!("{why} narrows the matches to the page by id and sort key, then reads the page's rows whole"),
+                );
+            }
             assert_no_scan(&text, &steps, &why);
         }
     }

@@ -94,22 +94,54 @@ struct CountedRow {
     matches: i64,
 }
 
+/// The start of a page or slice query, up to `WHERE r.user_id = ?`; the caller adds the
+/// conditions, order and limit, then `close`s it. With a search, the matches are first
+/// narrowed to the page by id and sort key alone, counted by a window over those two columns,
+/// and only the page's rows are read whole: a window over the whole summary kept every
+/// match's columns in its buffer (~40 % of a 32,000-match search on a million recordings).
 fn select<'a>(
     scope: &UserScope,
     filter: &RecordingFilter,
+    by: SortBy,
     prefix: &str,
 ) -> QueryBuilder<'a, Sqlite> {
-    let from = from_recordings(filter);
-    let matches = if counts_in_page(filter) {
-        ", count(*) OVER () AS matches"
+    let mut q = QueryBuilder::new(if counts_in_page(filter) {
+        format!(
+            "{prefix}WITH hits AS (SELECT r.id AS id, r.{} AS k, count(*) OVER () AS matches \
+             FROM {} WHERE r.user_id = ",
+            by.column(),
+            from_recordings(filter)
+        )
     } else {
-        ""
-    };
-    let mut q = QueryBuilder::new(format!(
-        "{prefix}SELECT {SUMMARY_COLUMNS}{matches} FROM {from} WHERE r.user_id = "
-    ));
+        format!(
+            "{prefix}SELECT {SUMMARY_COLUMNS} FROM {} WHERE r.user_id = ",
+            from_recordings(filter)
+        )
+    });
     q.push_bind(scope.user_id().to_owned());
     q
+}
+
+/// Ends a query begun by `select`: with a search, reads the page's rows by id, in its order
+/// (`CROSS JOIN` keeps `hits` the outer loop: left to itself, SQLite walked all the user's
+/// rows in an index and probed each against the page).
+fn close(
+    q: &mut QueryBuilder<'_, Sqlite>,
+    scope: &UserScope,
+    filter: &RecordingFilter,
+    order: SortOrder,
+) {
+    if counts_in_page(filter) {
+        let keyword = order.keyword();
+        q.push(format_args!(
+            ") SELECT {SUMMARY_COLUMNS}, hits.matches \
+             FROM hits CROSS JOIN recordings r NOT INDEXED ON r.id = hits.id WHERE r.user_id = "
+        ))
+        .push_bind(scope.user_id().to_owned())
+        .push(format_args!(
+            " ORDER BY hits.k {keyword}, hits.id {keyword}"
+        ));
+    }
 }
 
 /// Runs a page or slice query, with the total: from the rows' window count when the query
@@ -185,16 +217,17 @@ fn page_query<'a>(
 ) -> QueryBuilder<'a, Sqlite> {
     let limit = clamp_limit(request.limit);
     let page = request.page.unwrap_or(1).max(1);
-    let mut q = select(scope, &request.filter, prefix);
-    request.filter.push_conditions(&mut q, scope.user_id());
-    push_order(
-        &mut q,
+    let (by, order) = (
         request.sort_by.unwrap_or_default(),
         request.sort_order.unwrap_or_default(),
     );
+    let mut q = select(scope, &request.filter, by, prefix);
+    request.filter.push_conditions(&mut q, scope.user_id());
+    push_order(&mut q, by, order);
     q.push(" LIMIT ").push_bind(i64::from(limit));
     q.push(" OFFSET ")
         .push_bind(i64::from(page - 1) * i64::from(limit));
+    close(&mut q, scope, &request.filter, order);
     q
 }
 
@@ -239,7 +272,7 @@ fn slice_query<'a>(
         request.sort_by.unwrap_or_default(),
         request.sort_order.unwrap_or_default(),
     );
-    let mut q = select(scope, &request.filter, prefix);
+    let mut q = select(scope, &request.filter, by, prefix);
     request.filter.push_conditions(&mut q, scope.user_id());
     if let Some(raw) = &request.after {
         let cursor = Cursor::decode(raw, by, order)?;
@@ -257,6 +290,7 @@ fn slice_query<'a>(
     push_order(&mut q, by, order);
     // One extra row tells whether another slice follows.
     q.push(" LIMIT ").push_bind(i64::from(limit) + 1);
+    close(&mut q, scope, &request.filter, order);
     Ok(q)
 }
 
