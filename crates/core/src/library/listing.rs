@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite};
 
+use super::count::count_recordings;
 use super::cursor::{Cursor, CursorKey};
 use super::filter::{RecordingFilter, SortBy, SortOrder};
 use super::model::{RecordingSummary, MAX_PAGE_SIZE};
@@ -71,7 +72,7 @@ fn clamp_limit(limit: Option<u32>) -> u32 {
 }
 
 /// `recordings r`, read by row id from the search's matches when there is an FTS search.
-fn from_recordings(filter: &RecordingFilter) -> &'static str {
+pub(super) fn from_recordings(filter: &RecordingFilter) -> &'static str {
     if filter.uses_search_index() {
         "recordings r NOT INDEXED"
     } else {
@@ -210,7 +211,7 @@ async fn with_snippets(
 }
 
 /// The SQL of a numbered page (`prefix` is empty, or `EXPLAIN QUERY PLAN `).
-fn page_query<'a>(
+pub(super) fn page_query<'a>(
     scope: &UserScope,
     request: &ListRecordingsRequest,
     prefix: &str,
@@ -262,7 +263,7 @@ pub async fn list_recordings(
 }
 
 /// The SQL of a slice after a cursor; fetches one row more than the limit.
-fn slice_query<'a>(
+pub(super) fn slice_query<'a>(
     scope: &UserScope,
     request: &RecordingSliceRequest,
     prefix: &str,
@@ -320,95 +321,4 @@ pub async fn list_recordings_after(
         next_cursor,
         total,
     })
-}
-
-/// The SQL of a count: from the per-user totals when the filter allows, from the weekly
-/// totals for a date range without a search, else over the rows.
-fn count_query<'a>(
-    scope: &UserScope,
-    filter: &RecordingFilter,
-    prefix: &str,
-) -> QueryBuilder<'a, Sqlite> {
-    if filter.is_grouped_only() {
-        let mut q = QueryBuilder::new(format!(
-            "{prefix}SELECT coalesce(sum(t.recordings), 0) FROM recording_totals t WHERE t.user_id = "
-        ));
-        q.push_bind(scope.user_id().to_owned());
-        filter.push_total_conditions(&mut q, "t");
-        q
-    } else if filter.is_dated_without_search() {
-        super::weeks::count_query(scope, filter, prefix)
-    } else {
-        let from = from_recordings(filter);
-        let mut q = QueryBuilder::new(format!(
-            "{prefix}SELECT count(*) FROM {from} WHERE r.user_id = "
-        ));
-        q.push_bind(scope.user_id().to_owned());
-        filter.push_conditions(&mut q, scope.user_id());
-        q
-    }
-}
-
-/// How many of the user's recordings match. Filters over grouped columns only are answered
-/// from the per-user totals, without touching the recordings; with a date range too, from
-/// the weekly totals and the rows of the partial weeks at its ends.
-pub async fn count_recordings(scope: &UserScope, filter: &RecordingFilter) -> Result<u32> {
-    let total: i64 = count_query(scope, filter, "")
-        .build_query_scalar()
-        .fetch_one(scope.pool())
-        .await?;
-    Ok(u32::try_from(total.max(0)).unwrap_or(u32::MAX))
-}
-
-/// The plans SQLite chooses for the library's hot queries, for tests that pin them.
-#[cfg(feature = "test-support")]
-pub mod plans {
-    use super::*;
-
-    /// One of the queries the list, count and stats commands run.
-    #[derive(Debug, Clone)]
-    pub enum HotQuery {
-        Page(ListRecordingsRequest),
-        Slice(RecordingSliceRequest),
-        Count(RecordingFilter),
-        Stats,
-    }
-
-    /// One line of `EXPLAIN QUERY PLAN`.
-    #[derive(Debug, Clone, sqlx::FromRow)]
-    pub struct PlanStep {
-        pub id: i64,
-        pub parent: i64,
-        pub detail: String,
-    }
-
-    /// The SQL the command runs for `query`, and the plan SQLite makes of it, with the same
-    /// bound values.
-    pub async fn explain(scope: &UserScope, query: &HotQuery) -> Result<(String, Vec<PlanStep>)> {
-        const EXPLAIN: &str = "EXPLAIN QUERY PLAN ";
-        let mut q = match query {
-            HotQuery::Page(request) => page_query(scope, request, EXPLAIN),
-            HotQuery::Slice(request) => slice_query(scope, request, EXPLAIN)?,
-            HotQuery::Count(filter) => count_query(scope, filter, EXPLAIN),
-            HotQuery::Stats => {
-                let sql = crate::library::stats::STATS_SQL;
-                let steps: Vec<(i64, i64, i64, String)> =
-                    sqlx::query_as(&format!("{EXPLAIN}{sql}"))
-                        .bind(scope.user_id())
-                        .fetch_all(scope.pool())
-                        .await?;
-                return Ok((sql.to_owned(), into_steps(steps)));
-            }
-        };
-        let sql = q.sql().trim_start_matches(EXPLAIN).to_owned();
-        let steps: Vec<(i64, i64, i64, String)> =
-            q.build_query_as().fetch_all(scope.pool()).await?;
-        Ok((sql, into_steps(steps)))
-    }
-
-    fn into_steps(rows: Vec<(i64, i64, i64, String)>) -> Vec<PlanStep> {
-        rows.into_iter()
-            .map(|(id, parent, _, detail)| PlanStep { id, parent, detail })
-            .collect()
-    }
 }
