@@ -2,7 +2,8 @@
 # Benchmarks a CallDeck build: scripts/bench.sh target/release/calldeck
 #
 # First the recording library (scripts/bench/library.mjs: a release build of calldeck-core's
-# bench_library example, which generates 1M and 100k recordings once under target/bench/data/),
+# bench_library example, which generates a user's own 1M, a shared 1M and a 100k library once
+# under target/bench/data/),
 # then the app's start and memory. Writes target/bench/results.json (merged by name with other
 # benchmarks' entries) and prints every entry as a table. Needs Xvfb, tauri-driver and
 # WebKitWebDriver (see scripts/bootstrap.sh) and Node 20. Knobs: BENCH_RUNS (5 starts),

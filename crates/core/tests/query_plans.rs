@@ -259,6 +259,35 @@ async fn counts_come_from_the_totals_or_from_the_date_index_alone() {
 }
 
 #[tokio::test]
+async fn date_range_counts_add_whole_weeks_from_the_weekly_totals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_ws, scope) = library(dir.path()).await;
+    for (days, status) in [(90, None), (365, Some(RecordingStatus::Ready))] {
+        let filter = RecordingFilter {
+            status,
+            start_date: DateTime::from_timestamp_millis(NOW_MS - days * DAY_MS),
+            end_date: DateTime::from_timestamp_millis(NOW_MS),
+            ..Default::default()
+        };
+        let why = format!("a count of the last {days} days (status {status:?})");
+        let (text, steps) = plan(&scope, HotQuery::Count(filter)).await;
+        assert_step(
+            &text,
+            &steps,
+            "SEARCH w USING PRIMARY KEY (user_id=? AND week>? AND week<?)",
+            &format!("{why} sums the whole weeks from the weekly totals"),
+        );
+        assert_step(
+            &text,
+            &steps,
+            "SEARCH r USING COVERING INDEX recordings_by_user_date (user_id=? AND recorded_at_ms>? AND recorded_at_ms<?)",
+            &format!("{why} counts the partial weeks from the date index alone"),
+        );
+        assert_no_scan(&text, &steps, &why);
+    }
+}
+
+#[tokio::test]
 async fn stats_read_the_users_totals_by_primary_key() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (_ws, scope) = library(dir.path()).await;
@@ -302,7 +331,7 @@ async fn searches_go_through_the_trigram_index_and_read_only_the_matches() {
             (HotQuery::Count(filter.clone()), "the count"),
         ] {
             let why = format!("{what} of a search for {text_typed:?}");
-            let (text, steps) = plan(&scope, query).await;
+            let (text, steps) = plan(&scope, query.clone()).await;
             assert_step(&text, &steps, "SCAN recordings_search VIRTUAL TABLE", &why);
             assert_step(
                 &text,
@@ -310,6 +339,14 @@ async fn searches_go_through_the_trigram_index_and_read_only_the_matches() {
                 "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)",
                 &format!("{why} reads the matching rows by id"),
             );
+            if matches!(query, HotQuery::Page(_)) {
+                assert_step(
+                    &text,
+                    &steps,
+                    "SCAN hits",
+                    &format!("{why} narrows the matches to the page by id and sort key, then reads the page's rows whole"),
+                );
+            }
             assert_no_scan(&text, &steps, &why);
         }
     }

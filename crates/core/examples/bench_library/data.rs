@@ -1,5 +1,5 @@
-//! The benchmark's data: recordings of many users in one database, generated once with a
-//! fixed seed and cached under `target/bench/data/`.
+//! The benchmark's data: recordings of one user, or of many in one database, generated once
+//! with a fixed seed and cached under `target/bench/data/`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -12,12 +12,14 @@ use rand::{Rng, SeedableRng};
 use crate::transcripts;
 
 /// Bump when the generated data changes shape, so cached databases are rebuilt.
-pub const DATA_VERSION: u32 = 6;
+pub const DATA_VERSION: u32 = 7;
 /// The benchmark's "now": 2026-11-20T12:00:00Z. Recordings span the three years before it.
 pub const NOW_MS: i64 = 1_795_176_000_000;
 pub const SPAN_MS: i64 = 3 * 365 * 86_400_000;
 pub const HEAVY: &str = "bench|heavy";
 pub const SOLO: &str = "bench|solo";
+/// The user of `own_1m`, alone in a database of their own.
+pub const OWN: &str = "bench|own";
 pub const OTHER_USERS: usize = 30;
 pub const HEAVY_SHARE: f64 = 0.25;
 
@@ -125,15 +127,18 @@ pub const INSERT: &str = "INSERT INTO recordings (user_id, sid, call_sid, phone_
     archived, legal_hold, local_file, local_file_bytes, recorded_at_ms, updated_at_ms)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 
-/// Fills the scope's database with `total` recordings, in time order, spread over `users`
-/// (the first is the scope's own user and gets `own_share` of them). Big transactions and
+/// Fills the scope's database with `total` recordings, in time order: `own_share` of them the
+/// scope's user's, the rest spread over `others` (none: a database of the user's own). Big transactions and
 /// one prepared statement; the triggers (search index, totals) run as they do in the app.
 async fn generate(
     scope: &UserScope,
-    users: &[String],
+    others: &[String],
     own_share: f64,
     total: u64,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // Rows are owned by the account's key, which is not the subject signed in with.
+    let mut users = vec![scope.user_id().to_owned()];
+    users.extend_from_slice(others);
     let pool = scope.pool_for_tests();
     let mut conn = pool.acquire().await?;
     sqlx::query("PRAGMA cache_size = -1000000")
@@ -239,12 +244,13 @@ async fn generate(
     Ok(())
 }
 
-/// Signs in to a cached dataset, generating it first if it is missing or incomplete.
+/// Signs in to a cached dataset as `subject`, generating it first if it is missing or
+/// incomplete (`others`: the users whose rows share the file, if any).
 pub async fn dataset(
     root: &Path,
     name: &str,
     subject: &str,
-    users: &[String],
+    others: &[String],
     own_share: f64,
     total: u64,
 ) -> Result<(Workspace, UserScope, f64), Box<dyn std::error::Error>> {
@@ -260,7 +266,7 @@ pub async fn dataset(
             .sign_in(VerifiedIdentity::for_tests(subject), NOW_MS)
             .await?;
         let started = Instant::now();
-        generate(&scope, users, own_share, total).await?;
+        generate(&scope, others, own_share, total).await?;
         generated_s = started.elapsed().as_secs_f64();
         workspace.sign_out().await;
         std::fs::write(&done, format!("{generated_s:.1} s\n"))?;

@@ -229,25 +229,38 @@ impl RecordingFilter {
         }
     }
 
-    /// Appends ` AND …` conditions over the totals table (aliased `t`).
-    pub(crate) fn push_total_conditions(&self, q: &mut QueryBuilder<'_, Sqlite>) {
+    /// True when a count can add whole weeks from the weekly totals: a date bound, no search.
+    pub(crate) fn is_dated_without_search(&self) -> bool {
+        self.search.as_deref().and_then(Search::parse).is_none()
+            && (self.start_date.is_some() || self.end_date.is_some())
+    }
+
+    /// Appends ` AND …` conditions over the grouped columns of a totals table (`recording_totals`
+    /// or `recording_weeks`) aliased `alias`.
+    pub(crate) fn push_total_conditions(&self, q: &mut QueryBuilder<'_, Sqlite>, alias: &str) {
         if let Some(status) = self.status {
-            q.push(" AND t.status = ").push_bind(status);
+            q.push(format_args!(" AND {alias}.status = "))
+                .push_bind(status);
         }
         if let Some(direction) = self.direction {
-            q.push(" AND t.direction = ").push_bind(direction);
+            q.push(format_args!(" AND {alias}.direction = "))
+                .push_bind(direction);
         }
         if let Some(category) = self.category.as_deref().map(str::trim) {
-            q.push(" AND t.category = ").push_bind(category.to_owned());
+            q.push(format_args!(" AND {alias}.category = "))
+                .push_bind(category.to_owned());
         }
         if let Some(starred) = self.starred {
-            q.push(" AND t.starred = ").push_bind(starred);
+            q.push(format_args!(" AND {alias}.starred = "))
+                .push_bind(starred);
         }
         if let Some(archived) = self.archived {
-            q.push(" AND t.archived = ").push_bind(archived);
+            q.push(format_args!(" AND {alias}.archived = "))
+                .push_bind(archived);
         }
         if let Some(held) = self.legal_hold {
-            q.push(" AND t.legal_hold = ").push_bind(held);
+            q.push(format_args!(" AND {alias}.legal_hold = "))
+                .push_bind(held);
         }
     }
 }

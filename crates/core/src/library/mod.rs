@@ -1,6 +1,7 @@
 //! The user's catalogue of recordings.
 
 mod cleanup;
+mod count;
 mod cursor;
 pub(crate) mod db;
 mod export;
@@ -9,18 +10,20 @@ mod listing;
 mod model;
 mod notes;
 mod organise;
+#[cfg(feature = "test-support")]
+pub mod plans;
 mod recordings;
 pub(crate) mod stats;
+mod weeks;
 pub(crate) mod writes;
 
 pub use cleanup::{preview_cleanup, run_cleanup, CleanupPolicy, CleanupPreview, CleanupResult};
+pub use count::count_recordings;
 pub use export::{export_recording, export_recordings, suggested_export_name, ExportResult};
 pub use filter::{RecordingFilter, SortBy, SortOrder};
-#[cfg(feature = "test-support")]
-pub use listing::plans;
 pub use listing::{
-    count_recordings, list_recordings, list_recordings_after, ListRecordingsRequest, RecordingPage,
-    RecordingSlice, RecordingSliceRequest,
+    list_recordings, list_recordings_after, ListRecordingsRequest, RecordingPage, RecordingSlice,
+    RecordingSliceRequest,
 };
 pub use model::*;
 pub use notes::{add_note, delete_note, edit_note, list_notes, TimestampedNote};
