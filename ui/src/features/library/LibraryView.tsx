@@ -1,6 +1,6 @@
 import "./library.css";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useLayoutEffect, useMemo, useState } from "react";
 
 import { DETAILS_WIDTH_RANGE, type RecordingSummary, type SortBy } from "../../bindings";
 import { Resizer } from "../../components/Resizer";
@@ -49,7 +49,8 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
   }
 
   const hasRows = recordings.length > 0;
-  useEffect(() => {
+  // In the commit itself, before the browser paints it: a passive effect may run a frame later.
+  useLayoutEffect(() => {
     if (hasRows) onFirstPaint?.();
   }, [hasRows, onFirstPaint]);
 
