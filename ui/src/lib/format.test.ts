@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBytes, formatDuration, formatPhone, parsePosition } from "./format";
+import { formatBytes, formatDuration, formatPhone, parsePosition, PHONE_CACHE_LIMIT, phoneCacheSize } from "./format";
 
 describe("formatDuration", () => {
   it("shows minutes and zero-padded seconds, and hours past an hour", () => {
@@ -11,6 +11,14 @@ describe("formatDuration", () => {
 });
 
 describe("formatPhone", () => {
+  it("answers a number it formatted before the same way, and keeps no more than its limit", () => {
+    expect(formatPhone("+12025550143")).toBe(formatPhone("+12025550143"));
+    for (let i = 0; i < PHONE_CACHE_LIMIT + 10; i++) formatPhone(`+1202555${String(i).padStart(4, "0")}`);
+    expect(phoneCacheSize()).toBeLessThanOrEqual(PHONE_CACHE_LIMIT);
+    expect(formatPhone("+12025550143")).toBe("+1 202 555 0143");
+    expect(formatPhone("not a number")).toBe("not a number");
+  });
+
   it("groups North American numbers the way people read them", () => {
     expect(formatPhone("+12025550143")).toBe("+1 202 555 0143");
   });

@@ -21,9 +21,28 @@ export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
 }
 
+/**
+ * Numbers already formatted: parsing one costs ~0.1-0.2 ms (a fifth of the first render's
+ * rows' time went there), and a list repeats its contacts and re-renders its rows as it
+ * scrolls. Bounded: emptied when full, so a day of scrolling cannot grow it.
+ */
+const phoneCache = new Map<string, string>();
+export const PHONE_CACHE_LIMIT = 5_000;
+
 /** An E.164 number as people read it ("+1 555 123 4567"); anything unparseable passes through. */
 export function formatPhone(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+  let formatted = phoneCache.get(e164);
+  if (formatted === undefined) {
+    formatted = parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+    if (phoneCache.size >= PHONE_CACHE_LIMIT) phoneCache.clear();
+    phoneCache.set(e164, formatted);
+  }
+  return formatted;
+}
+
+/** How many numbers the cache holds (for its test). */
+export function phoneCacheSize(): number {
+  return phoneCache.size;
 }
 
 export function formatBytes(bytes: number): string {
