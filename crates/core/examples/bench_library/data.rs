@@ -128,7 +128,7 @@ pub const INSERT: &str = "INSERT INTO recordings (user_id, sid, call_sid, phone_
 /// Fills the scope's database with `total` recordings, in time order, spread over `users`
 /// (the first is the scope's own user and gets `own_share` of them). Big transactions and
 /// one prepared statement; the triggers (search index, totals) run as they do in the app.
-async fn generate(
+pub async fn generate(
     scope: &UserScope,
     users: &[String],
     own_share: f64,
