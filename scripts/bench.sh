@@ -8,11 +8,13 @@
 # WebKitWebDriver (see scripts/bootstrap.sh) and Node 20. Knobs: BENCH_RUNS (5 starts),
 # BENCH_IDLE_SETTLE_S (10), BENCH_KEEP_WORK=1 (keep the scratch data dir),
 # BENCH_LIBRARY_ITERATIONS (200), BENCH_SKIP_LIBRARY=1, BENCH_SKIP_SYNC=1, BENCH_SKIP_SYNC_1M=1,
-# BENCH_SKIP_PLAYER=1. Logs: target/bench/logs/.
+# BENCH_SKIP_PLAYER=1, BENCH_SKIP_UI=1. Logs: target/bench/logs/.
 # The sync benchmark (scripts/bench/sync.mjs: bench_sync against the loopback Twilio fake, with
 # the official twilio Python SDK as the peer, installed from PyPI into target/bench/venv, then
 # again under the fake's latency model with 100k and 1M recordings) runs after the library's; then the player's (scripts/bench/player.mjs: bench_player, time
-# to first audio and seek latency through a real-time drain, no sound card needed).
+# to first audio and seek latency through a real-time drain, no sound card needed); then the
+# real window's (scripts/bench/ui.mjs: the release app on 250k and 100k libraries seeded by the
+# bench_ui_data example, timed inside the page over WebDriver).
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -f "$1" ] || [ ! -x "$1" ]; then
@@ -35,5 +37,8 @@ if [ "${BENCH_SKIP_SYNC:-0}" != 1 ]; then
 fi
 if [ "${BENCH_SKIP_PLAYER:-0}" != 1 ]; then
   node scripts/bench/player.mjs
+fi
+if [ "${BENCH_SKIP_UI:-0}" != 1 ]; then
+  node scripts/bench/ui.mjs "$BIN"
 fi
 exec node scripts/bench/bench.mjs "$BIN"
