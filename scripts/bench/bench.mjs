@@ -14,17 +14,15 @@
 // Everything runs on a private Xvfb with a throwaway CALLDECK_DATA_DIR; the results are
 // merged by name into target/bench/results.json and printed as a table.
 
-import { accessSync, closeSync, constants, createWriteStream, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-import { newSession, tauriCapabilities, waitForDriver, writeLauncher } from '../../tests/e2e/webdriver.mjs';
-import { descendants, freePortPair, installExitGuard, memoryOf, start, startXvfb, stop } from './procs.mjs';
+import { startUntilFirstPaint as appStartUntilFirstPaint, withAppSession } from './app.mjs';
+import { descendants, installExitGuard, memoryOf, startXvfb, stop } from './procs.mjs';
 import { formatTable, mergeResults } from './results.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,12 +31,10 @@ const LOGS = join(OUT, 'logs');
 const RESULTS = join(OUT, 'results.json');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SETTLE_S = Number(process.env.BENCH_IDLE_SETTLE_S ?? 10);
-const FIRST_PAINT_TIMEOUT_MS = 30_000;
 const MB = 1024 * 1024;
 
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 const round1 = (x) => Math.round(x * 10) / 10;
-const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -48,81 +44,16 @@ function median(values) {
 
 /** Opens the demo once over WebDriver, so that later starts restore it straight to the library. */
 async function warmUp(env, work) {
-  const port = await freePortPair();
-  const driverLog = openSync(join(LOGS, 'tauri-driver.log'), 'w');
-  const driver = start('tauri-driver', ['--port', String(port), '--native-port', String(port + 1), '--native-host', '127.0.0.1'], {
-    env,
-    stdio: ['ignore', driverLog, driverLog],
+  await withAppSession(BIN, env, { work, logs: LOGS, name: 'warmup' }, async (session) => {
+    const openDemo = await session.waitForElement('[data-testid="open-demo"]', { message: 'the sign-in screen (open-demo) on a fresh data dir' });
+    await openDemo.click();
+    // The table is virtualised: it renders the rows in view, so wait for the total instead.
+    await session.waitForText('[data-testid="library-total"]', '200', { message: 'the library (200 recordings) after opening the demo' });
+    await session.nextFrames(2);
   });
-  closeSync(driverLog);
-  try {
-    const url = `http://127.0.0.1:${port}`;
-    await waitForDriver(url);
-    const launcher = await writeLauncher(join(work, 'calldeck.sh'), BIN, { CALLDECK_DATA_DIR: env.CALLDECK_DATA_DIR }, join(LOGS, 'warmup-app.log'));
-    const session = await newSession(url, tauriCapabilities(launcher));
-    try {
-      const openDemo = await session.waitForElement('[data-testid="open-demo"]', { message: 'the sign-in screen (open-demo) on a fresh data dir' });
-      await openDemo.click();
-      // The table is virtualised: it renders the rows in view, so wait for the total instead.
-      await session.waitForText('[data-testid="library-total"]', '200', { message: 'the library (200 recordings) after opening the demo' });
-      await session.nextFrames(2);
-    } finally {
-      await session.delete();
-    }
-  } finally {
-    await stop(driver);
-  }
 }
 
-/**
- * Starts the app directly and resolves once its stdout shows `first_paint`, with
- * `{ handle, ms, appMs }` (wall time from spawn; the app's own since_start figure).
- * The caller stops `handle`.
- */
-async function startUntilFirstPaint(env, logName) {
-  const logFile = createWriteStream(join(LOGS, logName));
-  const t0 = performance.now();
-  const handle = start(BIN, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  handle.child.stderr.pipe(logFile, { end: false });
-  handle.child.once('close', () => logFile.end());
-  const lines = createInterface({ input: handle.child.stdout });
-  try {
-    return await new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no first_paint on stdout within ${FIRST_PAINT_TIMEOUT_MS} ms (see ${join(LOGS, logName)})`)),
-        FIRST_PAINT_TIMEOUT_MS,
-      );
-      lines.on('line', (raw) => {
-        const ms = performance.now() - t0;
-        logFile.write(`${raw}\n`);
-        const line = stripAnsi(raw);
-        if (!line.includes('first_paint')) return;
-        clearTimeout(timer);
-        const view = /view=(\w+)/.exec(line)?.[1];
-        if (view && view !== 'Library') {
-          reject(new Error(`the app painted ${view} first, not the library: the demo session was not restored (${line.trim()})`));
-          return;
-        }
-        const appMs = Number(/since_start=(?:Some\()?(\d+)/.exec(line)?.[1] ?? NaN);
-        resolve({ handle, ms, appMs: Number.isNaN(appMs) ? null : appMs, trace: parseTrace(line) });
-      });
-      handle.exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`the app exited (${code}) before first_paint (see ${join(LOGS, logName)})`));
-      });
-    });
-  } catch (error) {
-    await stop(handle);
-    throw error;
-  }
-}
-
-/** The start-up trace of a first_paint line (`trace=name=+12 name=+34 ...`) as `{ name: ms }`. */
-function parseTrace(line) {
-  const marks = {};
-  for (const [, name, ms] of line.matchAll(/(\w+)=\+(\d+)/g)) marks[name] = Number(ms);
-  return marks;
-}
+const startUntilFirstPaint = (env, logName) => appStartUntilFirstPaint(BIN, env, join(LOGS, logName));
 
 /** The median of each mark over the starts, in the order of a start. */
 function medianTrace(traces) {

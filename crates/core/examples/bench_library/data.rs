@@ -130,7 +130,7 @@ pub const INSERT: &str = "INSERT INTO recordings (user_id, sid, call_sid, phone_
 /// Fills the scope's database with `total` recordings, in time order: `own_share` of them the
 /// scope's user's, the rest spread over `others` (none: a database of the user's own). Big transactions and
 /// one prepared statement; the triggers (search index, totals) run as they do in the app.
-async fn generate(
+pub async fn generate(
     scope: &UserScope,
     others: &[String],
     own_share: f64,

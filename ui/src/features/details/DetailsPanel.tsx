@@ -50,7 +50,8 @@ export function DetailsPanel({ id, onClose, onDeleted }: Props) {
     });
 
   return (
-    <aside className="details" data-testid="details-panel" aria-label="Recording details">
+    // data-shown-id: which recording's details are on screen (the benchmark times their paint).
+    <aside className="details" data-testid="details-panel" data-shown-id={data?.summary.id} aria-label="Recording details">
       <button type="button" className="icon close" onClick={onClose} aria-label="Close details" title="Close (Esc)">
         ×
       </button>
