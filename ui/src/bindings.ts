@@ -32,6 +32,8 @@ export const commands = {
 	switchAccount: (key: string) => typedError<SignedInUser, ApiError>(__TAURI_INVOKE("switch_account", { key })),
 	listRecordings: (request: ListRecordingsRequest) => typedError<RecordingPage, ApiError>(__TAURI_INVOKE("list_recordings", { request })),
 	listRecordingsAfter: (request: RecordingSliceRequest) => typedError<RecordingSlice, ApiError>(__TAURI_INVOKE("list_recordings_after", { request })),
+	/**  How many recordings match a filter: the total a search's first slice was asked without. */
+	countRecordings: (filter: RecordingFilter) => typedError<number, ApiError>(__TAURI_INVOKE("count_recordings", { filter })),
 	getRecording: (id: string) => typedError<RecordingDetails, ApiError>(__TAURI_INVOKE("get_recording", { id })),
 	recordingStats: () => typedError<RecordingStats, ApiError>(__TAURI_INVOKE("recording_stats")),
 	updateRecording: (id: string, patch: RecordingPatchInput) => typedError<null, ApiError>(__TAURI_INVOKE("update_recording", { id, patch })),
@@ -633,6 +635,13 @@ export type RecordingSliceRequest = {
 	/**  The `nextCursor` of the previous slice; none for the first. */
 	after?: string | null,
 	limit?: number | null,
+	/**
+	 *  The first slice without its total (`total` is none): a search typed a key at a time
+	 *  wants its rows at once, while counting every match of a short text costs far more
+	 *  than finding the first fifty; the count (`count_recordings`) follows once typing
+	 *  pauses.
+	 */
+	withoutTotal?: boolean,
 };
 
 export type RecordingStats = {

@@ -443,3 +443,47 @@ async fn a_cursor_from_another_sort_or_a_forged_one_is_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_first_slice_asked_without_its_total_has_the_same_rows_and_the_count_follows_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_ws, scope) = signed_in(dir.path(), "auth0|no-total").await;
+    seed(&scope, 5).await;
+    let filter = RecordingFilter {
+        search: Some("555".into()),
+        ..Default::default()
+    };
+    let ask = |without_total| calldeck_core::library::RecordingSliceRequest {
+        filter: filter.clone(),
+        limit: Some(10),
+        without_total,
+        ..Default::default()
+    };
+    let counted = calldeck_core::library::list_recordings_after(&scope, &ask(false))
+        .await
+        .expect("slice with its total");
+    let uncounted = calldeck_core::library::list_recordings_after(&scope, &ask(true))
+        .await
+        .expect("slice without its total");
+    assert_eq!(
+        uncounted.total, None,
+        "asked without, the slice has no total"
+    );
+    let ids = |s: &calldeck_core::library::RecordingSlice| {
+        s.items.iter().map(|r| r.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&uncounted), ids(&counted), "the same rows either way");
+    assert_eq!(uncounted.next_cursor, counted.next_cursor);
+    let total = counted.total.expect("the counted slice has its total");
+    assert!(
+        total > 10,
+        "the search matches more than one slice ({total})"
+    );
+    assert_eq!(
+        calldeck_core::library::count_recordings(&scope, &filter)
+            .await
+            .expect("count"),
+        total,
+        "the count asked apart is the slice's total"
+    );
+}

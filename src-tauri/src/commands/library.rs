@@ -1,6 +1,6 @@
 use calldeck_core::library::{
-    self, BulkAction, BulkResult, ListRecordingsRequest, RecordingDetails, RecordingPage,
-    RecordingPatchInput, RecordingSlice, RecordingSliceRequest, RecordingStats,
+    self, BulkAction, BulkResult, ListRecordingsRequest, RecordingDetails, RecordingFilter,
+    RecordingPage, RecordingPatchInput, RecordingSlice, RecordingSliceRequest, RecordingStats,
 };
 use calldeck_core::{now_ms, ApiError};
 use tauri::State;
@@ -26,6 +26,17 @@ pub async fn list_recordings_after(
 ) -> Result<RecordingSlice, ApiError> {
     let scope = state.workspace.current()?;
     Ok(library::list_recordings_after(&scope, &request).await?)
+}
+
+/// How many recordings match a filter: the total a search's first slice was asked without.
+#[tauri::command]
+#[specta::specta]
+pub async fn count_recordings(
+    state: State<'_, AppState>,
+    filter: RecordingFilter,
+) -> Result<u32, ApiError> {
+    let scope = state.workspace.current()?;
+    Ok(library::count_recordings(&scope, &filter).await?)
 }
 
 #[tauri::command]

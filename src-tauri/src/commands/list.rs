@@ -24,6 +24,7 @@ macro_rules! command_list {
             auth::switch_account,
             library::list_recordings,
             library::list_recordings_after,
+            library::count_recordings,
             library::get_recording,
             library::recording_stats,
             library::update_recording,

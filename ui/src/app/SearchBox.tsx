@@ -1,30 +1,16 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 
 import { isPlainKey, isTypingTarget } from "../lib/keyboard";
-import { useDebounced } from "../lib/useDebounced";
 
 type Props = { value: string; onSearch: (text: string) => void };
 
-export const SEARCH_DEBOUNCE_MS = 250;
-
-/** Search as you type, sent once typing pauses; `/` anywhere focuses it, Escape clears it. */
+/**
+ * Search as you type: every key is a new search, whose rows come at once (the count of its
+ * matches waits for typing to pause, in the library); `/` anywhere focuses it, Escape
+ * clears it. The text is the library's own, so the filters' "Clear" empties it too.
+ */
 export function SearchBox({ value, onSearch }: Props) {
-  const [text, setText] = useState(value);
   const input = useRef<HTMLInputElement>(null);
-  const settled = useDebounced(text, SEARCH_DEBOUNCE_MS);
-
-  // The filters' "Clear" empties the box too.
-  const [outside, setOutside] = useState(value);
-  if (outside !== value) {
-    setOutside(value);
-    if (value !== settled) setText(value);
-  }
-
-  useEffect(() => {
-    if (settled !== value) onSearch(settled);
-    // Only a settled change of the text is a new search.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [settled]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -43,15 +29,15 @@ export function SearchBox({ value, onSearch }: Props) {
       <input
         ref={input}
         type="search"
-        value={text}
+        value={value}
         placeholder="Search numbers, names or words said"
         aria-label="Search numbers, names or words said in calls"
         data-testid="search-input"
         maxLength={100}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => onSearch(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === "Escape") {
-            setText("");
+            onSearch("");
             e.currentTarget.blur();
           }
         }}

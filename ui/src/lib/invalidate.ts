@@ -9,6 +9,7 @@ export function staleAfter(change: LibraryChange): QueryKey[] {
     case "recordings":
       return [
         recordingKeys.lists,
+        recordingKeys.counts,
         ...change.ids.map((id) => recordingKeys.detail(id)),
         ...(change.totals ? [statsKey] : []),
       ];

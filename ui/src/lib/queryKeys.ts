@@ -13,6 +13,9 @@ export const recordingKeys = {
   /** Every list (and with it the count above the table, which comes with the first slice). */
   lists: ["recordings", "slices"] as const,
   slices: (params: ListParams) => [...recordingKeys.lists, params] as const,
+  /** The counts asked apart from a list (a search's total, once typing pauses). */
+  counts: ["recordings", "counts"] as const,
+  count: (filter: RecordingFilter) => [...recordingKeys.counts, filter] as const,
   detail: (id: string) => ["recordings", "detail", id] as const,
   /** Every recording's timestamped notes. */
   allNotes: ["recordings", "notes"] as const,

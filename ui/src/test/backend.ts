@@ -8,6 +8,7 @@ import type {
   Diagnostics,
   PlayerState,
   RecordingDetails,
+  RecordingFilter,
   RecordingSliceRequest,
   RecordingSummary,
   UserPrefs,
@@ -116,6 +117,19 @@ export function backend(opts: BackendOptions = {}) {
     return r;
   };
   const words = transcriptsDouble(opts, find);
+  /** The signed-in person's recordings a filter matches, as the backend's listing and count see them. */
+  const matching = (f: RecordingFilter) =>
+    mine()
+      .map((r) => ({ ...r, transcriptMatch: f.search ? words.matchOf(r.id, f.search) : null }))
+      .filter(
+        (r) =>
+          (f.starred == null || r.starred === f.starred) &&
+          (f.archived == null || r.archived === f.archived) &&
+          (!f.search ||
+            r.phoneNumber.includes(f.search.replace(/\D/g, "") || "\u0000") ||
+            (r.contactName ?? "").toLowerCase().includes(f.search.toLowerCase()) ||
+            r.transcriptMatch !== null),
+      );
   // Preferences as the backend keeps them: per account, the theme also the computer's.
   const savedPrefs = new Map<string, UserPrefs>(
     Object.entries(opts.prefs ?? {}).map(([key, p]) => [key, { ...defaultUserPrefs(), ...p }]),
@@ -131,21 +145,12 @@ export function backend(opts: BackendOptions = {}) {
       const delegated = session.commands[cmd] ?? words.commands[cmd];
       if (delegated) return delegated(a);
       switch (cmd) {
+        case "count_recordings":
+          return matching((a.filter ?? {}) as RecordingFilter).length;
         case "list_recordings_after": {
           if (opts.failList) throw { code: "storage", message: "The local library could not be read or written." };
           const req = a.request as RecordingSliceRequest;
-          const f = req.filter ?? {};
-          let list = mine()
-            .map((r) => ({ ...r, transcriptMatch: f.search ? words.matchOf(r.id, f.search) : null }))
-            .filter(
-              (r) =>
-                (f.starred == null || r.starred === f.starred) &&
-                (f.archived == null || r.archived === f.archived) &&
-                (!f.search ||
-                  r.phoneNumber.includes(f.search.replace(/\D/g, "") || "\u0000") ||
-                  (r.contactName ?? "").toLowerCase().includes(f.search.toLowerCase()) ||
-                  r.transcriptMatch !== null),
-            );
+          let list = matching(req.filter ?? {});
           const dir = req.sortOrder === "asc" ? 1 : -1;
           const key = (r: RecordingSummary) =>
             req.sortBy === "duration" ? r.durationSecs : req.sortBy === "phone" ? r.phoneNumber : r.recordedAt;
@@ -156,7 +161,7 @@ export function backend(opts: BackendOptions = {}) {
           return {
             items: list.slice(start, end),
             nextCursor: end < list.length ? String(end) : null,
-            total: req.after ? null : list.length,
+            total: req.after || req.withoutTotal ? null : list.length,
           };
         }
         case "get_recording": {

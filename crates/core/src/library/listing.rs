@@ -55,6 +55,13 @@ pub struct RecordingSliceRequest {
     pub after: Option<String>,
     #[specta(optional)]
     pub limit: Option<u32>,
+    /// The first slice without its total (`total` is none): a search typed a key at a time
+    /// wants its rows at once, while counting every match of a short text costs far more
+    /// than finding the first fifty; the count (`count_recordings`) follows once typing
+    /// pauses.
+    #[serde(default)]
+    #[specta(optional)]
+    pub without_total: bool,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -304,11 +311,11 @@ pub async fn list_recordings_after(
         request.sort_by.unwrap_or_default(),
         request.sort_order.unwrap_or_default(),
     );
-    let first = request.after.is_none();
+    let counted = request.after.is_none() && !request.without_total;
     let slice = slice_query(scope, request, "")?;
-    let (mut rows, total) = fetch_with_total(scope, &request.filter, slice, first).await?;
-    // The first slice has the total, 0 when nothing matches; later ones have none.
-    let total = first.then(|| total.unwrap_or(0));
+    let (mut rows, total) = fetch_with_total(scope, &request.filter, slice, counted).await?;
+    // The first slice has the total, 0 when nothing matches, unless it was asked without.
+    let total = counted.then(|| total.unwrap_or(0));
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next_cursor = if more {

@@ -161,6 +161,7 @@ pub(crate) async fn run(
                     sort_order: None,
                     after: Some(cursor.clone()),
                     limit: Some(50),
+                    without_total: false,
                 },
             )
             .await;

@@ -8,19 +8,21 @@ import { renderApp } from "../../test/render";
 const rowNumbers = () => screen.getAllByTestId("row-number").map((c) => c.textContent);
 
 describe("library table", () => {
-  it("searches once typing pauses, with the text in the filter", async () => {
+  it("searches as you type: each key's rows at once, without their total; the count once typing pauses", async () => {
     const { callsOf } = backend({ signedIn: true });
     renderApp();
     await screen.findAllByTestId("recording-row");
     const before = callsOf("list_recordings_after").length;
     await userEvent.type(screen.getByTestId("search-input"), "0042");
-    // Typing fast sends nothing yet…
-    expect(callsOf("list_recordings_after")).toHaveLength(before);
-    // …and one search once the debounce has passed.
+    await waitFor(() => expect(rowNumbers()).toEqual(["+1 555 000 0042"]));
+    const searches = callsOf("list_recordings_after")
+      .slice(before)
+      .map((c) => c.args.request as { filter: { search?: string }; withoutTotal?: boolean });
+    expect(searches.map((r) => r.filter.search), "a search for every key").toEqual(["0", "00", "004", "0042"]);
+    expect(searches.every((r) => r.withoutTotal), "a search's rows come without the count").toBe(true);
+    // The count: one, for the text typing stopped at.
     await waitFor(() => expect(screen.getByTestId("library-total")).toHaveTextContent("1 recording"));
-    const searches = callsOf("list_recordings_after").slice(before);
-    expect(searches.map((c) => (c.args.request as { filter: { search?: string } }).filter.search)).toEqual(["0042"]);
-    expect(rowNumbers()).toEqual(["+1 555 000 0042"]);
+    expect(callsOf("count_recordings").map((c) => (c.args.filter as { search?: string }).search)).toEqual(["0042"]);
   });
 
   it("`/` focuses the search box", async () => {

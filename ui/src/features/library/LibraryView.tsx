@@ -10,12 +10,16 @@ import { markStartup } from "../../lib/startupTrace";
 import { DetailsPanel } from "../details";
 import { useToast } from "../../components/toast";
 import { useTwilioStatus } from "../sync";
-import { listPollMs, useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
+import { useDebounced } from "../../lib/useDebounced";
+import { listPollMs, useRecordingCount, useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
 import { BulkBar } from "./BulkBar";
 import { ColumnsMenu } from "./ColumnsMenu";
 import { RecordingsTable } from "./RecordingsTable";
 import { useChecked } from "./useChecked";
 import { useLibraryKeys } from "./useLibraryKeys";
+
+/** How long typing must pause before a search's matches are counted. */
+export const COUNT_PAUSE_MS = 300;
 
 type Props = {
   params: ListParams;
@@ -30,7 +34,13 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
   const slices = useRecordingSlices(params, listPollMs(useTwilioStatus().data));
   const { data, error, isPending, isFetching, isPlaceholderData, hasNextPage, isFetchingNextPage, fetchNextPage } = slices;
   const recordings = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
-  const total = data?.pages[0]?.total ?? recordings.length;
+  // A search's rows follow each key; its count, which costs more than its first rows, is
+  // asked once typing pauses (and stays "…" until then).
+  const searching = Boolean(params.filter.search);
+  const filterKey = JSON.stringify(params.filter);
+  const settledKey = useDebounced(filterKey, COUNT_PAUSE_MS);
+  const count = useRecordingCount(searching && settledKey === filterKey ? params.filter : null);
+  const total = searching ? count.data : (data?.pages[0]?.total ?? recordings.length);
   if (data) markStartup("list_data");
 
   const [activeId, setActiveId] = useState<string | null>(null);
@@ -118,7 +128,7 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
       >
         <div className="list-head">
           <span data-testid="library-total" className="total">
-            {data ? `${total.toLocaleString()} ${total === 1 ? "recording" : "recordings"}` : "…"}
+            {data && total !== undefined ? `${total.toLocaleString()} ${total === 1 ? "recording" : "recordings"}` : "…"}
           </span>
           {isFetching && !isPending && <span className="muted small">Refreshing…</span>}
           <span className="spacer" />
@@ -135,7 +145,7 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
             {errorMessage(error)}
           </p>
         )}
-        {data && total === 0 && !hasRows && (
+        {data && !hasRows && (total === 0 || (searching && !isPlaceholderData)) && (
           <div className="empty pad">
             {filtered ? (
               <>

@@ -13,6 +13,7 @@ import {
 import {
   commands,
   type BulkAction,
+  type RecordingFilter,
   type RecordingPatch,
   type RecordingSlice,
   type RecordingSummary,
@@ -42,10 +43,27 @@ export function listPollMs(twilio: TwilioStatus | undefined): number | false {
 export function recordingSlicesQuery(params: ListParams) {
   return infiniteQueryOptions({
     queryKey: recordingKeys.slices(params),
+    // A search's rows come without their total, which `useRecordingCount` asks for apart.
     queryFn: ({ pageParam }) =>
-      unwrap(commands.listRecordingsAfter({ ...params, after: pageParam, limit: SLICE_SIZE })),
+      unwrap(
+        commands.listRecordingsAfter({
+          ...params,
+          after: pageParam,
+          limit: SLICE_SIZE,
+          withoutTotal: Boolean(params.filter.search),
+        }),
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last: RecordingSlice) => last.nextCursor,
+  });
+}
+
+/** How many recordings match `filter`; nothing is asked while it is null. */
+export function useRecordingCount(filter: RecordingFilter | null) {
+  return useQuery({
+    queryKey: recordingKeys.count(filter ?? {}),
+    queryFn: () => unwrap(commands.countRecordings(filter ?? {})),
+    enabled: filter !== null,
   });
 }
 
