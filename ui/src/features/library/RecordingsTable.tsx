@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 
 import type { Column, Density, RecordingSummary, SortBy, SortOrder } from "../../bindings";
 import { usePrefs } from "../../lib/prefs";
@@ -50,16 +50,23 @@ export function RecordingsTable(props: Props) {
   const columns = visible.length + 2;
   const heights = ROW_HEIGHTS[density];
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Exact sizes, so no row is measured. The virtualiser recomputes every row's size when
+  // these functions change: so they change with the rows (a slice more, a search adding or
+  // removing snippets) and the density, not with every render, which a scroll causes each
+  // frame (on 100k rows, a walk over all of them per frame).
+  const estimateSize = useCallback(
+    (index: number) => (recordings[index]?.transcriptMatch ? heights.match : heights.plain),
+    [recordings, heights],
+  );
+  const getItemKey = useCallback((index: number) => recordings[index]?.id ?? index, [recordings]);
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns fresh functions by design
   const virtualizer = useVirtualizer({
     count: recordings.length,
     getScrollElement: () => scrollRef.current,
-    // Exact sizes, so no row is measured; getItemKey is new each render, which makes the
-    // virtualiser recompute them when a search adds or removes snippets.
-    estimateSize: (index) => (recordings[index]?.transcriptMatch ? heights.match : heights.plain),
+    estimateSize,
     overscan: 12,
     initialRect: { width: 1000, height: 700 },
-    getItemKey: (index) => recordings[index]?.id ?? index,
+    getItemKey,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? -1;
