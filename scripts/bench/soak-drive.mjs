@@ -94,7 +94,8 @@ export class Driver {
     const moved = await this.session.executeAsync(
       `const [rows, timeoutMs, done] = arguments;
        const scroller = document.querySelector('.table-scroll');
-       const list = document.querySelector('section.list');
+       const table = document.querySelector('[data-testid="recordings-table"]');
+       const total = Number(document.querySelector('[data-testid="library-total"]').textContent.replace(/[^0-9]/g, ''));
        const rowHeight = document.querySelector('[data-testid="recording-row"]')?.offsetHeight || 35;
        const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
        const until = Date.now() + timeoutMs;
@@ -108,14 +109,16 @@ export class Driver {
            const step = Math.round((scroller.scrollTop - before) / rowHeight);
            moved += step;
            if (step > 0) continue;
-           // At the end of what is loaded: wait for the next slice, or start over at the top.
-           const busyUntil = Date.now() + 5000;
-           while (list.getAttribute('aria-busy') === 'true' && Date.now() < busyUntil) await frame();
-           await frame();
-           if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1 && list.getAttribute('aria-busy') !== 'true') {
+           // At the end of what is loaded: the next slice comes, or after the last row the
+           // table starts over at the top.
+           const loaded = Number(table.getAttribute('aria-rowcount'));
+           if (loaded >= total) {
              scroller.scrollTop = 0;
              await frame();
+             continue;
            }
+           const waitUntil = Date.now() + 10000;
+           while (Number(table.getAttribute('aria-rowcount')) === loaded && Date.now() < waitUntil) await frame();
          }
          done(moved);
        })();`,

@@ -27,7 +27,7 @@ import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher }
 import { freePortPair, installExitGuard, start, startXvfb, stop } from './procs.mjs';
 import { formatTable, mergeResults } from './results.mjs';
 import { Driver } from './soak-drive.mjs';
-import { sampleTree, soakEntry, minutesTable } from './soak-report.mjs';
+import { minuteSample, minutesTable, pageProbe, sampleTree, soakEntry } from './soak-report.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'target', 'bench');
@@ -39,9 +39,16 @@ const ROWS = Number(process.env.SOAK_ROWS ?? 100_000);
 /** What 20 minutes hold; a shorter or longer run keeps the same rates. */
 const PER_20_MINUTES = { scroll: 100_000 / 250, search: 300, play: 50, switch: 20, sync: 10, views: 40 };
 const ROWS_PER_SCROLL = 250;
+/**
+ * SOAK_ONLY=play,switch: only these activities, back to back with no pacing (to find which
+ * one a growth comes with). The figure then measures that, not the soak.
+ */
+const ONLY = (process.env.SOAK_ONLY ?? '').split(',').filter(Boolean);
 /** Recordings the fake lists anew before each sync, so that every sync has something to do. */
 const NEW_PER_SYNC = 3;
 const MAX_ERRORS = 10;
+/** Memory is read this often; a minute's figure is the median of its readings (GC comes in waves). */
+const SAMPLE_EVERY_S = 10;
 
 const log = (message) => process.stderr.write(`soak: ${new Date().toISOString().slice(11, 19)} ${message}\n`);
 const $ = (id) => `[data-testid="${id}"]`;
@@ -85,7 +92,8 @@ async function drive(driver, session, endAt, startedAt) {
     let next = null;
     let worst = 0;
     for (const [name, total] of Object.entries(PER_20_MINUTES)) {
-      const behind = total * share + 1 - done[name];
+      if (ONLY.length > 0 && !ONLY.includes(name)) continue;
+      const behind = ONLY.length > 0 ? 1e9 - done[name] : total * share + 1 - done[name];
       if (behind > worst) [next, worst] = [name, behind];
     }
     if (!next) {
@@ -110,6 +118,8 @@ async function drive(driver, session, endAt, startedAt) {
 async function main() {
   const bin = process.argv[2];
   if (!bin || !isAbsolute(bin)) throw new Error('usage: node scripts/bench/soak.mjs <absolute path to a release binary built with --features test-hooks>');
+  const unknown = ONLY.filter((a) => !(a in PER_20_MINUTES));
+  if (unknown.length > 0) throw new Error(`SOAK_ONLY names no activity: ${unknown.join(', ')} (there are ${Object.keys(PER_20_MINUTES).join(', ')})`);
   if (!(MINUTES >= 2) || !(FROM_MINUTE >= 0 && FROM_MINUTE < MINUTES)) {
     throw new Error(`SOAK_MINUTES (${MINUTES}) must be at least 2 and SOAK_FROM_MINUTE (${FROM_MINUTE}) below it`);
   }
@@ -176,16 +186,20 @@ async function main() {
     driver.current = 1;
     await driver.switchUser();
 
-    log(`driving for ${MINUTES} minutes; PSS sampled every minute`);
+    log(`driving for ${MINUTES} minutes; memory read every ${SAMPLE_EVERY_S} s`);
     const startedAt = Date.now();
     const endAt = startedAt + MINUTES * 60_000;
+    const raw = [];
     const samples = [];
     const sampler = (async () => {
-      for (let minute = 0; minute <= MINUTES; minute++) {
-        await sleep(Math.max(0, startedAt + minute * 60_000 - Date.now()));
-        const s = sampleTree(appPid, minute);
+      for (let i = 0; i <= (MINUTES * 60) / SAMPLE_EVERY_S; i++) {
+        await sleep(Math.max(0, startedAt + i * SAMPLE_EVERY_S * 1000 - Date.now()));
+        raw.push(sampleTree(appPid, (i * SAMPLE_EVERY_S) / 60));
+        if ((i * SAMPLE_EVERY_S) % 60 !== 0) continue;
+        const s = minuteSample(raw, (i * SAMPLE_EVERY_S) / 60);
+        s.page = await pageProbe(session).catch((e) => ({ error: e.message }));
         samples.push(s);
-        log(`minute ${minute}: ${s.processes.map((p) => `${p.name} ${p.pss_mb} MB`).join(', ')}`);
+        log(`minute ${s.minute}: ${s.processes.map((p) => `${p.name} ${p.pss_mb} MB (own ${p.anon_pss_mb})`).join(', ')}; other WebKit processes ${s.other_webkit_processes}; page ${JSON.stringify(s.page)}`);
       }
     })();
     const driven = await drive(driver, session, endAt, startedAt);
@@ -203,8 +217,16 @@ async function main() {
   }
 
   const entry = soakEntry(result.samples, result.driven, { minutes: MINUTES, fromMinute: FROM_MINUTE, rows: ROWS });
+  if (ONLY.length > 0) {
+    // Not the soak: shown, kept in its own file, never merged into the benchmark's results.
+    const file = join(LOGS, `soak-only-${ONLY.join('-')}.json`);
+    await writeFile(file, `${JSON.stringify(entry, null, 2)}\n`);
+    process.stdout.write(`${minutesTable(result.samples, FROM_MINUTE, 'anon_pss_mb', 'own (anonymous) PSS')}\n\nSOAK_ONLY=${ONLY.join(',')}: ${JSON.stringify(entry.detail.actions)}; written to ${file}\n`);
+    return;
+  }
   const all = await mergeResults(RESULTS, [entry]);
-  process.stdout.write(`${minutesTable(result.samples, FROM_MINUTE)}\n\n${formatTable(all.filter((e) => e.name === entry.name))}\n\nwritten to ${RESULTS}; logs in ${LOGS}\n`);
+  const tables = [minutesTable(result.samples, FROM_MINUTE), minutesTable(result.samples, FROM_MINUTE, 'anon_pss_mb', 'own (anonymous) PSS')];
+  process.stdout.write(`${tables.join('\n\n')}\n\n${formatTable(all.filter((e) => e.name === entry.name))}\n\nwritten to ${RESULTS}; logs in ${LOGS}\n`);
 }
 
 main().catch((error) => {
