@@ -39,6 +39,8 @@ export class Driver {
     this.syncExpect = syncExpect;
     this.log = log;
     this.rowsScrolled = 0;
+    /** How deep this user's scrolling got (their rows stay loaded until the next switch). */
+    this.depth = 0;
     this.searches = 0;
   }
 
@@ -86,46 +88,55 @@ export class Driver {
   }
 
   /**
-   * Scrolls the table down by about `rows` rows, a screenful at a time as a fling does, the
-   * table loading slices as it nears their end; back at the top after the last row.
+   * Scrolls the table on by about `rows` rows from where this user's scrolling last got to
+   * (a search or a view in between puts the table back at the top, the rows staying loaded:
+   * one jump brings it back), 30 rows a frame as a fling does, the table loading slices as
+   * it nears their end; after the last row, back to the top.
    */
   async scroll(rows) {
     await this.toLibrary();
-    const moved = await this.session.executeAsync(
-      `const [rows, timeoutMs, done] = arguments;
+    const [from, to] = await this.session.executeAsync(
+      `const [depth, rows, timeoutMs, done] = arguments;
        const scroller = document.querySelector('.table-scroll');
        const table = document.querySelector('[data-testid="recordings-table"]');
        const total = Number(document.querySelector('[data-testid="library-total"]').textContent.replace(/[^0-9]/g, ''));
        const rowHeight = document.querySelector('[data-testid="recording-row"]')?.offsetHeight || 35;
        const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
        const until = Date.now() + timeoutMs;
+       const at = () => Math.round(scroller.scrollTop / rowHeight);
        (async () => {
-         let moved = 0;
-         while (moved < rows && Date.now() < until) {
+         let target = depth + rows;
+         // Back to where this user's scrolling got to, in one jump (those rows are loaded).
+         if (at() < depth) {
+           scroller.scrollTop = depth * rowHeight;
+           await frame();
+         }
+         let from = at();
+         while (at() < target && Date.now() < until) {
            const before = scroller.scrollTop;
-           scroller.scrollTop = before + Math.min(rows - moved, 30) * rowHeight;
+           scroller.scrollTop = Math.min(before + 30 * rowHeight, target * rowHeight);
            await frame();
            await frame();
-           const step = Math.round((scroller.scrollTop - before) / rowHeight);
-           moved += step;
-           if (step > 0) continue;
+           if (scroller.scrollTop > before) continue;
            // At the end of what is loaded: the next slice comes, or after the last row the
            // table starts over at the top.
            const loaded = Number(table.getAttribute('aria-rowcount'));
            if (loaded >= total) {
              scroller.scrollTop = 0;
              await frame();
+             [from, target] = [0, rows];
              continue;
            }
            const waitUntil = Date.now() + 10000;
            while (Number(table.getAttribute('aria-rowcount')) === loaded && Date.now() < waitUntil) await frame();
          }
-         done(moved);
+         done([from, at()]);
        })();`,
-      [rows, WAIT_MS],
+      [this.depth, rows, WAIT_MS],
     );
-    this.rowsScrolled += moved;
-    return moved;
+    this.rowsScrolled += Math.max(0, to - from);
+    this.depth = to;
+    return to;
   }
 
   /** Types a search, waits for its rows, then Escape clears it and the whole list is back. */
@@ -184,6 +195,8 @@ export class Driver {
     );
     await this.wait(async () => (await this.domText($('account-button')))?.includes(name), `switched to ${name}`);
     this.current = next;
+    // Another account starts with an empty cache and the table at the top.
+    this.depth = 0;
     await this.toLibrary();
   }
 
