@@ -11,7 +11,7 @@ APP_RELEASE := $(TARGET_DIR)/release/calldeck
 # The switches only the end-to-end tests may use (src-tauri/src/test_hooks.rs).
 TEST_ONLY_SWITCHES := CALLDECK_EXPORT_DIR CALLDECK_BROWSER CALLDECK_TWILIO_BASE_URL
 
-.PHONY: run test bench package bootstrap ui build build-e2e build-release bindings \
+.PHONY: run test bench soak package bootstrap ui build build-e2e build-release bindings \
         test-rust test-ui test-e2e test-package fmt clean sqlx-prepare
 
 bootstrap:
@@ -67,6 +67,18 @@ test-e2e: build-e2e
 ## Figures for target/bench/results.json, measured on the release build.
 bench: build-release
 	scripts/bench.sh "$(abspath $(APP_RELEASE))"
+	@if [ "$${BENCH_SKIP_SOAK:-0}" != 1 ]; then $(MAKE) --no-print-directory soak; fi
+
+## The soak (scripts/bench/soak.mjs): the release app driven over WebDriver for SOAK_MINUTES
+## (20), the PSS growth of each of its processes. It syncs from the loopback Twilio fake, which
+## only a build with test-hooks can reach: that release build is copied to
+## $(TARGET_DIR)/soak/calldeck, then the plain one is put back, so $(APP_RELEASE) never keeps the
+## test-only switches (cargo keeps both builds side by side: once each exists, that is a copy).
+soak: ui
+	cargo build --release --locked --features test-hooks
+	mkdir -p $(TARGET_DIR)/soak && cp $(APP_RELEASE) $(TARGET_DIR)/soak/calldeck
+	cargo build --release --locked
+	scripts/with-keyring.sh node scripts/bench/soak.mjs "$(abspath $(TARGET_DIR)/soak/calldeck)"
 
 ## A .deb built by the Tauri bundler (target/release/bundle/deb/), without the test-only
 ## switches: the check below fails the package if the binary so much as names one.
