@@ -11,7 +11,7 @@ import { DetailsPanel } from "../details";
 import { useToast } from "../../components/toast";
 import { useTwilioStatus } from "../sync";
 import { useDebounced } from "../../lib/useDebounced";
-import { listPollMs, useRecordingCount, useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
+import { countedApart, listPollMs, useRecordingCount, useRecordingSlices, useUpdateRecording, type ListParams } from "./api";
 import { BulkBar } from "./BulkBar";
 import { ColumnsMenu } from "./ColumnsMenu";
 import { RecordingsTable } from "./RecordingsTable";
@@ -36,7 +36,7 @@ export function LibraryView({ params, filtered, onSort, onClearFilters, onFirstP
   const recordings = useMemo(() => data?.pages.flatMap((p) => p.items) ?? [], [data]);
   // A search's rows follow each key; its count, which costs more than its first rows, is
   // asked once typing pauses (and stays "…" until then).
-  const searching = Boolean(params.filter.search);
+  const searching = countedApart(params.filter);
   const filterKey = JSON.stringify(params.filter);
   const settledKey = useDebounced(filterKey, COUNT_PAUSE_MS);
   const count = useRecordingCount(searching && settledKey === filterKey ? params.filter : null);

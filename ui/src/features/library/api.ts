@@ -39,18 +39,26 @@ export function listPollMs(twilio: TwilioStatus | undefined): number | false {
   return twilio?.settings.backgroundMinutes ? false : SLOW_POLL_MS;
 }
 
+/**
+ * Whether a list's total is asked for apart from its rows (`useRecordingCount`), not with
+ * its first slice: a search's, whose rows follow each key while counting its matches costs
+ * more than finding them.
+ */
+export function countedApart(filter: RecordingFilter): boolean {
+  return Boolean(filter.search);
+}
+
 /** The list's slices under `params`: what the library reads, and what start-up prefetches. */
 export function recordingSlicesQuery(params: ListParams) {
   return infiniteQueryOptions({
     queryKey: recordingKeys.slices(params),
-    // A search's rows come without their total, which `useRecordingCount` asks for apart.
     queryFn: ({ pageParam }) =>
       unwrap(
         commands.listRecordingsAfter({
           ...params,
           after: pageParam,
           limit: SLICE_SIZE,
-          withoutTotal: Boolean(params.filter.search),
+          withoutTotal: countedApart(params.filter),
         }),
       ),
     initialPageParam: null as string | null,
