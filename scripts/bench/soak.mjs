@@ -21,9 +21,9 @@ import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-import { freePorts, startProvider } from '../../tests/e2e/oidc.mjs';
+import { signInEnv, startProvider } from '../../tests/e2e/oidc.mjs';
 import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from '../../tests/e2e/twilio-fake.mjs';
-import { newSession, repoPath, tauriCapabilities, waitForDriver, writeLauncher } from '../../tests/e2e/webdriver.mjs';
+import { newSession, tauriCapabilities, waitForDriver, writeLauncher } from '../../tests/e2e/webdriver.mjs';
 import { freePortPair, installExitGuard, start, startXvfb, stop } from './procs.mjs';
 import { formatTable, mergeResults } from './results.mjs';
 import { Driver } from './soak-drive.mjs';
@@ -156,12 +156,7 @@ async function main() {
     const launcher = await writeLauncher(join(work, 'calldeck.sh'), bin, {
       CALLDECK_DATA_DIR: dataDir,
       CALLDECK_TWILIO_BASE_URL: fake.baseUrl,
-      CALLDECK_AUTH0_DOMAIN: provider.issuer,
-      CALLDECK_AUTH0_CLIENT_ID: 'calldeck-test',
-      CALLDECK_AUTH0_AUDIENCE: 'https://api.calldeck.test',
-      CALLDECK_AUTH0_PORTS: (await freePorts(3)).join(','),
-      CALLDECK_BROWSER: `${process.execPath} ${repoPath('tests', 'oidc', 'browser.mjs')}`,
-      OIDC_BROWSER_LOGIN_FILE: loginFile,
+      ...(await signInEnv(provider.issuer, loginFile)),
     }, join(LOGS, 'soak-app.log'));
     session = await newSession(url, tauriCapabilities(launcher));
     const appPid = Number((await readFile(`${launcher}.pid`, 'utf8')).trim());

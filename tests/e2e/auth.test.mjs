@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ACCOUNT_SID, AUTH_TOKEN, makeRecordings, startTwilioFake } from './twilio-fake.mjs';
-import { freePorts, startProvider } from './oidc.mjs';
+import { signInEnv, startProvider } from './oidc.mjs';
 import { launchApp, pageText, repoPath, stepsOf } from './webdriver.mjs';
 
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
@@ -37,12 +37,7 @@ describe('Auth0 sign-in with two users (loopback OpenID provider)', { timeout: 1
       await signInAs('alice');
       return {
         CALLDECK_TWILIO_BASE_URL: fake.baseUrl,
-        CALLDECK_AUTH0_DOMAIN: provider.issuer,
-        CALLDECK_AUTH0_CLIENT_ID: 'calldeck-test',
-        CALLDECK_AUTH0_AUDIENCE: 'https://api.calldeck.test',
-        CALLDECK_AUTH0_PORTS: (await freePorts(3)).join(','),
-        CALLDECK_BROWSER: `${process.execPath} ${repoPath('tests', 'oidc', 'browser.mjs')}`,
-        OIDC_BROWSER_LOGIN_FILE: loginFile,
+        ...(await signInEnv(provider.issuer, loginFile)),
       };
     });
     session = app.session;

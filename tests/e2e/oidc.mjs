@@ -32,3 +32,18 @@ export async function freePorts(n) {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
 }
+
+/**
+ * What the app needs to sign in against the loopback provider at `issuer` through the
+ * scripted browser, which signs in as the user named in `loginFile` (written by the test).
+ */
+export async function signInEnv(issuer, loginFile) {
+  return {
+    CALLDECK_AUTH0_DOMAIN: issuer,
+    CALLDECK_AUTH0_CLIENT_ID: 'calldeck-test',
+    CALLDECK_AUTH0_AUDIENCE: 'https://api.calldeck.test',
+    CALLDECK_AUTH0_PORTS: (await freePorts(3)).join(','),
+    CALLDECK_BROWSER: `${process.execPath} ${repoPath('tests', 'oidc', 'browser.mjs')}`,
+    OIDC_BROWSER_LOGIN_FILE: loginFile,
+  };
+}

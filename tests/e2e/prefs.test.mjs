@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { freePorts, startProvider } from './oidc.mjs';
+import { signInEnv, startProvider } from './oidc.mjs';
 import { launchApp, newSession, pageText, repoPath, stepsOf, tauriCapabilities } from './webdriver.mjs';
 
 const OUT = process.env.E2E_OUT_DIR ?? repoPath('target', 'e2e');
@@ -72,14 +72,7 @@ describe('preferences survive quitting, a kill, and belong to each user', { time
     app = await launchApp('prefs', async (work) => {
       loginFile = join(work, 'login.txt');
       await writeFile(loginFile, 'alice');
-      return {
-        CALLDECK_AUTH0_DOMAIN: provider.issuer,
-        CALLDECK_AUTH0_CLIENT_ID: 'calldeck-test',
-        CALLDECK_AUTH0_AUDIENCE: 'https://api.calldeck.test',
-        CALLDECK_AUTH0_PORTS: (await freePorts(3)).join(','),
-        CALLDECK_BROWSER: `${process.execPath} ${repoPath('tests', 'oidc', 'browser.mjs')}`,
-        OIDC_BROWSER_LOGIN_FILE: loginFile,
-      };
+      return signInEnv(provider.issuer, loginFile);
     });
     session = app.session;
   });
