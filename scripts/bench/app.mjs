@@ -1,10 +1,12 @@
 // Starting the release app for a benchmark: straight from a spawn until its stdout says
-// `first_paint`, or under tauri-driver for a WebDriver session. Shared by bench.mjs and ui.mjs.
+// `first_paint` (and a start-up figure of several such starts), or under tauri-driver for a
+// WebDriver session. Shared by bench.mjs and ui.mjs.
 
 import { closeSync, createWriteStream, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { newSession, tauriCapabilities, waitForDriver, writeLauncher } from '../../tests/e2e/webdriver.mjs';
 import { freePortPair, start, stop } from './procs.mjs';
@@ -53,6 +55,62 @@ export async function startUntilFirstPaint(bin, env, logFile) {
     await stop(handle);
     throw error;
   }
+}
+
+const round1 = (x) => Math.round(x * 10) / 10;
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** The median of each mark over the starts, in the order of a start. */
+function medianTrace(traces) {
+  const names = [...new Set(traces.flatMap((t) => Object.keys(t)))];
+  const medians = names.map((name) => [name, median(traces.map((t) => t[name]).filter((v) => v !== undefined))]);
+  return Object.fromEntries(medians.sort((a, b) => a[1] - b[1]));
+}
+
+/**
+ * A start-up figure: `warmUps` unmeasured starts, then `runs` measured ones, each until the
+ * first paint; the value is their median wall time, with every start and each mark's median
+ * in the detail. `envOf(i)` gives start i's environment and `logOf(i)` its log file (i counts
+ * from 0, warm-ups first); `say(message)` reports progress.
+ */
+export async function startupFigure(bin, { name, target, runs, warmUps = 0, envOf, logOf, say, method }) {
+  const samples = [];
+  const appSamples = [];
+  const traces = [];
+  for (let i = 0; i < warmUps + runs; i++) {
+    const { handle, ms, appMs, trace } = await startUntilFirstPaint(bin, await envOf(i), logOf(i));
+    await stop(handle);
+    const warmUp = i < warmUps;
+    say(`${name}: start ${warmUp ? 'warm-up' : `${i - warmUps + 1}/${runs}`}: first paint after ${ms.toFixed(1)} ms (app says ${appMs ?? '?'} ms)`);
+    if (!warmUp) {
+      samples.push(round1(ms));
+      appSamples.push(appMs);
+      traces.push(trace);
+    }
+    await sleep(500);
+  }
+  const trace = medianTrace(traces);
+  say(`${name}: start-up trace (median ms since run()): ${Object.entries(trace).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return {
+    name,
+    value: round1(median(samples)),
+    unit: 'ms',
+    target,
+    detail: {
+      runs,
+      min: Math.min(...samples),
+      max: Math.max(...samples),
+      samples_ms: samples,
+      app_since_start_ms: appSamples,
+      trace_median_ms: trace,
+      method,
+    },
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-import { startUntilFirstPaint as appStartUntilFirstPaint, withAppSession } from './app.mjs';
+import { startUntilFirstPaint as appStartUntilFirstPaint, startupFigure, withAppSession } from './app.mjs';
 import { descendants, installExitGuard, memoryOf, startXvfb, stop } from './procs.mjs';
 import { formatTable, mergeResults } from './results.mjs';
 
@@ -36,12 +36,6 @@ const MB = 1024 * 1024;
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 const round1 = (x) => Math.round(x * 10) / 10;
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 /** Opens the demo once over WebDriver, so that later starts restore it straight to the library. */
 async function warmUp(env, work) {
   await withAppSession(BIN, env, { work, logs: LOGS, name: 'warmup' }, async (session) => {
@@ -55,44 +49,16 @@ async function warmUp(env, work) {
 
 const startUntilFirstPaint = (env, logName) => appStartUntilFirstPaint(BIN, env, join(LOGS, logName));
 
-/** The median of each mark over the starts, in the order of a start. */
-function medianTrace(traces) {
-  const names = [...new Set(traces.flatMap((t) => Object.keys(t)))];
-  const medians = names.map((name) => [name, median(traces.map((t) => t[name]).filter((v) => v !== undefined))]);
-  return Object.fromEntries(medians.sort((a, b) => a[1] - b[1]));
-}
-
-async function benchStartup(env) {
-  const samples = [];
-  const appSamples = [];
-  const traces = [];
-  for (let i = 1; i <= RUNS; i++) {
-    const { handle, ms, appMs, trace } = await startUntilFirstPaint(env, `startup-${i}.log`);
-    await stop(handle);
-    samples.push(round1(ms));
-    appSamples.push(appMs);
-    traces.push(trace);
-    log(`start ${i}/${RUNS}: first_paint after ${ms.toFixed(1)} ms (app says ${appMs ?? '?'} ms)`);
-    await sleep(500);
-  }
-  const trace = medianTrace(traces);
-  log(`start-up trace (median ms since run()): ${Object.entries(trace).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  return {
+const benchStartup = (env) =>
+  startupFigure(BIN, {
     name: 'startup_to_first_paint_ms',
-    value: round1(median(samples)),
-    unit: 'ms',
     target: 400,
-    detail: {
-      runs: RUNS,
-      min: Math.min(...samples),
-      max: Math.max(...samples),
-      samples_ms: samples,
-      app_since_start_ms: appSamples,
-      trace_median_ms: trace,
-      method: 'median wall time from spawn to the stdout line with first_paint (library of a restored demo session), Xvfb 1280x800, after one warm-up run',
-    },
-  };
-}
+    runs: RUNS,
+    envOf: () => env,
+    logOf: (i) => join(LOGS, `startup-${i + 1}.log`),
+    say: log,
+    method: 'median wall time from spawn to the stdout line with first_paint (library of a restored demo session), Xvfb 1280x800, after one warm-up run',
+  });
 
 /** Idle memory of the app and its WebKit processes: PSS (the figure) and RSS beside it. */
 async function benchIdleMemory(env) {

@@ -19,13 +19,12 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startUntilFirstPaint, withAppSession } from './app.mjs';
+import { startupFigure, withAppSession } from './app.mjs';
 import { OUT, ROOT } from './core-example.mjs';
 import { installExitGuard, startXvfb, stop } from './procs.mjs';
 import { formatTable, mergeResults } from './results.mjs';
-import { measureDetails, measureScroll, measureSearch, quantile } from './ui-page.mjs';
+import { measureDetails, measureScroll, measureSearch } from './ui-page.mjs';
 
 const LOGS = join(OUT, 'logs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -45,7 +44,6 @@ async function waitForTotal(session, count) {
 }
 
 const log = (message) => process.stderr.write(`bench ui: ${message}\n`);
-const round1 = (x) => Math.round(x * 10) / 10;
 
 /** The cached app data folder with `recordings` in the demo user's library (made if missing). */
 function libraryDir(name, recordings) {
@@ -67,37 +65,19 @@ async function freshCopy(source, work, name) {
   return dir;
 }
 
-async function benchFirstRows(env, source, work) {
-  const samples = [];
-  const appSamples = [];
-  // One start unmeasured: it reads the library's files into the page cache, as any start
-  // after the first finds them.
-  for (let i = 0; i <= RUNS; i++) {
-    const dataDir = await freshCopy(source, work, 'first-rows');
-    const { handle, ms, appMs } = await startUntilFirstPaint(BIN, { ...env, CALLDECK_DATA_DIR: dataDir }, join(LOGS, `ui-first-rows-${i}.log`));
-    await stop(handle);
-    log(`250k start ${i}/${RUNS}${i === 0 ? ' (warm-up)' : ''}: first rows after ${ms.toFixed(1)} ms (app says ${appMs ?? '?'} ms)`);
-    if (i > 0) {
-      samples.push(round1(ms));
-      appSamples.push(appMs);
-    }
-    await sleep(500);
-  }
-  return {
+// One start unmeasured: it reads the library's files into the page cache, as any start
+// after the first finds them. Each start gets a fresh copy of the library.
+const benchFirstRows = (env, source, work) =>
+  startupFigure(BIN, {
     name: 'startup_first_rows_ms_250k',
-    value: round1(quantile(samples, 0.5)),
-    unit: 'ms',
     target: 600,
-    detail: {
-      runs: RUNS,
-      min: Math.min(...samples),
-      max: Math.max(...samples),
-      samples_ms: samples,
-      app_since_start_ms: appSamples,
-      method: 'median wall time from spawning the release app until its stdout line with first_paint (the library with its first rows painted) on a restored library of 250,000 recordings, Xvfb 1280x800, after one warm-up start',
-    },
-  };
-}
+    runs: RUNS,
+    warmUps: 1,
+    envOf: async () => ({ ...env, CALLDECK_DATA_DIR: await freshCopy(source, work, 'first-rows') }),
+    logOf: (i) => join(LOGS, `ui-first-rows-${i}.log`),
+    say: log,
+    method: 'median wall time from spawning the release app until its stdout line with first_paint (the library with its first rows painted) on a restored library of 250,000 recordings, Xvfb 1280x800, after one warm-up start',
+  });
 
 async function main() {
   if (!BIN || !isAbsolute(BIN)) throw new Error('usage: node scripts/bench/ui.mjs <absolute path to the release binary>');
